@@ -1,0 +1,19 @@
+package io.cannobserv.reconciler;
+
+/**
+ * A command that could not start, with the exit code and a one-line reason naming the fix.
+ */
+public class CommandRefusedException extends RuntimeException {
+
+	private final ExitCode exitCode;
+
+	public CommandRefusedException(ExitCode exitCode, String message) {
+		super(message);
+		this.exitCode = exitCode;
+	}
+
+	public ExitCode exitCode() {
+		return this.exitCode;
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.cannobserv.reconciler;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of a reconcile run.
+ *
+ * @param chunkSize pointers per chunk, which is also the reader's page size: one keyset
+ * query, one transaction and one commit of the reader position per chunk
+ * @param concurrency parallel Watcher lookups within a chunk
+ * @param reportDir where run reports are written
+ * @param jobSchema the job's own schema: batch metadata, audit and run history
+ * @param archiver where Archiver keeps the pointers
+ */
+@ConfigurationProperties("reconciler")
+public record ReconcilerProperties(@DefaultValue("100") int chunkSize, @DefaultValue("8") int concurrency,
+		@DefaultValue("reports") Path reportDir, @DefaultValue("watcher_link_reconciler") String jobSchema,
+		@DefaultValue ArchiverTable archiver) {
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+	public ReconcilerProperties {
+		if (chunkSize < 1 || chunkSize > 10_000) {
+			throw new IllegalArgumentException("--chunk-size must be between 1 and 10000, was " + chunkSize);
+		}
+		if (concurrency < 1 || concurrency > 256) {
+			throw new IllegalArgumentException("--concurrency must be between 1 and 256, was " + concurrency);
+		}
+		identifier(jobSchema, "--job-schema");
+	}
+
+	/**
+	 * Archiver's table and column names. Defaults are Archiver's own; they are properties so
+	 * that a renamed copy can be reconciled too.
+	 */
+	public record ArchiverTable(@DefaultValue("information") String schema, @DefaultValue("info_items") String table,
+			@DefaultValue("info_item_id") String idColumn, @DefaultValue("watcher_item_id") String pointerColumn,
+			@DefaultValue("watch_status") String watchStatusTable) {
+
+		public ArchiverTable {
+			// these names are spliced into SQL, so only plain lower-case identifiers pass
+			identifier(schema, "reconciler.archiver.schema");
+			identifier(table, "reconciler.archiver.table");
+			identifier(idColumn, "reconciler.archiver.id-column");
+			identifier(pointerColumn, "reconciler.archiver.pointer-column");
+			identifier(watchStatusTable, "reconciler.archiver.watch-status-table");
+		}
+
+		public String qualifiedTable() {
+			return this.schema + "." + this.table;
+		}
+
+		public String qualifiedWatchStatusTable() {
+			return this.schema + "." + this.watchStatusTable;
+		}
+
+	}
+
+	private static void identifier(String name, String option) {
+		if (!IDENTIFIER.matcher(name).matches()) {
+			throw new IllegalArgumentException(option + " '" + name
+					+ "' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)");
+		}
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.cannobserv.reconciler.cli;
+
+import org.springframework.boot.context.properties.bind.BindException;
+
+/**
+ * Turns a failure to start into one line for an operator: the setting at fault and why.
+ * The stack trace is of no use to whoever runs the job, and would bury the fix.
+ */
+public final class StartupFailures {
+
+	private StartupFailures() {
+	}
+
+	public static String describe(Throwable failure) {
+		BindException bind = null;
+		Throwable root = failure;
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof BindException candidate && bind == null) {
+				bind = candidate;
+			}
+			root = t;
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		String reason = (root.getMessage() != null) ? root.getMessage().lines().findFirst().orElse("")
+				: root.getClass().getSimpleName();
+		if (root instanceof IllegalArgumentException && !(root instanceof NumberFormatException)) {
+			// our own validation messages already name the option and the fix
+			return reason;
+		}
+		if (bind != null && bind.getProperty() != null) {
+			return "Invalid value '" + bind.getProperty().getValue() + "' for " + bind.getProperty().getName() + ": "
+					+ reason;
+		}
+		if (bind != null) {
+			return "Invalid setting " + bind.getName() + ": " + reason;
+		}
+		return reason;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,147 @@
+package io.cannobserv.reconciler.guard;
+
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.watcher.WatcherClient;
+import io.cannobserv.reconciler.watcher.WatcherClient.WatcherAnswer;
+import io.cannobserv.reconciler.watcher.WatcherProperties;
+
+/**
+ * Checks, before any item is read, that the run can do its work: Archiver's table and
+ * pointer column exist, Watcher is healthy, and it accepts the key and answers an unknown
+ * id with its typed 404. That last probe matters most: a wrong base URL, a path prefix or a
+ * proxy answers 404 for everything, and only the typed body proves that a 404 means
+ * "deleted".
+ */
+@Component
+public class Preflight {
+
+	private static final Logger logger = LoggerFactory.getLogger(Preflight.class);
+
+	/** A well-formed ULID that no WatchedItem has: the lowest possible one. */
+	static final String PROBE_ID = "00000000000000000000000000";
+
+	private final JdbcTemplate jdbc;
+
+	private final ArchiverTable archiver;
+
+	private final WatcherClient watcherClient;
+
+	private final WatcherProperties watcherProperties;
+
+	public Preflight(JdbcTemplate jdbc, ReconcilerProperties properties, WatcherClient watcherClient,
+			WatcherProperties watcherProperties) {
+		this.jdbc = jdbc;
+		this.archiver = properties.archiver();
+		this.watcherClient = watcherClient;
+		this.watcherProperties = watcherProperties;
+	}
+
+	/**
+	 * Run every check.
+	 * @throws PreflightException with the cause and the fix
+	 */
+	public void check() {
+		checkConfiguration();
+		checkArchiverTable();
+		checkWatcher();
+	}
+
+	private void checkConfiguration() {
+		try {
+			this.watcherProperties.requiredBaseUrl();
+			this.watcherProperties.requiredApiKey();
+		}
+		catch (IllegalStateException ex) {
+			throw new PreflightException(ex.getMessage());
+		}
+	}
+
+	private void checkArchiverTable() {
+		String table = this.archiver.qualifiedTable();
+		try {
+			Boolean tableExists = this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, table);
+			if (!Boolean.TRUE.equals(tableExists)) {
+				throw new PreflightException("Table " + table
+						+ " does not exist in this database: check SPRING_DATASOURCE_URL points at Archiver's database");
+			}
+			Integer columns = this.jdbc.queryForObject(
+					"SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name IN (?, ?)",
+					Integer.class, this.archiver.schema(), this.archiver.table(), this.archiver.idColumn(),
+					this.archiver.pointerColumn());
+			if (columns == null || columns < 2) {
+				throw new PreflightException(table + " has no column " + this.archiver.pointerColumn()
+						+ " (or " + this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
+						+ "Watcher links back itself, so there is nothing to reconcile in this database");
+			}
+		}
+		catch (DataAccessException ex) {
+			throw new PreflightException("Cannot query Archiver's database: " + rootMessage(ex)
+					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
+		}
+	}
+
+	private void checkWatcher() {
+		String baseUrl = String.valueOf(this.watcherProperties.baseUrl());
+		WatcherAnswer health = get("/health", false);
+		if (health.status() != 200) {
+			throw new PreflightException("Watcher at " + baseUrl + " is not healthy: GET /health answered HTTP "
+					+ health.status() + " " + abbreviate(health.body())
+					+ ": check WATCHER_BASE_URL (Watcher's root URL, no /api/v1) and Watcher itself");
+		}
+		WatcherAnswer probe = get("/api/v1/watched-items/" + PROBE_ID, true);
+		if (probe.status() == 401 || probe.status() == 403) {
+			throw new PreflightException("Watcher at " + baseUrl + " rejected the API key (HTTP " + probe.status() + " "
+					+ abbreviate(probe.body()) + "): set WATCHER_API_KEY to a key Watcher accepts");
+		}
+		if (!probe.typedNotFound()) {
+			throw new PreflightException("Watcher at " + baseUrl + " did not answer an unknown id with its typed 404 "
+					+ "(got HTTP " + probe.status() + " " + abbreviate(probe.body())
+					+ "), so its 404s cannot be trusted as deletions: check WATCHER_BASE_URL and any proxy in front of Watcher");
+		}
+		logger.info("Preflight passed: {} has {}, Watcher at {} is healthy and accepts the key", this.archiver.qualifiedTable(),
+				this.archiver.pointerColumn(), baseUrl);
+	}
+
+	private WatcherAnswer get(String path, boolean authenticated) {
+		try {
+			return this.watcherClient.get(path, authenticated);
+		}
+		catch (HttpTimeoutException ex) {
+			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET " + path
+					+ " within " + this.watcherProperties.readTimeout() + ": check WATCHER_BASE_URL and the network");
+		}
+		catch (IOException ex) {
+			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " is unreachable ("
+					+ ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "")
+					+ "): check WATCHER_BASE_URL and the network");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PreflightException("Interrupted while checking Watcher");
+		}
+	}
+
+	private static String abbreviate(String body) {
+		return (body.length() > 120) ? body.substring(0, 120) + "…" : body;
+	}
+
+	static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? root.getMessage().lines().findFirst().orElse("") : root.getClass().getSimpleName();
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.guard;
+
+import org.jspecify.annotations.NullMarked;

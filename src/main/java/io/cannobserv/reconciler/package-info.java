@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler;
+
+import org.jspecify.annotations.NullMarked;

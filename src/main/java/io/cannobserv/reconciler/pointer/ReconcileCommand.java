@@ -1,0 +1,162 @@
+package io.cannobserv.reconciler.pointer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.CommandRefusedException;
+import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.guard.Preflight;
+import io.cannobserv.reconciler.guard.PreflightException;
+import io.cannobserv.reconciler.guard.RunLock;
+import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.report.RunReports;
+import io.cannobserv.reconciler.store.JobSchema;
+
+/**
+ * {@code reconcile}: preflight, then under the run lock either resume the last unfinished
+ * run of the same mode from its last committed chunk or start a new one, then report.
+ */
+@Component
+public class ReconcileCommand {
+
+	private static final Logger logger = LoggerFactory.getLogger(ReconcileCommand.class);
+
+	/** How far back to look for an unfinished run of the same mode. */
+	private static final int RECENT_RUNS = 20;
+
+	private final Preflight preflight;
+
+	private final JobSchema jobSchema;
+
+	private final DataSource dataSource;
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job job;
+
+	private final RunReports runReports;
+
+	ReconcileCommand(Preflight preflight, JobSchema jobSchema, DataSource dataSource, JobOperator jobOperator,
+			JobRepository jobRepository, Job watcherLinkReconcileJob, RunReports runReports) {
+		this.preflight = preflight;
+		this.jobSchema = jobSchema;
+		this.dataSource = dataSource;
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.job = watcherLinkReconcileJob;
+		this.runReports = runReports;
+	}
+
+	/**
+	 * Run the command.
+	 * @param mode dry run or apply
+	 * @param fresh abandon an unfinished run of this mode and start a new one
+	 * @param out where the summary goes
+	 * @return the exit code
+	 * @throws CommandRefusedException when the run cannot start; nothing was read or written
+	 */
+	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
+		try {
+			this.preflight.check();
+		}
+		catch (PreflightException ex) {
+			throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
+		}
+		this.jobSchema.migrate();
+		try (RunLock lock = lock()) {
+			JobExecution execution = launch(mode, fresh);
+			MDC.put("runId", String.valueOf(execution.getJobInstance().getInstanceId()));
+			ExitCode exitCode = (execution.getStatus() == BatchStatus.COMPLETED) ? ExitCode.COMPLETED
+					: ExitCode.RESUMABLE;
+			report(execution, mode, exitCode, out);
+			return exitCode;
+		}
+		finally {
+			MDC.remove("runId");
+		}
+	}
+
+	private RunLock lock() throws SQLException {
+		String name = this.jobSchema.name() + ":" + StalePointerJobConfiguration.JOB_NAME;
+		return RunLock.tryAcquire(this.dataSource, name)
+			.orElseThrow(() -> new CommandRefusedException(ExitCode.LOCKED, "Another run holds the lock '" + name
+					+ "' in this database; this process read and wrote nothing. Let that run finish, or check for a stuck process"));
+	}
+
+	private JobExecution launch(RunMode mode, boolean fresh) throws Exception {
+		Optional<JobExecution> unfinished = lastUnfinished(mode);
+		if (unfinished.isPresent()) {
+			JobExecution execution = unfinished.get();
+			long runId = execution.getJobInstance().getInstanceId();
+			if (execution.getStatus().isRunning()) {
+				// we hold the lock, so the process that left it running is gone (SIGKILL, OOM, eviction)
+				logger.warn("Run {} was left {} by a process that died; marking it failed so it can resume", runId,
+						execution.getStatus());
+				execution = this.jobOperator.recover(execution);
+			}
+			if (fresh) {
+				logger.warn("Abandoning unfinished run {} ({}) as asked by --fresh", runId, execution.getStatus());
+				this.jobOperator.abandon(execution);
+			}
+			else {
+				logger.info("Resuming run {} ({}) from its last committed chunk", runId, mode.label());
+				return this.jobOperator.restart(execution);
+			}
+		}
+		JobExecution execution = this.jobOperator.start(this.job, ReconcileJobParameters.newRun(mode));
+		logger.info("Run {} ({}) ended {}", execution.getJobInstance().getInstanceId(), mode.label(),
+				execution.getStatus());
+		return execution;
+	}
+
+	private Optional<JobExecution> lastUnfinished(RunMode mode) {
+		List<JobInstance> instances = this.jobRepository.getJobInstances(StalePointerJobConfiguration.JOB_NAME, 0,
+				RECENT_RUNS);
+		for (JobInstance instance : instances) {
+			JobExecution last = this.jobRepository.getLastJobExecution(instance);
+			if (last == null || ReconcileJobParameters.modeOf(last.getJobParameters()) != mode) {
+				continue;
+			}
+			BatchStatus status = last.getStatus();
+			boolean resumable = status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status.isRunning();
+			return resumable ? Optional.of(last) : Optional.empty();
+		}
+		return Optional.empty();
+	}
+
+	private void report(JobExecution execution, RunMode mode, ExitCode exitCode, PrintStream out) {
+		List<JobExecution> executions = this.jobRepository.getJobExecutions(execution.getJobInstance());
+		@Nullable LocalDateTime firstStart = executions.stream()
+			.map(JobExecution::getStartTime)
+			.filter(Objects::nonNull)
+			.min(LocalDateTime::compareTo)
+			.orElse(execution.getStartTime());
+		RunReport report = this.runReports.assemble(execution, mode.label(), exitCode.code(), firstStart,
+				executions.size());
+		Path file = this.runReports.write(report);
+		this.runReports.print(report, file, out);
+	}
+
+}

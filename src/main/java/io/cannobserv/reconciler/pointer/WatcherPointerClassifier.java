@@ -1,0 +1,59 @@
+package io.cannobserv.reconciler.pointer;
+
+import java.util.regex.Pattern;
+
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.pointer.PointerVerdict.Kind;
+import io.cannobserv.reconciler.watcher.WatchedItemLookup;
+import io.cannobserv.reconciler.watcher.WatcherClient;
+
+/**
+ * Classifies a pointer by asking Watcher. Returns a verdict for every outcome, so that the
+ * decision "gone or not" is made here, once, and never by the step's retry or skip
+ * machinery. A pointer that is not a ULID is never sent.
+ */
+@Component
+class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, PointerVerdict> {
+
+	/** 26 characters of Crockford base32, upper case; the first at most 7 (128 bits). */
+	private static final Pattern ULID = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
+
+	private final WatcherClient watcherClient;
+
+	WatcherPointerClassifier(WatcherClient watcherClient) {
+		this.watcherClient = watcherClient;
+	}
+
+	@Override
+	public PointerVerdict process(InfoItemPointer pointer) {
+		if (!isUlid(pointer.watcherItemId())) {
+			return new PointerVerdict(pointer, Kind.MALFORMED, 0, "not a ULID, never sent to Watcher");
+		}
+		WatchedItemLookup lookup = this.watcherClient.lookup(pointer.watcherItemId());
+		return new PointerVerdict(pointer, kindOf(pointer, lookup), lookup.httpStatus(), lookup.evidence());
+	}
+
+	static boolean isUlid(String value) {
+		return ULID.matcher(value).matches();
+	}
+
+	private static Kind kindOf(InfoItemPointer pointer, WatchedItemLookup lookup) {
+		switch (lookup.outcome()) {
+			case ACTIVE, ARCHIVED:
+				String backLink = lookup.archiverInfoItemId();
+				if (backLink != null && !backLink.equals(pointer.infoItemId())) {
+					return Kind.MISMATCHED;
+				}
+				return (lookup.outcome() == WatchedItemLookup.Outcome.ARCHIVED) ? Kind.ARCHIVED : Kind.LIVE;
+			case DELETED:
+				return Kind.GONE;
+			case NOT_FOUND_UNCONFIRMED:
+				return Kind.NOT_FOUND_UNCONFIRMED;
+			default:
+				return Kind.TRANSIENT;
+		}
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.cannobserv.reconciler.report;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one run did: the document written to {@code run-<runId>.json}. A run resumed after a
+ * failure keeps its id, and its report covers every execution.
+ *
+ * @param runId the run (job instance) id
+ * @param mode {@code dry-run} or {@code apply}
+ * @param status the batch status of the latest execution
+ * @param exitCode the process exit code
+ * @param exitMessage why the run stopped, when it did not complete
+ * @param startedAt when the run's first execution started
+ * @param endedAt when the latest execution ended
+ * @param executions how many executions the run took (more than one after a resume)
+ * @param counts committed counts per verdict and outcome
+ * @param cleared the pointers this run cleared
+ * @param wouldClear the pointers a dry run would clear
+ * @param skipped pointers kept for a reason other than being live
+ */
+public record RunReport(long runId, String mode, String status, int exitCode, @Nullable String exitMessage,
+		@Nullable Instant startedAt, @Nullable Instant endedAt, int executions, RunCounts counts,
+		List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
+
+	public record ClearedPointer(String infoItemId, String watcherItemId) {
+	}
+
+	public record SkippedPointer(String infoItemId, String watcherItemId, String verdict, String reason) {
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.cannobserv.reconciler.store;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.ReconcilerProperties;
+
+/**
+ * The job's own schema: batch metadata, the clear audit and run findings. Created and
+ * versioned by the job (Flyway, history in the same schema), so Archiver's schema is never
+ * migrated. Migrated by each command after its preflight rather than at start-up, so a run
+ * that cannot start writes nothing anywhere.
+ */
+@Component
+public class JobSchema {
+
+	private final Flyway flyway;
+
+	private final String name;
+
+	public JobSchema(DataSource dataSource, ReconcilerProperties properties) {
+		this.name = properties.jobSchema();
+		this.flyway = Flyway.configure()
+			.dataSource(dataSource)
+			.schemas(this.name)
+			.defaultSchema(this.name)
+			.createSchemas(true)
+			.locations("classpath:db/reconciler")
+			.loggers("slf4j")
+			.load();
+	}
+
+	public void migrate() {
+		this.flyway.migrate();
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	/** A table of the job's schema, qualified. */
+	public String table(String table) {
+		return this.name + "." + table;
+	}
+
+}

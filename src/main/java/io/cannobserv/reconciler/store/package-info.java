@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,242 @@
+package io.cannobserv.reconciler.watcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
+
+/**
+ * Asks Watcher about WatchedItems. Turns every answer into a {@link WatchedItemLookup}:
+ * expected HTTP outcomes are values, never exceptions, because only the caller can decide
+ * what an answer means for a pointer. Transient failures are retried here, with
+ * exponential backoff and jitter, honouring a {@code Retry-After} up to a cap. Only a
+ * rejected key escapes as an exception.
+ * <p>
+ * The key is sent to the configured origin only: ids are validated before they reach a
+ * path, and redirects are never followed.
+ */
+@Component
+public class WatcherClient {
+
+	static final String ITEM_PATH = "/api/v1/watched-items/";
+
+	private static final String DELETED_BODY = "{\"detail\":\"WatchedItem not found\"}";
+
+	private static final int EVIDENCE_BODY_LIMIT = 160;
+
+	private final WatcherProperties properties;
+
+	private final JsonMapper jsonMapper;
+
+	private final HttpClient httpClient;
+
+	private final RequestPacer pacer;
+
+	private final RetryTemplate retryTemplate;
+
+	private final JsonNode deletedBody;
+
+	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
+		this.properties = properties;
+		this.jsonMapper = jsonMapper;
+		this.httpClient = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(properties.connectTimeout())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.build();
+		this.pacer = new RequestPacer(properties.maxRequestsPerSecond());
+		this.retryTemplate = new RetryTemplate(RetryPolicy.builder()
+			.includes(TransientAnswer.class)
+			.maxRetries(properties.maxAttempts() - 1)
+			.delay(properties.initialBackoff())
+			.multiplier(2)
+			.maxDelay(properties.maxBackoff())
+			.jitter(properties.initialBackoff().dividedBy(2))
+			.build());
+		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
+	}
+
+	/**
+	 * Look a WatchedItem up by id.
+	 * @param ulid a validated ULID (never raw input: it becomes part of the path)
+	 * @return what Watcher said, after retries
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public WatchedItemLookup lookup(String ulid) {
+		URI uri = URI.create(this.properties.requiredBaseUrl() + ITEM_PATH + ulid);
+		AtomicInteger attempts = new AtomicInteger();
+		// not before this System.nanoTime(): the last answer's Retry-After, capped
+		AtomicLong notBefore = new AtomicLong(Long.MIN_VALUE);
+		try {
+			return this.retryTemplate.execute(() -> attempt(uri, ulid, attempts, notBefore));
+		}
+		catch (RetryException ex) {
+			Throwable last = ex.getCause();
+			if (last instanceof TransientAnswer transientAnswer) {
+				return new WatchedItemLookup(Outcome.UNAVAILABLE, transientAnswer.status,
+						transientAnswer.getMessage() + " (" + attempts.get() + " attempts)", null, attempts.get());
+			}
+			if (last instanceof WatcherAuthenticationException authentication) {
+				throw authentication;
+			}
+			if (last instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last),
+					null, attempts.get());
+		}
+	}
+
+	/** A plain GET of a path under the base URL, for preflight checks. */
+	public WatcherAnswer get(String path, boolean authenticated) throws IOException, InterruptedException {
+		URI uri = URI.create(this.properties.requiredBaseUrl() + path);
+		HttpResponse<String> response = send(uri, authenticated);
+		return new WatcherAnswer(response.statusCode(), oneLine(response.body()),
+				response.statusCode() == 404 && isDeletedBody(response.body()));
+	}
+
+	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts, AtomicLong notBefore)
+			throws InterruptedException {
+		long wait = notBefore.get() - System.nanoTime();
+		if (notBefore.get() != Long.MIN_VALUE && wait > 0) {
+			TimeUnit.NANOSECONDS.sleep(wait);
+		}
+		this.pacer.acquire();
+		attempts.incrementAndGet();
+		HttpResponse<String> response;
+		try {
+			response = send(uri, true);
+		}
+		catch (IOException ex) {
+			throw new TransientAnswer(0, describe(ex));
+		}
+		int status = response.statusCode();
+		String body = response.body();
+		if (status == 200) {
+			return found(ulid, body, attempts.get());
+		}
+		if (status == 404) {
+			Outcome outcome = isDeletedBody(body) ? Outcome.DELETED : Outcome.NOT_FOUND_UNCONFIRMED;
+			return new WatchedItemLookup(outcome, status, evidence(status, body), null, attempts.get());
+		}
+		if (status == 401 || status == 403) {
+			throw new WatcherAuthenticationException(status, oneLine(body));
+		}
+		if (status == 429 || status >= 500) {
+			response.headers()
+				.firstValue("Retry-After")
+				.map(RetryAfter::parse)
+				.ifPresent((delay) -> notBefore.set(System.nanoTime() + cap(delay).toNanos()));
+			throw new TransientAnswer(status, evidence(status, body));
+		}
+		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of anything
+		return new WatchedItemLookup(Outcome.UNAVAILABLE, status, "unexpected " + evidence(status, body), null,
+				attempts.get());
+	}
+
+	private WatchedItemLookup found(String ulid, String body, int attempts) {
+		JsonNode item = parse(body);
+		if (item == null || !item.isObject() || !ulid.equals(item.path("id").stringValue(null))) {
+			throw new TransientAnswer(200, "200 without the WatchedItem " + ulid + ": " + truncate(oneLine(body)));
+		}
+		JsonNode archivedAt = item.path("archived_at");
+		boolean archived = !archivedAt.isMissingNode() && !archivedAt.isNull();
+		JsonNode backLink = item.path("archiver_info_item_id");
+		String archiverInfoItemId = backLink.isString() ? backLink.stringValue() : null;
+		String evidence = "HTTP 200 " + (archived ? "archived_at=" + archivedAt.asString() : "active");
+		return new WatchedItemLookup(archived ? Outcome.ARCHIVED : Outcome.ACTIVE, 200, evidence, archiverInfoItemId,
+				attempts);
+	}
+
+	private boolean isDeletedBody(String body) {
+		JsonNode node = parse(body);
+		return node != null && node.equals(this.deletedBody);
+	}
+
+	private HttpResponse<String> send(URI uri, boolean authenticated) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.GET()
+			.timeout(this.properties.readTimeout())
+			.header("Accept", "application/json");
+		if (authenticated) {
+			request.header("X-API-Key", this.properties.requiredApiKey());
+		}
+		return this.httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private @Nullable JsonNode parse(@Nullable String body) {
+		if (body == null || body.isBlank()) {
+			return null;
+		}
+		try {
+			return this.jsonMapper.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private Duration cap(Duration retryAfter) {
+		return (retryAfter.compareTo(this.properties.maxRetryAfter()) > 0) ? this.properties.maxRetryAfter()
+				: retryAfter;
+	}
+
+	private static String evidence(int status, @Nullable String body) {
+		return "HTTP " + status + " " + truncate(oneLine(body));
+	}
+
+	static String oneLine(@Nullable String text) {
+		return (text != null) ? text.replaceAll("\\s+", " ").strip() : "";
+	}
+
+	private static String truncate(String text) {
+		return (text.length() > EVIDENCE_BODY_LIMIT) ? text.substring(0, EVIDENCE_BODY_LIMIT) + "…" : text;
+	}
+
+	private static String describe(@Nullable Throwable ex) {
+		if (ex == null) {
+			return "unknown failure";
+		}
+		return ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + oneLine(ex.getMessage()) : "");
+	}
+
+	/**
+	 * A plain answer, for preflight.
+	 * @param status the HTTP status
+	 * @param body the body on one line
+	 * @param typedNotFound whether it is Watcher's typed 404 for a deleted WatchedItem
+	 */
+	public record WatcherAnswer(int status, String body, boolean typedNotFound) {
+
+	}
+
+	/** An answer worth another attempt. Internal to the retry loop. */
+	static final class TransientAnswer extends RuntimeException {
+
+		private final int status;
+
+		TransientAnswer(int status, String evidence) {
+			super(evidence, null, false, false);
+			this.status = status;
+		}
+
+	}
+
+}

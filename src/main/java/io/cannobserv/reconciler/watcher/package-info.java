@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.watcher;
+
+import org.jspecify.annotations.NullMarked;
