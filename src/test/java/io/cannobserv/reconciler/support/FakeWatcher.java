@@ -1,0 +1,376 @@
+package io.cannobserv.reconciler.support;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.requestfilter.RequestFilterAction;
+import com.github.tomakehurst.wiremock.extension.requestfilter.StubRequestFilterV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.jspecify.annotations.Nullable;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.not;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+/**
+ * A Watcher on a random local port that answers like the real one
+ * ({@code watcher-contract.md}): FastAPI's bodies, the API key checked on the
+ * {@code /api/v1} routes that exist, typed and untyped 404s, and whatever failure a test
+ * asks for on a given WatchedItem id.
+ * <p>
+ * Out of the box every valid ULID is unknown (the typed 404), every other id is
+ * {@code Resource not found}, and every unknown route is FastAPI's {@code Not Found}. Per
+ * item helpers ({@link #live}, {@link #deleted}, {@link #failing}...) override that; the
+ * latest call for an id wins.
+ * <p>
+ * Free of JUnit, so a plain {@code main()} can run it too.
+ */
+public final class FakeWatcher implements AutoCloseable {
+
+	public static final String DEFAULT_API_KEY = "test-watcher-api-key";
+
+	public static final String API_KEY_HEADER = "X-API-Key";
+
+	public static final String WATCHED_ITEMS_PATH = "/api/v1/watched-items";
+
+	// WireMock tries the lowest priority number first; equal priorities: newest stub first
+	private static final int WRONG_BASE_URL = 1;
+
+	private static final int MISSING_KEY = 2;
+
+	private static final int WRONG_KEY = 3;
+
+	private static final int NOT_READY = 4;
+
+	private static final int PER_ITEM = 5;
+
+	private static final int UNKNOWN_VALID_ID = 8;
+
+	private static final int OTHER_ID = 9;
+
+	private static final int UNKNOWN_ROUTE = 10;
+
+	private static final String ULID_REGEX = Ulids.PATTERN.pattern();
+
+	/** The routes that exist, so that FastAPI runs the key check: any other path is a plain 404. */
+	private static final String KNOWN_ROUTES_REGEX = WATCHED_ITEMS_PATH + "(/[^/]+)?";
+
+	private static final Pattern KNOWN_ROUTES = Pattern.compile(KNOWN_ROUTES_REGEX);
+
+	private final String apiKey;
+
+	private final KeyRevocation keyRevocation;
+
+	private final WireMockServer server;
+
+	public FakeWatcher() {
+		this(DEFAULT_API_KEY);
+	}
+
+	public FakeWatcher(String apiKey) {
+		this.apiKey = apiKey;
+		this.keyRevocation = new KeyRevocation(apiKey);
+		// uvicorn does not compress; threads for a classifier that fans out per chunk
+		this.server = new WireMockServer(wireMockConfig().dynamicPort()
+			.gzipDisabled(true)
+			.containerThreads(64)
+			.extensions(this.keyRevocation));
+	}
+
+	/** Starts the server with the default stubs; returns this for {@code new FakeWatcher().start()}. */
+	public FakeWatcher start() {
+		this.server.start();
+		installDefaults();
+		return this;
+	}
+
+	public void stop() {
+		this.server.stop();
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	/** Forgets every per-item stub, scenario state, revocation and logged request. */
+	public void reset() {
+		this.server.resetAll();
+		this.keyRevocation.allow(Integer.MAX_VALUE);
+		installDefaults();
+	}
+
+	/** The value for {@code WATCHER_BASE_URL}: {@code http://localhost:port}, without {@code /api/v1}. */
+	public String baseUrl() {
+		return this.server.baseUrl();
+	}
+
+	public int port() {
+		return this.server.port();
+	}
+
+	/** The value for {@code WATCHER_API_KEY}. */
+	public String apiKey() {
+		return this.apiKey;
+	}
+
+	/** The underlying server, for what these helpers do not cover. */
+	public WireMockServer server() {
+		return this.server;
+	}
+
+	/** 200 with an active WatchedItem linked back to {@code infoItemId}. */
+	public void live(String watchedId, String infoItemId) {
+		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, infoItemId)));
+	}
+
+	/** 200 with an archived WatchedItem: it still exists, so its pointer is not stale. */
+	public void archived(String watchedId, String infoItemId) {
+		stubItem(watchedId, json(200, WatcherBodies.archived(watchedId, infoItemId)));
+	}
+
+	/** 200 with a WatchedItem that names another InfoItem ({@code null}: none). */
+	public void mismatched(String watchedId, @Nullable String otherInfoItemId) {
+		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, otherInfoItemId)));
+	}
+
+	/**
+	 * The typed 404 {@code {"detail":"WatchedItem not found"}}: the item was deleted. Every
+	 * unknown valid ULID already gets it; this makes the case explicit.
+	 */
+	public void deleted(String watchedId) {
+		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND));
+	}
+
+	/**
+	 * A 404 whose body is not the typed one, as from an ingress or a wrong route: not proof
+	 * of deletion. A body starting with '{' is sent as JSON, anything else as HTML.
+	 */
+	public void notFoundUnconfirmed(String watchedId, String body) {
+		String contentType = body.startsWith("{") ? "application/json" : "text/html";
+		stubItem(watchedId, aResponse().withStatus(404).withHeader("Content-Type", contentType).withBody(body));
+	}
+
+	/**
+	 * Always {@code status} for this id: 500 with uvicorn's {@code text/plain} body, any
+	 * other status with a proxy-like plain text body.
+	 */
+	public void failing(String watchedId, int status) {
+		stubItem(watchedId, failure(status));
+	}
+
+	/** {@code failures} times 503, then 200 live for good (a WireMock scenario per id). */
+	public void flakyThenLive(String watchedId, String infoItemId, int failures) {
+		String scenario = "flaky " + watchedId;
+		for (int attempt = 0; attempt < failures; attempt++) {
+			this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+				.inScenario(scenario)
+				.whenScenarioStateIs(attemptState(attempt))
+				.willSetStateTo(attemptState(attempt + 1))
+				.willReturn(failure(503)));
+		}
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+			.inScenario(scenario)
+			.whenScenarioStateIs(attemptState(failures))
+			.willReturn(json(200, WatcherBodies.live(watchedId, infoItemId))));
+	}
+
+	/** A broken connection or response for this id, e.g. {@link Fault#CONNECTION_RESET_BY_PEER}. */
+	public void fault(String watchedId, Fault fault) {
+		stubItem(watchedId, aResponse().withFault(fault));
+	}
+
+	/** 200 live, linked back to {@code infoItemId}, after {@code millis}. */
+	public void delayed(String watchedId, String infoItemId, int millis) {
+		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, infoItemId)).withFixedDelay(millis));
+	}
+
+	/** 200 after {@code millis}, linked to no InfoItem: for read timeouts, where the body never arrives. */
+	public void delayed(String watchedId, int millis) {
+		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, null)).withFixedDelay(millis));
+	}
+
+	/** 429 from a proxy, with {@code Retry-After: seconds} unless {@code null}. */
+	public void status429(String watchedId, @Nullable Integer retryAfterSeconds) {
+		ResponseDefinitionBuilder response = failure(429);
+		if (retryAfterSeconds != null) {
+			response = response.withHeader("Retry-After", String.valueOf(retryAfterSeconds));
+		}
+		stubItem(watchedId, response);
+	}
+
+	/** A 2xx that is not a WatchedItem: truncated JSON. */
+	public void malformedBody(String watchedId) {
+		stubItem(watchedId, json(200, "{\"id\":" + WatcherBodies.json(watchedId) + ",\"archiver_info_item_id\":"));
+	}
+
+	/** {@code /ready} answers 503 not-ready (the database is down). */
+	public void notReady() {
+		this.server.stubFor(get(urlPathEqualTo("/ready")).atPriority(NOT_READY)
+			.willReturn(json(503, WatcherBodies.NOT_READY)));
+	}
+
+	/**
+	 * Everything, {@code /health} included, answers 404 {@code {"detail":"Not Found"}}: what
+	 * the job sees behind a wrong base URL or path prefix.
+	 */
+	public void wrongBaseUrl() {
+		this.server.stubFor(any(anyUrl()).atPriority(WRONG_BASE_URL)
+			.willReturn(json(404, WatcherBodies.ROUTE_NOT_FOUND)));
+	}
+
+	/**
+	 * From now on, accepts the key on {@code n} more requests, then answers 401 as if it
+	 * had been revoked.
+	 */
+	public void revokeKeyAfter(int n) {
+		this.keyRevocation.allow(n);
+	}
+
+	/** Requests for one WatchedItem, oldest first. */
+	public List<LoggedRequest> requestsFor(String watchedId) {
+		return this.server.findAll(getRequestedFor(urlPathEqualTo(itemPath(watchedId))));
+	}
+
+	/** Every request received, oldest first (WireMock's journal lists newest first). */
+	public List<LoggedRequest> allRequests() {
+		List<LoggedRequest> requests = new ArrayList<>();
+		for (ServeEvent event : this.server.getAllServeEvents()) {
+			requests.add(event.getRequest());
+		}
+		Collections.reverse(requests);
+		return requests;
+	}
+
+	/** Requests to {@code /api/v1/watched-items/{id}}, whatever the id: what the job spent on lookups. */
+	public List<LoggedRequest> itemRequests() {
+		return this.server.findAll(getRequestedFor(urlPathMatching(WATCHED_ITEMS_PATH + "/[^/]+")));
+	}
+
+	/** The path of a WatchedItem; the id must be URL-safe (a ULID is). */
+	public static String itemPath(String watchedId) {
+		return WATCHED_ITEMS_PATH + "/" + watchedId;
+	}
+
+	private void installDefaults() {
+		this.server.stubFor(get(urlPathEqualTo("/health")).atPriority(PER_ITEM)
+			.willReturn(json(200, WatcherBodies.HEALTH_OK)));
+		this.server.stubFor(get(urlPathEqualTo("/ready")).atPriority(PER_ITEM)
+			.willReturn(json(200, WatcherBodies.READY)));
+
+		this.server.stubFor(any(urlPathMatching(KNOWN_ROUTES_REGEX)).atPriority(MISSING_KEY)
+			.withHeader(API_KEY_HEADER, absent())
+			.willReturn(json(403, WatcherBodies.NOT_AUTHENTICATED)));
+		// FastAPI's APIKeyHeader treats an empty value as a missing header
+		this.server.stubFor(any(urlPathMatching(KNOWN_ROUTES_REGEX)).atPriority(MISSING_KEY)
+			.withHeader(API_KEY_HEADER, equalTo(""))
+			.willReturn(json(403, WatcherBodies.NOT_AUTHENTICATED)));
+		this.server.stubFor(any(urlPathMatching(KNOWN_ROUTES_REGEX)).atPriority(WRONG_KEY)
+			.withHeader(API_KEY_HEADER, not(equalTo(this.apiKey)))
+			.willReturn(json(401, WatcherBodies.INVALID_API_KEY)));
+
+		this.server.stubFor(get(urlPathMatching(WATCHED_ITEMS_PATH + "/" + ULID_REGEX)).atPriority(UNKNOWN_VALID_ID)
+			.willReturn(json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
+		this.server.stubFor(get(urlPathMatching(WATCHED_ITEMS_PATH + "/[^/]+")).atPriority(OTHER_ID)
+			.willReturn(json(404, WatcherBodies.RESOURCE_NOT_FOUND)));
+
+		// the list endpoint: nothing links back to any InfoItem
+		this.server.stubFor(get(urlPathEqualTo(WATCHED_ITEMS_PATH)).atPriority(UNKNOWN_VALID_ID)
+			.withQueryParam("archiver_info_item_id", matching(ULID_REGEX))
+			.willReturn(json(200, "[]")));
+		this.server.stubFor(get(urlPathEqualTo(WATCHED_ITEMS_PATH)).atPriority(OTHER_ID)
+			.withQueryParam("archiver_info_item_id", absent())
+			.willReturn(json(200, "[]")));
+		this.server.stubFor(get(urlPathEqualTo(WATCHED_ITEMS_PATH)).atPriority(UNKNOWN_ROUTE - 1)
+			.willReturn(json(400, WatcherBodies.INVALID_FILTER)));
+
+		this.server.stubFor(any(anyUrl()).atPriority(UNKNOWN_ROUTE)
+			.willReturn(json(404, WatcherBodies.ROUTE_NOT_FOUND)));
+	}
+
+	private void stubItem(String watchedId, ResponseDefinitionBuilder response) {
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM).willReturn(response));
+	}
+
+	private static String attemptState(int attempt) {
+		return (attempt == 0) ? Scenario.STARTED : "failed " + attempt;
+	}
+
+	private static ResponseDefinitionBuilder json(int status, String body) {
+		return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+	}
+
+	private static ResponseDefinitionBuilder failure(int status) {
+		String body = switch (status) {
+			case 500 -> WatcherBodies.INTERNAL_SERVER_ERROR;
+			case 429 -> "Too Many Requests";
+			case 502 -> "Bad Gateway";
+			case 503 -> "Service Unavailable";
+			case 504 -> "Gateway Timeout";
+			default -> "Error " + status;
+		};
+		return aResponse().withStatus(status).withHeader("Content-Type", "text/plain; charset=utf-8").withBody(body);
+	}
+
+	/**
+	 * Lets a number of authenticated requests through, then rejects the key. A filter, not
+	 * a scenario, because it must count requests across every stub.
+	 */
+	private static final class KeyRevocation implements StubRequestFilterV2 {
+
+		private final String apiKey;
+
+		private final AtomicInteger accepted = new AtomicInteger();
+
+		private volatile int allowance = Integer.MAX_VALUE;
+
+		KeyRevocation(String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		void allow(int n) {
+			this.accepted.set(0);
+			this.allowance = n;
+		}
+
+		@Override
+		public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+			boolean authenticated = this.apiKey.equals(request.getHeader(API_KEY_HEADER))
+					&& KNOWN_ROUTES.matcher(pathOf(request.getUrl())).matches();
+			if (authenticated && this.accepted.incrementAndGet() > this.allowance) {
+				return RequestFilterAction.stopWith(json(401, WatcherBodies.INVALID_API_KEY).build());
+			}
+			return RequestFilterAction.continueWith(request);
+		}
+
+		@Override
+		public String getName() {
+			return "fake-watcher-key-revocation";
+		}
+
+		private static String pathOf(String url) {
+			int query = url.indexOf('?');
+			return (query < 0) ? url : url.substring(0, query);
+		}
+
+	}
+
+}

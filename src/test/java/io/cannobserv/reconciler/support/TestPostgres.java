@@ -1,0 +1,143 @@
+package io.cannobserv.reconciler.support;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * One PostgreSQL 17 server per test JVM, started on first use and stopped by a shutdown
+ * hook. Each test asks for its own database with {@link #newDatabase()}, so tests never
+ * see each other's rows and no test has to clean up.
+ * <p>
+ * Embedded PostgreSQL (zonky, binaries from Maven Central) is the default: it needs no
+ * Docker. {@code -Dreconciler.test.postgres=testcontainers} switches to a
+ * {@code postgres:17} container; this class is the only place that knows about the
+ * switch.
+ */
+public final class TestPostgres {
+
+	/** System property that selects the server: {@code zonky} (default) or {@code testcontainers}. */
+	public static final String BACKEND_PROPERTY = "reconciler.test.postgres";
+
+	private static final Logger logger = LoggerFactory.getLogger(TestPostgres.class);
+
+	private static final AtomicInteger databaseCount = new AtomicInteger();
+
+	private TestPostgres() {
+	}
+
+	/** Creates a new, empty database with a unique name on the shared server. */
+	public static TestDatabase newDatabase() {
+		Server server = Holder.SERVER;
+		String name = "test_" + ProcessHandle.current().pid() + "_" + databaseCount.incrementAndGet();
+		// CREATE DATABASE cannot run in a transaction; JdbcTemplate runs it in auto-commit
+		server.admin().execute("CREATE DATABASE " + name);
+		return new TestDatabase(server.jdbcUrl(name), server.username(), server.password());
+	}
+
+	/** Which backend runs (or would run) the server: {@code zonky} or {@code testcontainers}. */
+	public static String backend() {
+		return System.getProperty(BACKEND_PROPERTY, "zonky").trim().toLowerCase();
+	}
+
+	/** Initialization-on-demand holder: the server starts once, on the first newDatabase(). */
+	private static final class Holder {
+
+		static final Server SERVER = start();
+
+		private static Server start() {
+			long started = System.nanoTime();
+			Server server = switch (backend()) {
+				case "zonky", "" -> Zonky.start();
+				case "testcontainers" -> Containerized.start();
+				default -> throw new IllegalStateException(
+						"Unknown -D" + BACKEND_PROPERTY + "=" + backend() + " (expected zonky or testcontainers)");
+			};
+			Runtime.getRuntime().addShutdownHook(new Thread(server::close, "test-postgres-shutdown"));
+			logger.info("Test PostgreSQL ({}) ready at {} in {} ms", backend(), server.jdbcUrl(""),
+					(System.nanoTime() - started) / 1_000_000);
+			return server;
+		}
+
+	}
+
+	/** A running server: where to reach it and how to stop it. */
+	private record Server(String host, int port, String username, String password, Closeable handle) {
+
+		String jdbcUrl(String database) {
+			return "jdbc:postgresql://" + this.host + ":" + this.port + "/" + database;
+		}
+
+		JdbcTemplate admin() {
+			return new JdbcTemplate(new DriverManagerDataSource(jdbcUrl("postgres"), this.username, this.password));
+		}
+
+		void close() {
+			try {
+				this.handle.close();
+			}
+			catch (IOException | RuntimeException ex) {
+				// the JVM is exiting: nothing left to protect, only report
+				logger.warn("Could not stop test PostgreSQL", ex);
+			}
+		}
+
+	}
+
+	private static final class Zonky {
+
+		// initdb and server output go to a file: dozens of lines per JVM would bury test output
+		private static final File LOG_FILE = (Files.isDirectory(Path.of("target")) ? Path.of("target")
+				: Path.of(System.getProperty("java.io.tmpdir"))).resolve("test-postgres.log").toFile();
+
+		static Server start() {
+			try {
+				// As root, zonky runs initdb/postgres under "unshare -U", which PostgreSQL accepts.
+				// Durability settings off: a test server is thrown away with the JVM.
+				EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+					.setRegisterShutdownHook(false)
+					.setOutputRedirector(ProcessBuilder.Redirect.appendTo(LOG_FILE))
+					.setErrorRedirector(ProcessBuilder.Redirect.appendTo(LOG_FILE))
+					.setServerConfig("fsync", "off")
+					.setServerConfig("synchronous_commit", "off")
+					.setServerConfig("full_page_writes", "off")
+					.setServerConfig("max_connections", "300")
+					.setPGStartupWait(Duration.ofSeconds(60))
+					.start();
+				// trust authentication: any password is accepted, but Spring needs one to pass on
+				return new Server("localhost", postgres.getPort(), "postgres", "postgres", postgres);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("Could not start embedded PostgreSQL, see " + LOG_FILE, ex);
+			}
+		}
+
+	}
+
+	private static final class Containerized {
+
+		@SuppressWarnings("resource") // closed by the shutdown hook
+		static Server start() {
+			PostgreSQLContainer container = new PostgreSQLContainer("postgres:17").withCommand("postgres", "-c",
+					"fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
+					"max_connections=300");
+			container.start();
+			return new Server(container.getHost(), container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT),
+					container.getUsername(), container.getPassword(), container::stop);
+		}
+
+	}
+
+}
