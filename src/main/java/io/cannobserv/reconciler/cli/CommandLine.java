@@ -1,6 +1,5 @@
 package io.cannobserv.reconciler.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		boolean apply = false;
 		boolean fresh = false;
 		boolean help = false;
-		List<String> springArgs = new ArrayList<>();
+		// by property: a repeated option replaces the earlier value rather than joining it with a comma
+		Map<String, String> springArgs = new LinkedHashMap<>();
 		for (String arg : args) {
 			if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
 				help = true;
@@ -38,7 +38,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				fresh = true;
 			}
 			else if (arg.startsWith("--")) {
-				springArgs.add(option(arg));
+				String property = option(arg);
+				int equals = property.indexOf('=');
+				springArgs.put((equals > 0) ? property.substring(0, equals) : property, property);
 			}
 			else if (command == null) {
 				if (!COMMANDS.contains(arg)) {
@@ -53,7 +55,7 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		if (command == null && !help) {
 			throw new UsageException("No command given: use one of " + COMMANDS + " (see --help)");
 		}
-		return new CommandLine((command != null) ? command : "help", apply, fresh, help, List.copyOf(springArgs));
+		return new CommandLine((command != null) ? command : "help", apply, fresh, help, List.copyOf(springArgs.values()));
 	}
 
 	private static String option(String arg) {

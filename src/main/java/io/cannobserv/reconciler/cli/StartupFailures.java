@@ -25,6 +25,9 @@ public final class StartupFailures {
 		}
 		String reason = (root.getMessage() != null) ? root.getMessage().lines().findFirst().orElse("")
 				: root.getClass().getSimpleName();
+		if (reason.startsWith("Failed to determine a suitable driver class")) {
+			return "SPRING_DATASOURCE_URL is not set: set it to Archiver's database, e.g. jdbc:postgresql://db:5432/archiver";
+		}
 		if (root instanceof IllegalArgumentException && !(root instanceof NumberFormatException)) {
 			// our own validation messages already name the option and the fix
 			return reason;

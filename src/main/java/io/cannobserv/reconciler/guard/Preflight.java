@@ -136,7 +136,7 @@ public class Preflight {
 		return (body.length() > 120) ? body.substring(0, 120) + "…" : body;
 	}
 
-	static String rootMessage(Throwable ex) {
+	public static String rootMessage(Throwable ex) {
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();

@@ -78,14 +78,15 @@ public class ReconcileCommand {
 	 * @throws CommandRefusedException when the run cannot start; nothing was read or written
 	 */
 	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
-		try {
-			this.preflight.check();
-		}
-		catch (PreflightException ex) {
-			throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
-		}
-		this.jobSchema.migrate();
+		// the lock first: a second process leaves at once, having asked nothing of anyone
 		try (RunLock lock = lock()) {
+			try {
+				this.preflight.check();
+			}
+			catch (PreflightException ex) {
+				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
+			}
+			this.jobSchema.migrate();
 			JobExecution execution = launch(mode, fresh);
 			MDC.put("runId", String.valueOf(execution.getJobInstance().getInstanceId()));
 			ExitCode exitCode = (execution.getStatus() == BatchStatus.COMPLETED) ? ExitCode.COMPLETED
@@ -98,9 +99,18 @@ public class ReconcileCommand {
 		}
 	}
 
-	private RunLock lock() throws SQLException {
+	private RunLock lock() {
 		String name = this.jobSchema.name() + ":" + StalePointerJobConfiguration.JOB_NAME;
-		return RunLock.tryAcquire(this.dataSource, name)
+		Optional<RunLock> lock;
+		try {
+			lock = RunLock.tryAcquire(this.dataSource, name);
+		}
+		catch (SQLException ex) {
+			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Cannot connect to the database: "
+					+ Preflight.rootMessage(ex)
+					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
+		}
+		return lock
 			.orElseThrow(() -> new CommandRefusedException(ExitCode.LOCKED, "Another run holds the lock '" + name
 					+ "' in this database; this process read and wrote nothing. Let that run finish, or check for a stuck process"));
 	}

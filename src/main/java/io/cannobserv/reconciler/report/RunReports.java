@@ -68,9 +68,8 @@ public class RunReports {
 			.max(Comparator.comparing(StepExecution::getId))
 			.map((step) -> RunCounts.from(step.getExecutionContext()))
 			.orElse(RunCounts.ZERO);
-		String exitMessage = execution.getExitStatus().getExitDescription();
-		return new RunReport(runId, mode, execution.getStatus().name(), exitCode,
-				(exitMessage == null || exitMessage.isBlank()) ? null : firstLine(exitMessage), instant(firstStart),
+		return new RunReport(runId, mode, execution.getStatus().name(), exitCode, failureOf(execution),
+				instant(firstStart),
 				instant(execution.getEndTime()), executions, counts, cleared(runId), wouldClear(runId),
 				skipped(runId));
 	}
@@ -161,6 +160,20 @@ public class RunReports {
 	private static @Nullable Instant instant(@Nullable LocalDateTime time) {
 		// Spring Batch stores local times of this JVM's zone
 		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant() : null;
+	}
+
+	/** The root cause of the first failure: the wrapper exceptions of the step say nothing useful. */
+	private static @Nullable String failureOf(JobExecution execution) {
+		List<Throwable> failures = execution.getAllFailureExceptions();
+		if (failures.isEmpty()) {
+			String description = execution.getExitStatus().getExitDescription();
+			return (description == null || description.isBlank()) ? null : firstLine(description);
+		}
+		Throwable root = failures.get(0);
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return firstLine(root.getClass().getSimpleName() + ": " + root.getMessage());
 	}
 
 	private static String format(Duration duration) {

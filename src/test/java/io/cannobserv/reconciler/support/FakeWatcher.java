@@ -160,6 +160,11 @@ public final class FakeWatcher implements AutoCloseable {
 		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND));
 	}
 
+	/** The typed 404, after {@code millis}: leaves a window between the read and the write. */
+	public void deletedAfter(String watchedId, int millis) {
+		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND).withFixedDelay(millis));
+	}
+
 	/**
 	 * A 404 whose body is not the typed one, as from an ingress or a wrong route: not proof
 	 * of deletion. A body starting with '{' is sent as JSON, anything else as HTML.
