@@ -12,13 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param chunkSize pointers per chunk, which is also the reader's page size: one keyset
  * query, one transaction and one commit of the reader position per chunk
  * @param concurrency parallel Watcher lookups within a chunk
+ * @param partition which share of the pointers this process checks, from 0
+ * @param partitions how many shares the pointers are split into (one per process)
  * @param reportDir where run reports are written
  * @param jobSchema the job's own schema: batch metadata, audit and run history
  * @param archiver where Archiver keeps the pointers
  */
 @ConfigurationProperties("reconciler")
 public record ReconcilerProperties(@DefaultValue("100") int chunkSize, @DefaultValue("8") int concurrency,
-		@DefaultValue("reports") Path reportDir, @DefaultValue("watcher_link_reconciler") String jobSchema,
+		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir, @DefaultValue("watcher_link_reconciler") String jobSchema,
 		@DefaultValue ArchiverTable archiver) {
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -30,7 +32,18 @@ public record ReconcilerProperties(@DefaultValue("100") int chunkSize, @DefaultV
 		if (concurrency < 1 || concurrency > 256) {
 			throw new IllegalArgumentException("--concurrency must be between 1 and 256, was " + concurrency);
 		}
+		if (partitions < 1 || partitions > 1024) {
+			throw new IllegalArgumentException("--partitions must be between 1 and 1024, was " + partitions);
+		}
+		if (partition < 0 || partition >= partitions) {
+			throw new IllegalArgumentException("--partition must be between 0 and --partitions minus 1 ("
+					+ (partitions - 1) + "), was " + partition);
+		}
 		identifier(jobSchema, "--job-schema");
+	}
+
+	public boolean partitioned() {
+		return this.partitions > 1;
 	}
 
 	/**

@@ -8,11 +8,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.cli.StartupFailures;
 import io.cannobserv.reconciler.cli.UsageException;
-import io.cannobserv.reconciler.pointer.ReconcileCommand;
-import io.cannobserv.reconciler.pointer.RunMode;
+import io.cannobserv.reconciler.guard.GracefulStop;
 
 /**
  * One process, one command, one exit code (see {@link ExitCode}).
@@ -24,7 +24,7 @@ public class WatcherReconcilerApplication {
 	private static final String NAME = "watcher-link-reconciler";
 
 	public static void main(String[] args) {
-		System.exit(run(System.out, System.err, args));
+		System.exit(run(System.out, System.err, true, args));
 	}
 
 	/**
@@ -32,6 +32,10 @@ public class WatcherReconcilerApplication {
 	 * {@code err}, naming the fix.
 	 */
 	public static int run(PrintStream out, PrintStream err, String... args) {
+		return run(out, err, false, args);
+	}
+
+	private static int run(PrintStream out, PrintStream err, boolean ownsProcess, String... args) {
 		CommandLine commandLine;
 		try {
 			commandLine = CommandLine.parse(args);
@@ -55,8 +59,20 @@ public class WatcherReconcilerApplication {
 			return ExitCode.NOT_STARTED.code();
 		}
 		try (context) {
-			RunMode mode = commandLine.apply() ? RunMode.APPLY : RunMode.DRY_RUN;
-			return context.getBean(ReconcileCommand.class).run(mode, commandLine.fresh(), out).code();
+			if (ownsProcess) {
+				context.getBean(GracefulStop.class).install();
+			}
+			Command command = context.getBeansOfType(Command.class)
+				.values()
+				.stream()
+				.filter((candidate) -> candidate.name().equals(commandLine.command()))
+				.findFirst()
+				.orElseThrow(() -> new UsageException("Command '" + commandLine.command() + "' is not available"));
+			return command.run(commandLine, out).code();
+		}
+		catch (UsageException ex) {
+			err.println(NAME + ": " + ex.getMessage());
+			return ExitCode.NOT_STARTED.code();
 		}
 		catch (CommandRefusedException ex) {
 			err.println(NAME + ": " + ex.getMessage());

@@ -4,17 +4,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The parsed command line: a command, its flags, and options that become properties. Each
- * option is also a property (the right-hand column of {@link #OPTIONS}) and so an
- * environment variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather
- * than ignored, so a typo never runs with a default.
+ * The parsed command line: a command, its flags, its own arguments, and options that become
+ * properties. Each option is also a property (see {@link #usage()}) and so an environment
+ * variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather than ignored,
+ * so a typo never runs with a default. Values are given as {@code --name=value} or
+ * {@code --name value}.
+ *
+ * @param command the command
+ * @param apply whether to write ({@code --apply}); every command is a dry run without it
+ * @param fresh abandon an unfinished run instead of resuming it ({@code --fresh})
+ * @param help whether usage was asked for
+ * @param arguments the command's own arguments ({@code --run}, {@code --format},
+ * {@code --output}) by name
+ * @param springArgs options as Spring Boot arguments, {@code --property=value}
  */
-public record CommandLine(String command, boolean apply, boolean fresh, boolean help, List<String> springArgs) {
+public record CommandLine(String command, boolean apply, boolean fresh, boolean help, Map<String, String> arguments,
+		List<String> springArgs) {
 
-	public static final List<String> COMMANDS = List.of("reconcile");
+	public static final List<String> COMMANDS = List.of("reconcile", "restore", "report");
 
-	static final Map<String, String> OPTIONS = options();
+	private static final List<String> COMMAND_ARGUMENTS = List.of("run", "format", "output");
+
+	private static final Map<String, String> OPTIONS = options();
 
 	/**
 	 * Parse {@code args}.
@@ -25,9 +39,11 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		boolean apply = false;
 		boolean fresh = false;
 		boolean help = false;
+		Map<String, String> arguments = new LinkedHashMap<>();
 		// by property: a repeated option replaces the earlier value rather than joining it with a comma
 		Map<String, String> springArgs = new LinkedHashMap<>();
-		for (String arg : args) {
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
 			if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
 				help = true;
 			}
@@ -38,9 +54,25 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				fresh = true;
 			}
 			else if (arg.startsWith("--")) {
-				String property = option(arg);
-				int equals = property.indexOf('=');
-				springArgs.put((equals > 0) ? property.substring(0, equals) : property, property);
+				int equals = arg.indexOf('=');
+				String name = (equals > 0) ? arg.substring(2, equals) : arg.substring(2);
+				String value;
+				if (equals > 0) {
+					value = arg.substring(equals + 1);
+				}
+				else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+					value = args[++i];
+				}
+				else {
+					throw new UsageException("Option --" + name + " needs a value: --" + name + "=VALUE");
+				}
+				if (COMMAND_ARGUMENTS.contains(name)) {
+					arguments.put(name, value);
+				}
+				else {
+					String property = property(name);
+					springArgs.put(property, "--" + property + "=" + value);
+				}
 			}
 			else if (command == null) {
 				if (!COMMANDS.contains(arg)) {
@@ -55,38 +87,58 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		if (command == null && !help) {
 			throw new UsageException("No command given: use one of " + COMMANDS + " (see --help)");
 		}
-		return new CommandLine((command != null) ? command : "help", apply, fresh, help, List.copyOf(springArgs.values()));
+		return new CommandLine((command != null) ? command : "help", apply, fresh, help, Map.copyOf(arguments),
+				List.copyOf(springArgs.values()));
 	}
 
-	private static String option(String arg) {
-		int equals = arg.indexOf('=');
-		String name = (equals > 0) ? arg.substring(2, equals) : arg.substring(2);
+	/** A command argument, or null. */
+	public @Nullable String argument(String name) {
+		return this.arguments.get(name);
+	}
+
+	/** The run id given with {@code --run}. */
+	public @Nullable Long runId() {
+		String run = argument("run");
+		if (run == null) {
+			return null;
+		}
+		try {
+			return Long.parseLong(run.strip());
+		}
+		catch (NumberFormatException ex) {
+			throw new UsageException("--run needs a run id (a number, as in the report's runId), not '" + run + "'");
+		}
+	}
+
+	private static String property(String name) {
 		if (name.startsWith("spring.") || name.startsWith("reconciler.") || name.startsWith("logging.")
 				|| name.startsWith("management.")) {
-			return arg;
+			return name;
 		}
 		String property = OPTIONS.get(name);
 		if (property == null) {
 			throw new UsageException("Unknown option --" + name + " (see --help for the options)");
 		}
-		if (equals < 0 || equals == arg.length() - 1) {
-			throw new UsageException("Option --" + name + " needs a value: --" + name + "=VALUE");
-		}
-		return "--" + property + arg.substring(equals);
+		return property;
 	}
 
 	public static String usage() {
 		StringBuilder usage = new StringBuilder();
-		usage.append("Usage: java -jar watcher-link-reconciler.jar reconcile [--apply] [--fresh] [options]\n\n");
-		usage.append("Checks every Archiver pointer to a Watcher WatchedItem and clears those Watcher deleted.\n");
-		usage.append("A dry run (the default) classifies every pointer and writes nothing to Archiver's tables.\n\n");
-		usage.append("  --apply        clear the pointers Watcher confirms deleted\n");
-		usage.append("  --fresh        abandon an unfinished run of this mode instead of resuming it\n");
-		OPTIONS.forEach((option, property) -> usage.append(String.format("  --%-25s %s%n", option + "=VALUE", property)));
-		usage.append("\nEvery option is also a property and an environment variable (reconciler.chunk-size, RECONCILER_CHUNK_SIZE).\n");
-		usage.append("Database: SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD.\n");
+		usage.append("Usage: java -jar watcher-link-reconciler.jar COMMAND [--apply] [options]\n\n");
+		usage.append("Commands:\n");
+		usage.append("  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
+		usage.append("                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
+		usage.append("                                  same mode unless --fresh\n");
+		usage.append("  restore --run ID [--apply]      put back the pointers run ID cleared, where still empty\n");
+		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
+		usage.append("                                  list recent runs, or show one\n\n");
+		usage.append("Every command is a dry run unless --apply is given.\n\n");
+		usage.append("Options (each is also a property and an environment variable, e.g. RECONCILER_CHUNK_SIZE):\n");
+		OPTIONS.forEach((option, property) -> usage.append(String.format("  --%-28s %s%n", option + "=VALUE", property)));
+		usage.append("\nDatabase: SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD.\n");
 		usage.append("Watcher: WATCHER_BASE_URL, WATCHER_API_KEY.\n");
-		usage.append("Exit codes: 0 completed, 1 failed (run again to resume), 2 could not start, 3 safety brake, 4 another run holds the lock.\n");
+		usage.append("Exit codes: 0 completed, 1 failed or stopped (run again to resume), 2 could not start,\n");
+		usage.append("            3 safety brake, 4 another run holds the lock.\n");
 		return usage.toString();
 	}
 
@@ -94,8 +146,13 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		Map<String, String> options = new LinkedHashMap<>();
 		options.put("chunk-size", "reconciler.chunk-size");
 		options.put("concurrency", "reconciler.concurrency");
+		options.put("partition", "reconciler.partition");
+		options.put("partitions", "reconciler.partitions");
 		options.put("report-dir", "reconciler.report-dir");
 		options.put("job-schema", "reconciler.job-schema");
+		options.put("max-clear-fraction", "reconciler.brake.max-clear-fraction");
+		options.put("brake-min-sample", "reconciler.brake.min-sample");
+		options.put("max-clears", "reconciler.brake.max-clears");
 		options.put("watcher-base-url", "reconciler.watcher.base-url");
 		options.put("connect-timeout", "reconciler.watcher.connect-timeout");
 		options.put("read-timeout", "reconciler.watcher.read-timeout");

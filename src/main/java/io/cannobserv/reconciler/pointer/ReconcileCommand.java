@@ -21,13 +21,20 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.cli.Command;
+import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.guard.Preflight;
 import io.cannobserv.reconciler.guard.PreflightException;
 import io.cannobserv.reconciler.guard.RunLock;
+import io.cannobserv.reconciler.guard.SafetyBrake;
+import io.cannobserv.reconciler.guard.SafetyBrakeException;
+import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.report.RunReports;
 import io.cannobserv.reconciler.store.JobSchema;
@@ -37,7 +44,7 @@ import io.cannobserv.reconciler.store.JobSchema;
  * run of the same mode from its last committed chunk or start a new one, then report.
  */
 @Component
-public class ReconcileCommand {
+public class ReconcileCommand implements Command {
 
 	private static final Logger logger = LoggerFactory.getLogger(ReconcileCommand.class);
 
@@ -58,8 +65,13 @@ public class ReconcileCommand {
 
 	private final RunReports runReports;
 
+	private final ReconcilerProperties properties;
+
+	private final SafetyBrake safetyBrake;
+
 	ReconcileCommand(Preflight preflight, JobSchema jobSchema, DataSource dataSource, JobOperator jobOperator,
-			JobRepository jobRepository, Job watcherLinkReconcileJob, RunReports runReports) {
+			JobRepository jobRepository, Job watcherLinkReconcileJob, RunReports runReports,
+			ReconcilerProperties properties, SafetyBrake safetyBrake) {
 		this.preflight = preflight;
 		this.jobSchema = jobSchema;
 		this.dataSource = dataSource;
@@ -67,6 +79,18 @@ public class ReconcileCommand {
 		this.jobRepository = jobRepository;
 		this.job = watcherLinkReconcileJob;
 		this.runReports = runReports;
+		this.properties = properties;
+		this.safetyBrake = safetyBrake;
+	}
+
+	@Override
+	public String name() {
+		return "reconcile";
+	}
+
+	@Override
+	public ExitCode run(CommandLine commandLine, PrintStream out) throws Exception {
+		return run(commandLine.apply() ? RunMode.APPLY : RunMode.DRY_RUN, commandLine.fresh(), out);
 	}
 
 	/**
@@ -89,8 +113,7 @@ public class ReconcileCommand {
 			this.jobSchema.migrate();
 			JobExecution execution = launch(mode, fresh);
 			MDC.put("runId", String.valueOf(execution.getJobInstance().getInstanceId()));
-			ExitCode exitCode = (execution.getStatus() == BatchStatus.COMPLETED) ? ExitCode.COMPLETED
-					: ExitCode.RESUMABLE;
+			ExitCode exitCode = exitCodeOf(execution);
 			report(execution, mode, exitCode, out);
 			return exitCode;
 		}
@@ -99,8 +122,28 @@ public class ReconcileCommand {
 		}
 	}
 
+	private static ExitCode exitCodeOf(JobExecution execution) {
+		if (execution.getStatus() == BatchStatus.COMPLETED) {
+			return ExitCode.COMPLETED;
+		}
+		for (Throwable failure : execution.getAllFailureExceptions()) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				if (cause instanceof SafetyBrakeException) {
+					return ExitCode.BRAKE;
+				}
+				if (cause.getCause() == cause) {
+					break;
+				}
+			}
+		}
+		return ExitCode.RESUMABLE;
+	}
+
 	private RunLock lock() {
-		String name = this.jobSchema.name() + ":" + StalePointerJobConfiguration.JOB_NAME;
+		// one run at a time per partition: partitions of one registry run side by side
+		String name = this.jobSchema.name() + ":" + StalePointerJobConfiguration.JOB_NAME
+				+ (this.properties.partitioned() ? ":" + this.properties.partition() + "/" + this.properties.partitions()
+						: "");
 		Optional<RunLock> lock;
 		try {
 			lock = RunLock.tryAcquire(this.dataSource, name);
@@ -135,7 +178,8 @@ public class ReconcileCommand {
 				return this.jobOperator.restart(execution);
 			}
 		}
-		JobExecution execution = this.jobOperator.start(this.job, ReconcileJobParameters.newRun(mode));
+		JobExecution execution = this.jobOperator.start(this.job,
+				ReconcileJobParameters.newRun(mode, this.properties.partition(), this.properties.partitions()));
 		logger.info("Run {} ({}) ended {}", execution.getJobInstance().getInstanceId(), mode.label(),
 				execution.getStatus());
 		return execution;
@@ -146,7 +190,8 @@ public class ReconcileCommand {
 				RECENT_RUNS);
 		for (JobInstance instance : instances) {
 			JobExecution last = this.jobRepository.getLastJobExecution(instance);
-			if (last == null || ReconcileJobParameters.modeOf(last.getJobParameters()) != mode) {
+			if (last == null || !ReconcileJobParameters.sameScope(last.getJobParameters(), mode,
+					this.properties.partition(), this.properties.partitions())) {
 				continue;
 			}
 			BatchStatus status = last.getStatus();
@@ -154,6 +199,25 @@ public class ReconcileCommand {
 			return resumable ? Optional.of(last) : Optional.empty();
 		}
 		return Optional.empty();
+	}
+
+	private RunReport.Brake brakeOf(JobExecution execution, ExitCode exitCode) {
+		SafetyBrakeProperties limits = this.safetyBrake.properties();
+		String state = "clear";
+		String message = null;
+		if (exitCode == ExitCode.BRAKE) {
+			state = "tripped";
+			message = RunReports.failureOf(execution);
+		}
+		else {
+			for (StepExecution step : execution.getStepExecutions()) {
+				if (step.getExecutionContext().containsKey(StalePointerWriter.BRAKE_WOULD_TRIP)) {
+					state = "would-trip";
+					message = step.getExecutionContext().getString(StalePointerWriter.BRAKE_WOULD_TRIP);
+				}
+			}
+		}
+		return new RunReport.Brake(state, message, limits.maxClearFraction(), limits.minSample(), limits.maxClears());
 	}
 
 	private void report(JobExecution execution, RunMode mode, ExitCode exitCode, PrintStream out) {
@@ -164,7 +228,7 @@ public class ReconcileCommand {
 			.min(LocalDateTime::compareTo)
 			.orElse(execution.getStartTime());
 		RunReport report = this.runReports.assemble(execution, mode.label(), exitCode.code(), firstStart,
-				executions.size());
+				executions.size(), brakeOf(execution, exitCode));
 		Path file = this.runReports.write(report);
 		this.runReports.print(report, file, out);
 	}

@@ -15,13 +15,27 @@ final class ReconcileJobParameters {
 
 	static final String RUN_KEY = "runKey";
 
+	static final String PARTITION = "partition";
+
+	static final String PARTITIONS = "partitions";
+
 	private ReconcileJobParameters() {
 	}
 
-	static JobParameters newRun(RunMode mode) {
+	static JobParameters newRun(RunMode mode, int partition, int partitions) {
 		return new JobParametersBuilder().addString(MODE, mode.label())
+			.addLong(PARTITION, (long) partition)
+			.addLong(PARTITIONS, (long) partitions)
 			.addString(RUN_KEY, Instant.now().toString())
 			.toJobParameters();
+	}
+
+	/** Whether {@code parameters} are those of a run of this mode over this partition. */
+	static boolean sameScope(JobParameters parameters, RunMode mode, int partition, int partitions) {
+		Long runPartition = parameters.getLong(PARTITION);
+		Long runPartitions = parameters.getLong(PARTITIONS);
+		return modeOf(parameters) == mode && runPartition != null && runPartition == partition
+				&& runPartitions != null && runPartitions == partitions;
 	}
 
 	static RunMode modeOf(JobParameters parameters) {

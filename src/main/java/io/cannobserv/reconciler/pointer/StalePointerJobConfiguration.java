@@ -14,6 +14,7 @@ import org.springframework.batch.infrastructure.item.database.JdbcPagingItemRead
 import org.springframework.batch.infrastructure.item.database.Order;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.batch.infrastructure.item.database.support.PostgresPagingQueryProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -22,6 +23,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.guard.GracefulStop;
+import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
@@ -37,8 +40,8 @@ class StalePointerJobConfiguration {
 	static final String STEP_NAME = "classifyAndClearStep";
 
 	@Bean
-	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(classifyAndClearStep).build();
+	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep, GracefulStop gracefulStop) {
+		return new JobBuilder(JOB_NAME, jobRepository).start(classifyAndClearStep).listener(gracefulStop).build();
 	}
 
 	@Bean
@@ -67,13 +70,20 @@ class StalePointerJobConfiguration {
 	 */
 	@Bean
 	@StepScope
-	JdbcPagingItemReader<InfoItemPointer> pointerReader(DataSource dataSource, ReconcilerProperties properties)
-			throws Exception {
+	JdbcPagingItemReader<InfoItemPointer> pointerReader(DataSource dataSource, ReconcilerProperties properties,
+			@Value("#{jobParameters['partition']}") Long partition,
+			@Value("#{jobParameters['partitions']}") Long partitions) throws Exception {
 		ArchiverTable archiver = properties.archiver();
 		PostgresPagingQueryProvider queryProvider = new PostgresPagingQueryProvider();
 		queryProvider.setSelectClause(archiver.idColumn() + ", " + archiver.pointerColumn());
 		queryProvider.setFromClause(archiver.qualifiedTable());
-		queryProvider.setWhereClause(archiver.pointerColumn() + " IS NOT NULL");
+		String where = archiver.pointerColumn() + " IS NOT NULL";
+		if (partitions > 1) {
+			// disjoint and together complete: each id hashes to exactly one partition
+			where += " AND mod(mod(hashtextextended(" + archiver.idColumn() + ", 0), " + partitions + ") + "
+					+ partitions + ", " + partitions + ") = " + partition;
+		}
+		queryProvider.setWhereClause(where);
 		queryProvider.setSortKeys(Map.of(archiver.idColumn(), Order.ASCENDING));
 		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name("pointerReader")
 			.dataSource(dataSource)
@@ -85,8 +95,8 @@ class StalePointerJobConfiguration {
 
 	@Bean
 	StalePointerWriter stalePointerWriter(NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties,
-			JobSchema jobSchema, VerdictTally verdictTally) {
-		return new StalePointerWriter(jdbc, properties, jobSchema, verdictTally);
+			JobSchema jobSchema, VerdictTally verdictTally, SafetyBrake safetyBrake) {
+		return new StalePointerWriter(jdbc, properties, jobSchema, verdictTally, safetyBrake);
 	}
 
 	@Bean

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -21,7 +22,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.guard.SafetyBrake;
+import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
+import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.report.RunCounts;
+import io.cannobserv.reconciler.report.PointerText;
 import io.cannobserv.reconciler.pointer.PointerVerdict.Kind;
 import io.cannobserv.reconciler.store.JobSchema;
 
@@ -41,6 +46,9 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 
 	static final String WOULD_CLEAR = "WOULD_CLEAR";
 
+	/** Step context key: why the brake would have tripped, in a dry run. */
+	public static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
+
 	private static final int EVIDENCE_LIMIT = 500;
 
 	private final NamedParameterJdbcTemplate jdbc;
@@ -51,14 +59,17 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 
 	private final VerdictTally tally;
 
+	private final SafetyBrake brake;
+
 	private @Nullable RunScope run;
 
 	StalePointerWriter(NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties, JobSchema jobSchema,
-			VerdictTally tally) {
+			VerdictTally tally, SafetyBrake brake) {
 		this.jdbc = jdbc;
 		this.archiver = properties.archiver();
 		this.jobSchema = jobSchema;
 		this.tally = tally;
+		this.brake = brake;
 	}
 
 	@Override
@@ -68,7 +79,7 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 			.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
 					this.archiver.qualifiedWatchStatusTable()));
 		this.run = new RunScope(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
-				stepExecution.getJobExecutionId(), mode, clearSql(watchStatus));
+				stepExecution.getJobExecutionId(), mode, clearSql(watchStatus), stepExecution.getExecutionContext());
 	}
 
 	@Override
@@ -86,6 +97,10 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 				findings.add(new Finding(verdict, verdict.kind().name()));
 			}
 		}
+		RunCounts checked = new RunCounts(chunk.size(), count(verdicts, Kind.LIVE), count(verdicts, Kind.ARCHIVED),
+				gone.size(), 0, 0, 0, count(verdicts, Kind.NOT_FOUND_UNCONFIRMED), count(verdicts, Kind.MALFORMED),
+				count(verdicts, Kind.MISMATCHED), count(verdicts, Kind.TRANSIENT));
+		this.brake.check(this.tally.committed(), checked).ifPresent((trip) -> brake(run, trip));
 		List<PointerVerdict> cleared = new ArrayList<>();
 		if (run.mode() == RunMode.APPLY) {
 			int[] updates = clear(run, gone);
@@ -107,12 +122,24 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		}
 		record(run, findings);
 		long changed = findings.stream().filter((f) -> f.verdict().equals(CHANGED_CONCURRENTLY)).count();
-		RunCounts counts = new RunCounts(chunk.size(), count(verdicts, Kind.LIVE), count(verdicts, Kind.ARCHIVED),
-				count(verdicts, Kind.GONE), cleared.size(), (run.mode() == RunMode.APPLY) ? 0 : gone.size(), changed,
-				count(verdicts, Kind.NOT_FOUND_UNCONFIRMED), count(verdicts, Kind.MALFORMED),
-				count(verdicts, Kind.MISMATCHED), count(verdicts, Kind.TRANSIENT));
+		RunCounts counts = checked.plus(new RunCounts(0, 0, 0, 0, cleared.size(),
+				(run.mode() == RunMode.APPLY) ? 0 : gone.size(), changed, 0, 0, 0, 0));
 		this.tally.add(counts);
 		afterCommit(() -> logChunk(run, counts, cleared, findings));
+	}
+
+	/**
+	 * In apply mode the chunk is not written: the exception rolls it back and fails the run.
+	 * A dry run notes once that the brake would trip, and goes on classifying.
+	 */
+	private void brake(RunScope run, BrakeTrip trip) {
+		if (run.mode() == RunMode.APPLY) {
+			throw new SafetyBrakeException(trip);
+		}
+		if (!run.stepContext().containsKey(BRAKE_WOULD_TRIP)) {
+			logger.warn("Safety brake would trip here in apply mode: {}", trip.message());
+			run.stepContext().putString(BRAKE_WOULD_TRIP, trip.message());
+		}
 	}
 
 	private int[] clear(RunScope run, List<PointerVerdict> gone) {
@@ -193,7 +220,7 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 			PointerVerdict verdict = finding.source();
 			logger.info("{} InfoItem {} pointer {} ({}): {}",
 					finding.verdict().equals(WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
-					verdict.pointer().watcherItemId(), finding.verdict(), verdict.evidence());
+					PointerText.quoted(verdict.pointer().watcherItemId()), finding.verdict(), verdict.evidence());
 		}
 		logger.info("Chunk committed (run {}, {}): checked={} live={} archived={} gone={} cleared={} wouldClear={} "
 				+ "changedConcurrently={} notFoundUnconfirmed={} malformed={} mismatched={} transient={}",
@@ -206,7 +233,8 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		return verdicts.getOrDefault(kind, 0L);
 	}
 
-	private record RunScope(long runId, long jobExecutionId, RunMode mode, String clearSql) {
+	private record RunScope(long runId, long jobExecutionId, RunMode mode, String clearSql,
+			ExecutionContext stepContext) {
 	}
 
 	/** A pointer the report lists, with what happened to it. */

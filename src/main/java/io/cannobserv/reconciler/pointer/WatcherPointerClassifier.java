@@ -32,7 +32,10 @@ class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, Pointer
 			return new PointerVerdict(pointer, Kind.MALFORMED, 0, "not a ULID, never sent to Watcher");
 		}
 		WatchedItemLookup lookup = this.watcherClient.lookup(pointer.watcherItemId());
-		return new PointerVerdict(pointer, kindOf(pointer, lookup), lookup.httpStatus(), lookup.evidence());
+		Kind kind = kindOf(pointer, lookup);
+		String evidence = (kind == Kind.MISMATCHED)
+				? lookup.evidence() + ", links back to InfoItem " + lookup.archiverInfoItemId() : lookup.evidence();
+		return new PointerVerdict(pointer, kind, lookup.httpStatus(), evidence);
 	}
 
 	static boolean isUlid(String value) {

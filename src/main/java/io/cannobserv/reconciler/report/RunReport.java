@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param runId the run (job instance) id
  * @param mode {@code dry-run} or {@code apply}
+ * @param partition the share of the pointers this run checked, from 0
+ * @param partitions how many shares the pointers were split into
  * @param status the batch status of the latest execution
  * @param exitCode the process exit code
  * @param exitMessage why the run stopped, when it did not complete
@@ -18,13 +20,28 @@ import org.jspecify.annotations.Nullable;
  * @param endedAt when the latest execution ended
  * @param executions how many executions the run took (more than one after a resume)
  * @param counts committed counts per verdict and outcome
+ * @param brake the safety brake's limits and whether they tripped
  * @param cleared the pointers this run cleared
  * @param wouldClear the pointers a dry run would clear
  * @param skipped pointers kept for a reason other than being live
  */
-public record RunReport(long runId, String mode, String status, int exitCode, @Nullable String exitMessage,
-		@Nullable Instant startedAt, @Nullable Instant endedAt, int executions, RunCounts counts,
-		List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
+public record RunReport(long runId, String mode, int partition, int partitions, String status, int exitCode,
+		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt, int executions,
+		RunCounts counts, Brake brake, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear,
+		List<SkippedPointer> skipped) {
+
+	/**
+	 * The safety brake of a run.
+	 * @param state {@code clear}, {@code tripped} (an applying run halted) or
+	 * {@code would-trip} (a dry run passed a limit)
+	 * @param message the figures and how to override, when not clear
+	 * @param maxClearFraction the share limit in force
+	 * @param minSample the sample before the share is judged
+	 * @param maxClears the cap in force, if any
+	 */
+	public record Brake(String state, @Nullable String message, double maxClearFraction, long minSample,
+			@Nullable Long maxClears) {
+	}
 
 	public record ClearedPointer(String infoItemId, String watcherItemId) {
 	}

@@ -61,17 +61,19 @@ public class RunReports {
 	 * @param executions how many executions the run has had
 	 */
 	public RunReport assemble(JobExecution execution, String mode, int exitCode, @Nullable LocalDateTime firstStart,
-			int executions) {
+			int executions, RunReport.Brake brake) {
 		long runId = execution.getJobInstance().getInstanceId();
+		Long partition = execution.getJobParameters().getLong("partition");
+		Long partitions = execution.getJobParameters().getLong("partitions");
 		RunCounts counts = execution.getStepExecutions()
 			.stream()
 			.max(Comparator.comparing(StepExecution::getId))
 			.map((step) -> RunCounts.from(step.getExecutionContext()))
 			.orElse(RunCounts.ZERO);
-		return new RunReport(runId, mode, execution.getStatus().name(), exitCode, failureOf(execution),
-				instant(firstStart),
-				instant(execution.getEndTime()), executions, counts, cleared(runId), wouldClear(runId),
-				skipped(runId));
+		return new RunReport(runId, mode, (partition != null) ? partition.intValue() : 0,
+				(partitions != null) ? partitions.intValue() : 1, execution.getStatus().name(), exitCode,
+				failureOf(execution), instant(firstStart), instant(execution.getEndTime()), executions, counts, brake,
+				cleared(runId), wouldClear(runId), skipped(runId));
 	}
 
 	/** Writes {@code run-<id>.json} atomically, so a reader never sees half a report. */
@@ -92,10 +94,15 @@ public class RunReports {
 	public void print(RunReport report, @Nullable Path file, PrintStream out) {
 		RunCounts counts = report.counts();
 		out.println();
-		out.printf("Run %d (%s): %s, exit code %d%s%n", report.runId(), report.mode(), report.status(),
-				report.exitCode(), (report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
+		out.printf("Run %d (%s%s): %s, exit code %d%s%n", report.runId(), report.mode(),
+				(report.partitions() > 1) ? ", partition " + report.partition() + " of " + report.partitions() : "",
+				report.status(), report.exitCode(),
+				(report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
 		if (report.exitMessage() != null) {
 			out.println("  stopped because: " + report.exitMessage());
+		}
+		if ("would-trip".equals(report.brake().state())) {
+			out.println("  safety brake WOULD TRIP in apply mode: " + report.brake().message());
 		}
 		if (report.startedAt() != null && report.endedAt() != null) {
 			out.printf("  started %s, ended %s, took %s%n", report.startedAt(), report.endedAt(),
@@ -115,7 +122,8 @@ public class RunReports {
 		}
 		list(out, "kept and reported", report.skipped()
 			.stream()
-			.map((s) -> s.infoItemId() + " -> " + s.watcherItemId() + "  " + s.verdict() + ": " + s.reason())
+			.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict() + ": "
+					+ s.reason())
 			.toList());
 		if (file != null) {
 			out.println("  report: " + file.toAbsolutePath().normalize());
@@ -163,7 +171,7 @@ public class RunReports {
 	}
 
 	/** The root cause of the first failure: the wrapper exceptions of the step say nothing useful. */
-	private static @Nullable String failureOf(JobExecution execution) {
+	public static @Nullable String failureOf(JobExecution execution) {
 		List<Throwable> failures = execution.getAllFailureExceptions();
 		if (failures.isEmpty()) {
 			String description = execution.getExitStatus().getExitDescription();

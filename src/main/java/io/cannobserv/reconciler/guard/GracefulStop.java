@@ -1,0 +1,82 @@
+package io.cannobserv.reconciler.guard;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stops a run at the next chunk boundary on SIGTERM or SIGINT, so the chunk in flight
+ * commits, the run ends STOPPED (resumable) and the process exits with code 1 after its
+ * report. The JVM's own handler would start the shutdown sequence instead, close the
+ * connection pool under the running chunk and exit with 143.
+ * <p>
+ * A second signal, or one that arrives before a run starts, exits at once: nothing is
+ * half-written, since every chunk is one transaction.
+ */
+@Component
+public class GracefulStop implements JobExecutionListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(GracefulStop.class);
+
+	// lazily: the operator's job registry is filled with the Job beans, and the job listens here
+	private final ObjectProvider<JobOperator> jobOperator;
+
+	private final AtomicReference<@Nullable JobExecution> running = new AtomicReference<>();
+
+	private volatile boolean stopRequested;
+
+	public GracefulStop(ObjectProvider<JobOperator> jobOperator) {
+		this.jobOperator = jobOperator;
+	}
+
+	/** Take over SIGTERM and SIGINT. Called by {@code main} only: tests run in-process. */
+	public void install() {
+		Signal.handle(new Signal("TERM"), this::onSignal);
+		Signal.handle(new Signal("INT"), this::onSignal);
+	}
+
+	@Override
+	public void beforeJob(JobExecution jobExecution) {
+		this.running.set(jobExecution);
+		if (this.stopRequested) {
+			stop(jobExecution);
+		}
+	}
+
+	@Override
+	public void afterJob(JobExecution jobExecution) {
+		this.running.set(null);
+	}
+
+	private void onSignal(Signal signal) {
+		JobExecution execution = this.running.get();
+		if (this.stopRequested || execution == null) {
+			logger.warn("SIG{}: exiting now; no chunk is half-written (each is one transaction)", signal.getName());
+			// not System.exit from the signal thread: it would wait for the run that holds this process
+			Runtime.getRuntime().halt(1);
+		}
+		this.stopRequested = true;
+		logger.warn("SIG{}: stopping run {} at the next chunk boundary; run the same command again to resume",
+				signal.getName(), execution.getJobInstance().getInstanceId());
+		stop(execution);
+	}
+
+	private void stop(JobExecution execution) {
+		try {
+			this.jobOperator.getObject().stop(execution);
+		}
+		catch (Exception ex) {
+			logger.warn("Could not stop run {}: {}", execution.getJobInstance().getInstanceId(), ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.restore;
+
+import org.jspecify.annotations.NullMarked;
