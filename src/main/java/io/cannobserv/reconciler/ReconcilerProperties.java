@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,12 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partition which share of the pointers this process checks, from 0
  * @param partitions how many shares the pointers are split into (one per process)
  * @param reportDir where run reports are written
+ * @param progressInterval how often a long run logs its progress
  * @param jobSchema the job's own schema: batch metadata, audit and run history
  * @param archiver where Archiver keeps the pointers
  */
 @ConfigurationProperties("reconciler")
 public record ReconcilerProperties(@DefaultValue("100") int chunkSize, @DefaultValue("8") int concurrency,
-		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir, @DefaultValue("watcher_link_reconciler") String jobSchema,
+		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir,
+		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema,
 		@DefaultValue ArchiverTable archiver) {
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

@@ -35,6 +35,7 @@ import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
+import io.cannobserv.reconciler.metrics.RunMetrics;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.report.RunReports;
 import io.cannobserv.reconciler.store.JobSchema;
@@ -69,9 +70,11 @@ public class ReconcileCommand implements Command {
 
 	private final SafetyBrake safetyBrake;
 
+	private final RunMetrics runMetrics;
+
 	ReconcileCommand(Preflight preflight, JobSchema jobSchema, DataSource dataSource, JobOperator jobOperator,
 			JobRepository jobRepository, Job watcherLinkReconcileJob, RunReports runReports,
-			ReconcilerProperties properties, SafetyBrake safetyBrake) {
+			ReconcilerProperties properties, SafetyBrake safetyBrake, RunMetrics runMetrics) {
 		this.preflight = preflight;
 		this.jobSchema = jobSchema;
 		this.dataSource = dataSource;
@@ -81,6 +84,7 @@ public class ReconcileCommand implements Command {
 		this.runReports = runReports;
 		this.properties = properties;
 		this.safetyBrake = safetyBrake;
+		this.runMetrics = runMetrics;
 	}
 
 	@Override
@@ -112,13 +116,12 @@ public class ReconcileCommand implements Command {
 			}
 			this.jobSchema.migrate();
 			JobExecution execution = launch(mode, fresh);
-			MDC.put("runId", String.valueOf(execution.getJobInstance().getInstanceId()));
 			ExitCode exitCode = exitCodeOf(execution);
 			report(execution, mode, exitCode, out);
 			return exitCode;
 		}
 		finally {
-			MDC.remove("runId");
+			MDC.remove(RunLogContext.RUN_ID);
 		}
 	}
 
@@ -231,6 +234,7 @@ public class ReconcileCommand implements Command {
 				executions.size(), brakeOf(execution, exitCode));
 		Path file = this.runReports.write(report);
 		this.runReports.print(report, file, out);
+		this.runMetrics.record(report);
 	}
 
 }

@@ -1,8 +1,11 @@
 package io.cannobserv.reconciler.pointer;
 
+import java.time.Duration;
 import java.util.Map;
 
 import javax.sql.DataSource;
+
+import org.slf4j.MDC;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -17,6 +20,7 @@ import org.springframework.batch.infrastructure.item.database.support.PostgresPa
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -41,13 +45,16 @@ class StalePointerJobConfiguration {
 
 	@Bean
 	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep, GracefulStop gracefulStop) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(classifyAndClearStep).listener(gracefulStop).build();
+		return new JobBuilder(JOB_NAME, jobRepository).start(classifyAndClearStep)
+			.listener(new RunLogContext())
+			.listener(gracefulStop)
+			.build();
 	}
 
 	@Bean
 	Step classifyAndClearStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherPointerClassifier watcherPointerClassifier,
-			StalePointerWriter stalePointerWriter, VerdictTally verdictTally,
+			StalePointerWriter stalePointerWriter, VerdictTally verdictTally, RunProgress runProgress,
 			ThreadPoolTaskExecutor watcherLookupExecutor, ReconcilerProperties properties) {
 		return new StepBuilder(STEP_NAME, jobRepository)
 			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
@@ -58,6 +65,7 @@ class StalePointerJobConfiguration {
 			.writer(stalePointerWriter)
 			.stream(verdictTally)
 			.listener(stalePointerWriter)
+			.listener(runProgress)
 			// lookups fan out per chunk; reads and writes stay on the step thread, so restart stays exact
 			.taskExecutor(watcherLookupExecutor)
 			.build();
@@ -77,13 +85,7 @@ class StalePointerJobConfiguration {
 		PostgresPagingQueryProvider queryProvider = new PostgresPagingQueryProvider();
 		queryProvider.setSelectClause(archiver.idColumn() + ", " + archiver.pointerColumn());
 		queryProvider.setFromClause(archiver.qualifiedTable());
-		String where = archiver.pointerColumn() + " IS NOT NULL";
-		if (partitions > 1) {
-			// disjoint and together complete: each id hashes to exactly one partition
-			where += " AND mod(mod(hashtextextended(" + archiver.idColumn() + ", 0), " + partitions + ") + "
-					+ partitions + ", " + partitions + ") = " + partition;
-		}
-		queryProvider.setWhereClause(where);
+		queryProvider.setWhereClause(new PointerSelection(archiver, partition, partitions).condition());
 		queryProvider.setSortKeys(Map.of(archiver.idColumn(), Order.ASCENDING));
 		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name("pointerReader")
 			.dataSource(dataSource)
@@ -100,6 +102,11 @@ class StalePointerJobConfiguration {
 	}
 
 	@Bean
+	RunProgress runProgress(JdbcTemplate jdbc, ReconcilerProperties properties) {
+		return new RunProgress(jdbc, properties.archiver(), properties.progressInterval());
+	}
+
+	@Bean
 	VerdictTally verdictTally() {
 		return new VerdictTally();
 	}
@@ -112,6 +119,21 @@ class StalePointerJobConfiguration {
 		executor.setMaxPoolSize(properties.concurrency());
 		executor.setThreadNamePrefix("watcher-lookup-");
 		executor.setDaemon(true);
+		// lookup threads log with the run id of the step thread that handed them the item
+		executor.setTaskDecorator((task) -> {
+			Map<String, String> mdc = MDC.getCopyOfContextMap();
+			return () -> {
+				if (mdc != null) {
+					MDC.setContextMap(mdc);
+				}
+				try {
+					task.run();
+				}
+				finally {
+					MDC.clear();
+				}
+			};
+		});
 		return executor;
 	}
 

@@ -15,9 +15,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
@@ -53,7 +61,12 @@ public class WatcherClient {
 
 	private final JsonNode deletedBody;
 
-	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
+	private final MeterRegistry meters;
+
+	private final Counter retries;
+
+	@Autowired
+	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters) {
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
 		this.httpClient = HttpClient.newBuilder()
@@ -71,6 +84,21 @@ public class WatcherClient {
 			.jitter(properties.initialBackoff().dividedBy(2))
 			.build());
 		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
+		this.meters = meters;
+		this.retries = Counter.builder("reconciler.watcher.retries")
+			.description("Lookups sent again after a transient answer")
+			.register(meters);
+		this.retryTemplate.setRetryListener(new RetryListener() {
+			@Override
+			public void beforeRetry(RetryPolicy retryPolicy, Retryable<?> retryable) {
+				WatcherClient.this.retries.increment();
+			}
+		});
+	}
+
+	/** Without metrics. */
+	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
+		this(properties, jsonMapper, new SimpleMeterRegistry());
 	}
 
 	/**
@@ -121,13 +149,16 @@ public class WatcherClient {
 		this.pacer.acquire();
 		attempts.incrementAndGet();
 		HttpResponse<String> response;
+		long started = System.nanoTime();
 		try {
 			response = send(uri, true);
 		}
 		catch (IOException ex) {
+			time(started, "io-error", "none");
 			throw new TransientAnswer(0, describe(ex));
 		}
 		int status = response.statusCode();
+		time(started, "answered", (status / 100) + "xx");
 		String body = response.body();
 		if (status == 200) {
 			return found(ulid, body, attempts.get());
@@ -149,6 +180,15 @@ public class WatcherClient {
 		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of anything
 		return new WatchedItemLookup(Outcome.UNAVAILABLE, status, "unexpected " + evidence(status, body), null,
 				attempts.get());
+	}
+
+	private void time(long started, String outcome, String statusClass) {
+		Timer.builder("reconciler.watcher.requests")
+			.description("Requests to Watcher's WatchedItem endpoint")
+			.tag("outcome", outcome)
+			.tag("status", statusClass)
+			.register(this.meters)
+			.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 	}
 
 	private WatchedItemLookup found(String ulid, String body, int attempts) {

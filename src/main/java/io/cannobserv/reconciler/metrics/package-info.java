@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,128 @@
+package io.cannobserv.reconciler.metrics;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cannobserv.reconciler.support.ArchiverDatabase;
+import io.cannobserv.reconciler.support.ArchiverVersion;
+import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.ReconcilerRun;
+import io.cannobserv.reconciler.support.ReconcilerRun.Result;
+import io.cannobserv.reconciler.support.RegistryFixture;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.TestDatabase;
+import io.cannobserv.reconciler.support.TestPostgres;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Metrics leave the short-lived process when it exits: a fake Pushgateway and a fake OTLP
+ * collector (WireMock) receive the run's figures, equal to its report.
+ */
+class MetricsPushIntegrationTests {
+
+	private TestDatabase database;
+
+	private FakeWatcher watcher;
+
+	private final WireMockServer collector = new WireMockServer(wireMockConfig().dynamicPort());
+
+	@TempDir
+	Path reportDir;
+
+	@BeforeEach
+	void setUp() {
+		this.database = TestPostgres.newDatabase();
+		ArchiverDatabase archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
+		this.watcher = new FakeWatcher().start();
+		RegistryFixture.create(archiver, this.watcher, Mix.none().live(6).gone(3).transientAlways(2).archived(1));
+		this.collector.start();
+		this.collector.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.watcher.stop();
+		this.collector.stop();
+	}
+
+	@Test
+	void reconcileWhenPushgatewayIsEnabledPushesRunFiguresGroupedByJobAndPartition() {
+		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+				"--management.prometheus.metrics.export.pushgateway.enabled=true",
+				"--management.prometheus.metrics.export.pushgateway.address=localhost:" + this.collector.port(),
+				"--management.prometheus.metrics.export.pushgateway.format=text");
+
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		List<LoggedRequest> pushes = this.collector.findAll(anyRequestedFor(anyUrl()));
+		LoggedRequest last = pushes.get(pushes.size() - 1);
+		assertThat(last.getMethod().getName()).isEqualTo("PUT");
+		assertThat(last.getUrl()).isEqualTo("/metrics/job/watcher-link-reconciler/partition/0");
+		String body = last.getBodyAsString();
+		assertThat(body).contains("reconciler_run_pointers{outcome=\"cleared\",partition=\"0\"} 3.0")
+			.contains("reconciler_run_pointers{outcome=\"read\",partition=\"0\"} 12.0")
+			.contains("reconciler_run_pointers{outcome=\"transient\",partition=\"0\"} 2.0")
+			.contains("reconciler_run_exit_code{partition=\"0\"} 0.0")
+			.contains("reconciler_run_brake_tripped{partition=\"0\"} 0.0")
+			.contains("reconciler_run_last_success_timestamp_seconds")
+			.contains("reconciler_watcher_requests_seconds_count{outcome=\"answered\",partition=\"0\",status=\"4xx\"}")
+			.contains("reconciler_watcher_retries_total{partition=\"0\"} 6.0")
+			.contains("spring_batch_job_seconds_count{error=\"none\",partition=\"0\",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
+	}
+
+	@Test
+	void reconcileWhenOtlpIsEnabledExportsRunFiguresOnExit() throws Exception {
+		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+				"--management.otlp.metrics.export.enabled=true",
+				"--management.otlp.metrics.export.url=http://localhost:" + this.collector.port() + "/v1/metrics");
+
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		List<LoggedRequest> exports = this.collector.findAll(anyRequestedFor(anyUrl()));
+		assertThat(exports).isNotEmpty();
+		Map<String, Double> pointers = new HashMap<>();
+		for (LoggedRequest export : exports) {
+			assertThat(export.getUrl()).isEqualTo("/v1/metrics");
+			ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(export.getBody());
+			request.getResourceMetricsList()
+				.forEach((resource) -> resource.getScopeMetricsList()
+					.forEach((scope) -> scope.getMetricsList()
+						.stream()
+						.filter((metric) -> metric.getName().equals("reconciler.run.pointers"))
+						.forEach((metric) -> collect(metric, pointers))));
+		}
+		assertThat(pointers).containsEntry("cleared", 3.0)
+			.containsEntry("read", 12.0)
+			.containsEntry("gone", 3.0)
+			.containsEntry("transient", 2.0)
+			.containsEntry("archived", 1.0);
+	}
+
+	private static void collect(Metric metric, Map<String, Double> values) {
+		for (NumberDataPoint point : metric.getGauge().getDataPointsList()) {
+			for (KeyValue attribute : point.getAttributesList()) {
+				if (attribute.getKey().equals("outcome")) {
+					values.put(attribute.getValue().getStringValue(), point.getAsDouble());
+				}
+			}
+		}
+	}
+
+}
