@@ -43,10 +43,32 @@ public record RunReport(long runId, String mode, int partition, int partitions, 
 			@Nullable Long maxClears) {
 	}
 
-	public record ClearedPointer(String infoItemId, String watcherItemId) {
+	/** The figures without the items: a row of the run history. */
+	RunSummary summary() {
+		return new RunSummary(this.runId, this.mode, this.partition, this.partitions, this.status, this.exitCode,
+				this.exitMessage, this.startedAt, this.endedAt, this.executions, this.counts, this.brake);
 	}
 
-	public record SkippedPointer(String infoItemId, String watcherItemId, String verdict, String reason) {
+	/**
+	 * A pointer cleared, or that a dry run would clear.
+	 * @param infoItemId the InfoItem
+	 * @param watcherItemId the pointer it had
+	 * @param httpStatus Watcher's answer
+	 * @param evidence Watcher's answer on one line, as audited
+	 */
+	public record ClearedPointer(String infoItemId, String watcherItemId, int httpStatus, String evidence) {
+	}
+
+	/**
+	 * A pointer kept and reported.
+	 * @param infoItemId the InfoItem
+	 * @param watcherItemId the pointer, as stored (it may be junk)
+	 * @param verdict why it was kept: a verdict, or {@code CHANGED_CONCURRENTLY}
+	 * @param httpStatus Watcher's last answer, 0 when none came or none was asked
+	 * @param reason the evidence on one line
+	 */
+	public record SkippedPointer(String infoItemId, String watcherItemId, String verdict, int httpStatus,
+			String reason) {
 	}
 
 }
