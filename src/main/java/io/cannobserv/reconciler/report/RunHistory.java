@@ -1,0 +1,137 @@
+package io.cannobserv.reconciler.report;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.report.RunReport.Brake;
+import io.cannobserv.reconciler.store.JobSchema;
+
+/**
+ * The {@code reconcile_run} table: one row per run, replaced each time one of its
+ * executions ends.
+ */
+@Component
+class RunHistory {
+
+	private static final String COLUMNS = "run_id, mode, partition, partitions, status, exit_code, exit_message,"
+			+ " started_at, ended_at, executions, last_job_execution_id, read, live, archived, gone, cleared,"
+			+ " would_clear, changed_concurrently, not_found_unconfirmed, malformed, mismatched, transient,"
+			+ " brake_state, brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears";
+
+	private static final RowMapper<RunSummary> ROW_MAPPER = RunHistory::summary;
+
+	private final JdbcTemplate jdbc;
+
+	private final JobSchema jobSchema;
+
+	private final String upsert;
+
+	RunHistory(JdbcTemplate jdbc, JobSchema jobSchema) {
+		this.jdbc = jdbc;
+		this.jobSchema = jobSchema;
+		this.upsert = upsert(jobSchema.table("reconcile_run"));
+	}
+
+	private static String upsert(String table) {
+		List<String> columns = Arrays.stream(COLUMNS.split(",")).map(String::strip).toList();
+		String updates = columns.stream()
+			.filter((column) -> !column.equals("run_id"))
+			.map((column) -> column + " = EXCLUDED." + column)
+			.collect(Collectors.joining(", "));
+		return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES ("
+				+ String.join(", ", Collections.nCopies(columns.size(), "?"))
+				+ ") ON CONFLICT (run_id) DO UPDATE SET " + updates + ", recorded_at = now()";
+	}
+
+	/**
+	 * Whether the job's schema has been created here at all: {@code report} must not
+	 * create it (nor need the rights to) just to say that there are no runs.
+	 */
+	boolean schemaExists() {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
+				this.jobSchema.table("flyway_schema_history")));
+	}
+
+	void save(RunSummary run, long lastJobExecutionId) {
+		RunCounts c = run.counts();
+		Brake b = run.brake();
+		this.jdbc.update(this.upsert, run.runId(),
+				run.mode(), run.partition(), run.partitions(), run.status(), run.exitCode(), run.exitMessage(),
+				timestamp(run.startedAt()), timestamp(run.endedAt()), run.executions(), lastJobExecutionId, c.read(),
+				c.live(), c.archived(), c.gone(), c.cleared(), c.wouldClear(), c.changedConcurrently(),
+				c.notFoundUnconfirmed(), c.malformed(), c.mismatched(), c.transientCount(), b.state(), b.message(),
+				b.maxClearFraction(), b.minSample(), b.maxClears());
+	}
+
+	Optional<Recorded> find(long runId) {
+		List<Recorded> runs = this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run") + " WHERE run_id = ?",
+				(rs, i) -> new Recorded(summary(rs, i), rs.getLong("last_job_execution_id")), runId);
+		return runs.stream().findFirst();
+	}
+
+	/** The latest runs, oldest first. */
+	List<RunSummary> recent(int limit) {
+		return oldestFirst(this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
+				+ " ORDER BY run_id DESC LIMIT ?", ROW_MAPPER, limit));
+	}
+
+	/** The runs of {@code run}'s partition up to it, oldest first: the trend that led to it. */
+	List<RunSummary> upTo(RunSummary run, int limit) {
+		return oldestFirst(this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
+				+ " WHERE run_id <= ? AND partition = ? AND partitions = ? ORDER BY run_id DESC LIMIT ?", ROW_MAPPER,
+				run.runId(), run.partition(), run.partitions(), limit));
+	}
+
+	private static List<RunSummary> oldestFirst(List<RunSummary> newestFirst) {
+		List<RunSummary> runs = new ArrayList<>(newestFirst);
+		Collections.reverse(runs);
+		return runs;
+	}
+
+	private static RunSummary summary(ResultSet rs, int rowNum) throws SQLException {
+		RunCounts counts = new RunCounts(rs.getLong("read"), rs.getLong("live"), rs.getLong("archived"),
+				rs.getLong("gone"), rs.getLong("cleared"), rs.getLong("would_clear"), rs.getLong("changed_concurrently"),
+				rs.getLong("not_found_unconfirmed"), rs.getLong("malformed"), rs.getLong("mismatched"),
+				rs.getLong("transient"));
+		Brake brake = new Brake(rs.getString("brake_state"), rs.getString("brake_message"),
+				rs.getDouble("brake_max_clear_fraction"), rs.getLong("brake_min_sample"),
+				rs.getObject("brake_max_clears", Long.class));
+		return new RunSummary(rs.getLong("run_id"), rs.getString("mode"), rs.getInt("partition"),
+				rs.getInt("partitions"), rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
+				instant(rs.getObject("started_at", OffsetDateTime.class)),
+				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake);
+	}
+
+	private static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
+		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
+	}
+
+	private static @Nullable Instant instant(@Nullable OffsetDateTime time) {
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	/**
+	 * A run as recorded.
+	 * @param summary its figures
+	 * @param lastJobExecutionId the execution they are as of
+	 */
+	record Recorded(RunSummary summary, long lastJobExecutionId) {
+	}
+
+}
