@@ -72,7 +72,8 @@ public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKe
 			uri = URI.create(url);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("WATCHER_BASE_URL '" + url + "' is not a URL: " + ex.getMessage());
+			throw new IllegalArgumentException("WATCHER_BASE_URL '" + url + "' is not a URL (" + ex.getMessage()
+					+ "): set it to Watcher's root URL, e.g. http://watcher:8000");
 		}
 		if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
 				|| uri.getRawQuery() != null || uri.getRawFragment() != null) {
