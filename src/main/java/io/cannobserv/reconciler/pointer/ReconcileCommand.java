@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -172,6 +173,14 @@ public class ReconcileCommand implements Command {
 						execution.getStatus());
 				execution = this.jobOperator.recover(execution);
 			}
+			if (endedUnknown(execution)) {
+				// Spring Batch ends a run UNKNOWN, and will not restart it, when a chunk's rollback or the step's
+				// last metadata write fails, as when the database goes away mid-chunk. Each chunk commits its
+				// clears, audit rows and reader position in one transaction, so the last committed chunk is exact
+				logger.warn("Run {} ended UNKNOWN (the database failed under a chunk); marking it failed so it can "
+						+ "resume from its last committed chunk", runId);
+				execution = markFailed(execution);
+			}
 			if (fresh) {
 				logger.warn("Abandoning unfinished run {} ({}) as asked by --fresh", runId, execution.getStatus());
 				this.jobOperator.abandon(execution);
@@ -198,10 +207,33 @@ public class ReconcileCommand implements Command {
 				continue;
 			}
 			BatchStatus status = last.getStatus();
-			boolean resumable = status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status.isRunning();
+			boolean resumable = status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status.isRunning()
+					|| status == BatchStatus.UNKNOWN;
 			return resumable ? Optional.of(last) : Optional.empty();
 		}
 		return Optional.empty();
+	}
+
+	private static boolean endedUnknown(JobExecution execution) {
+		return execution.getStatus() == BatchStatus.UNKNOWN
+				|| execution.getStepExecutions().stream().anyMatch((step) -> step.getStatus() == BatchStatus.UNKNOWN);
+	}
+
+	private JobExecution markFailed(JobExecution execution) {
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStatus() == BatchStatus.UNKNOWN) {
+				step.setStatus(BatchStatus.FAILED);
+				this.jobRepository.update(step);
+			}
+		}
+		execution.setStatus(BatchStatus.FAILED);
+		this.jobRepository.update(execution);
+		return execution;
+	}
+
+	private static Stream<Throwable> causes(Throwable failure) {
+		return Stream.iterate(failure, Objects::nonNull,
+				(cause) -> (cause.getCause() != cause) ? cause.getCause() : null);
 	}
 
 	private RunReport.Brake brakeOf(JobExecution execution, ExitCode exitCode) {
@@ -210,7 +242,14 @@ public class ReconcileCommand implements Command {
 		String message = null;
 		if (exitCode == ExitCode.BRAKE) {
 			state = "tripped";
-			message = RunReports.failureOf(execution);
+			// the trip's own message, whole: the run's failure message is cut at 300 characters,
+			// which can drop the override instruction
+			message = execution.getAllFailureExceptions()
+				.stream()
+				.flatMap((failure) -> causes(failure).filter(SafetyBrakeException.class::isInstance))
+				.map((brake) -> ((SafetyBrakeException) brake).trip().message())
+				.findFirst()
+				.orElse(RunReports.failureOf(execution));
 		}
 		else {
 			for (StepExecution step : execution.getStepExecutions()) {
@@ -232,6 +271,7 @@ public class ReconcileCommand implements Command {
 			.orElse(execution.getStartTime());
 		RunReport report = this.runReports.assemble(execution, mode.label(), exitCode.code(), firstStart,
 				executions.size(), brakeOf(execution, exitCode));
+		this.runReports.save(report, execution.getId());
 		Path file = this.runReports.write(report);
 		this.runReports.print(report, file, out);
 		this.runMetrics.record(report);

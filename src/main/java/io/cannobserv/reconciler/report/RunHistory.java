@@ -67,6 +67,11 @@ class RunHistory {
 				this.jobSchema.table("flyway_schema_history")));
 	}
 
+	boolean tableExists() {
+		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
+				this.jobSchema.table("reconcile_run")));
+	}
+
 	void save(RunSummary run, long lastJobExecutionId) {
 		RunCounts c = run.counts();
 		Brake b = run.brake();

@@ -3,15 +3,15 @@ package io.cannobserv.reconciler.report;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
@@ -29,7 +29,8 @@ import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * Builds a run's report from what was committed (the step's execution context and the
- * job's own tables), prints the summary and writes the JSON file.
+ * job's own tables), records it in the run history, prints the summary and writes the JSON
+ * file. {@link #load(long)} rebuilds the same report later from the database alone.
  */
 @Component
 public class RunReports {
@@ -37,7 +38,11 @@ public class RunReports {
 	/** Lines of each list printed on the console; the JSON file has them all. */
 	private static final int CONSOLE_LIST_LIMIT = 20;
 
+	private static final String WOULD_CLEAR = "WOULD_CLEAR";
+
 	private final JdbcTemplate jdbc;
+
+	private final RunHistory history;
 
 	private final JobSchema jobSchema;
 
@@ -45,8 +50,10 @@ public class RunReports {
 
 	private final Path reportDir;
 
-	public RunReports(JdbcTemplate jdbc, JobSchema jobSchema, JsonMapper jsonMapper, ReconcilerProperties properties) {
+	RunReports(JdbcTemplate jdbc, RunHistory history, JobSchema jobSchema, JsonMapper jsonMapper,
+			ReconcilerProperties properties) {
 		this.jdbc = jdbc;
+		this.history = history;
 		this.jobSchema = jobSchema;
 		this.jsonMapper = jsonMapper.rebuild().enable(SerializationFeature.INDENT_OUTPUT).build();
 		this.reportDir = properties.reportDir();
@@ -73,25 +80,62 @@ public class RunReports {
 		return new RunReport(runId, mode, (partition != null) ? partition.intValue() : 0,
 				(partitions != null) ? partitions.intValue() : 1, execution.getStatus().name(), exitCode,
 				failureOf(execution), instant(firstStart), instant(execution.getEndTime()), executions, counts, brake,
-				cleared(runId), wouldClear(runId), skipped(runId));
+				cleared(runId, execution.getId()), wouldClear(runId, execution.getId()),
+				skipped(runId, execution.getId()));
+	}
+
+	/**
+	 * Records the run's figures in the run history ({@code reconcile_run}), replacing those
+	 * of its earlier executions. Its items are already in the database, written with each
+	 * chunk.
+	 * @param report the run's report, as {@link #assemble assembled}
+	 * @param jobExecutionId the execution that just ended
+	 */
+	public void save(RunReport report, long jobExecutionId) {
+		this.history.save(report.summary(), jobExecutionId);
+	}
+
+	/**
+	 * The report of a run rebuilt from the database alone, equal to the one written at the
+	 * end of its latest recorded execution.
+	 * @param runId the run (job instance) id
+	 * @return the report, or empty when no execution of that run has been recorded
+	 */
+	public Optional<RunReport> load(long runId) {
+		return this.history.find(runId)
+			.map((run) -> run.summary()
+				.report(cleared(runId, run.lastJobExecutionId()), wouldClear(runId, run.lastJobExecutionId()),
+						skipped(runId, run.lastJobExecutionId())));
 	}
 
 	/** Writes {@code run-<id>.json} atomically, so a reader never sees half a report. */
 	public Path write(RunReport report) {
+		Path target = this.reportDir.resolve("run-" + report.runId() + ".json");
 		try {
-			Files.createDirectories(this.reportDir);
-			Path target = this.reportDir.resolve("run-" + report.runId() + ".json");
-			Path partial = this.reportDir.resolve("run-" + report.runId() + ".json.partial");
-			this.jsonMapper.writeValue(partial.toFile(), report);
-			return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			AtomicFile.write(target, toJson(report));
+			return target;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the report to " + this.reportDir + ": " + ex.getMessage(), ex);
 		}
 	}
 
+	/** The report as its JSON file has it. */
+	String toJson(Object document) {
+		return this.jsonMapper.writeValueAsString(document);
+	}
+
 	/** The one-screen summary. */
 	public void print(RunReport report, @Nullable Path file, PrintStream out) {
+		print(report, file, out, CONSOLE_LIST_LIMIT, "in the report file");
+	}
+
+	/**
+	 * The summary.
+	 * @param limit lines of each list
+	 * @param elsewhere where the lines past the limit are, as in "and 3 more {@code elsewhere}"
+	 */
+	void print(RunReport report, @Nullable Path file, PrintStream out, int limit, String elsewhere) {
 		RunCounts counts = report.counts();
 		out.println();
 		out.printf("Run %d (%s%s): %s, exit code %d%s%n", report.runId(), report.mode(),
@@ -114,51 +158,61 @@ public class RunReports {
 		if ("apply".equals(report.mode())) {
 			out.printf("  cleared %d, left alone because re-linked meanwhile %d%n", counts.cleared(),
 					counts.changedConcurrently());
-			list(out, "cleared", report.cleared().stream().map(RunReports::describe).toList());
+			list(out, "cleared", report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
 		else {
 			out.printf("  would clear %d (dry run: nothing written; run with --apply to clear)%n", counts.wouldClear());
-			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList());
+			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit,
+					elsewhere);
 		}
 		list(out, "kept and reported", report.skipped()
 			.stream()
 			.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict() + ": "
 					+ s.reason())
-			.toList());
+			.toList(), limit, elsewhere);
 		if (file != null) {
 			out.println("  report: " + file.toAbsolutePath().normalize());
 		}
 	}
 
-	private static void list(PrintStream out, String title, List<String> lines) {
+	private static void list(PrintStream out, String title, List<String> lines, int limit, String elsewhere) {
 		if (lines.isEmpty()) {
 			return;
 		}
 		out.printf("  %s (%d):%n", title, lines.size());
-		lines.stream().limit(CONSOLE_LIST_LIMIT).forEach((line) -> out.println("    " + line));
-		if (lines.size() > CONSOLE_LIST_LIMIT) {
-			out.printf("    … and %d more in the report file%n", lines.size() - CONSOLE_LIST_LIMIT);
+		lines.stream().limit(limit).forEach((line) -> out.println("    " + line));
+		if (lines.size() > limit) {
+			out.printf("    … and %d more %s%n", lines.size() - limit, elsewhere);
 		}
 	}
 
-	private List<ClearedPointer> cleared(long runId) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id FROM " + this.jobSchema.table("pointer_clear")
-				+ " WHERE run_id = ? ORDER BY info_item_id", (rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2)),
-				runId);
+	// The item queries read up to a given execution, so that a report rebuilt while a resumed
+	// execution is still writing equals the one written when the recorded execution ended.
+	// COLLATE "C": the same order whatever the database's locale (ULIDs sort by bytes).
+
+	private List<ClearedPointer> cleared(long runId, long upToExecution) {
+		return this.jdbc.query("SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
+				+ this.jobSchema.table("pointer_clear")
+				+ " WHERE run_id = ? AND job_execution_id <= ? ORDER BY info_item_id COLLATE \"C\"",
+				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
+				upToExecution);
 	}
 
-	private List<ClearedPointer> wouldClear(long runId) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id FROM " + this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = ? AND verdict = 'WOULD_CLEAR' ORDER BY info_item_id",
-				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2)), runId);
-	}
-
-	private List<SkippedPointer> skipped(long runId) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id, verdict, evidence FROM "
+	private List<ClearedPointer> wouldClear(long runId, long upToExecution) {
+		return this.jdbc.query("SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
 				+ this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = ? AND verdict <> 'WOULD_CLEAR' ORDER BY info_item_id",
-				(rs, i) -> new SkippedPointer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
-				runId);
+				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict = ? ORDER BY info_item_id COLLATE \"C\"",
+				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
+				upToExecution, WOULD_CLEAR);
+	}
+
+	private List<SkippedPointer> skipped(long runId, long upToExecution) {
+		return this.jdbc.query("SELECT info_item_id, watcher_item_id, verdict, http_status, evidence FROM "
+				+ this.jobSchema.table("pointer_finding")
+				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict <> ? ORDER BY info_item_id COLLATE \"C\"",
+				(rs, i) -> new SkippedPointer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+						rs.getString(5)),
+				runId, upToExecution, WOULD_CLEAR);
 	}
 
 	private static String describe(ClearedPointer pointer) {
@@ -166,8 +220,9 @@ public class RunReports {
 	}
 
 	private static @Nullable Instant instant(@Nullable LocalDateTime time) {
-		// Spring Batch stores local times of this JVM's zone
-		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant() : null;
+		// Spring Batch stores local times of this JVM's zone. Microseconds, as PostgreSQL
+		// keeps them: the file and the report rebuilt from the run history must be equal.
+		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant().truncatedTo(ChronoUnit.MICROS) : null;
 	}
 
 	/** The root cause of the first failure: the wrapper exceptions of the step say nothing useful. */

@@ -1,0 +1,78 @@
+package io.cannobserv.reconciler.report;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The run list as a terminal table, newest run first. Plain ASCII columns, so it survives
+ * {@code kubectl logs}, {@code less} and a copy into a ticket.
+ */
+final class TextRunList {
+
+	/** The columns of every format's run list; a dry run's "cleared" is what it would clear. */
+	static final List<Column> COLUMNS = List.of(new Column("RUN", false, (r) -> String.valueOf(r.runId())),
+			new Column("MODE", true, RunSummary::mode),
+			new Column("PARTITION", true, (r) -> r.partitionLabel().isEmpty() ? "-" : r.partitionLabel()),
+			new Column("STATUS", true, RunSummary::status),
+			new Column("EXIT", false, (r) -> String.valueOf(r.exitCode())),
+			new Column("STARTED (UTC)", true, (r) -> Figures.time(r.startedAt()).replace(" UTC", "")),
+			new Column("DURATION", false, (r) -> Figures.duration(r.duration())),
+			new Column("READ", false, (r) -> String.valueOf(r.counts().read())),
+			new Column("CLEARED", false,
+					(r) -> r.applied() ? String.valueOf(r.counts().cleared()) : "(" + r.counts().wouldClear() + ")"),
+			new Column("TRANSIENT", false, (r) -> String.valueOf(r.counts().transientCount())),
+			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().notFoundUnconfirmed())),
+			new Column("BRAKE", true, (r) -> r.brake().state()));
+
+	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear n.";
+
+	private TextRunList() {
+	}
+
+	/** @param runs oldest first, as the history gives them */
+	static String render(List<RunSummary> runs) {
+		List<RunSummary> newestFirst = new ArrayList<>(runs);
+		Collections.reverse(newestFirst);
+		int[] widths = new int[COLUMNS.size()];
+		for (int c = 0; c < COLUMNS.size(); c++) {
+			widths[c] = COLUMNS.get(c).heading().length();
+			for (RunSummary run : newestFirst) {
+				widths[c] = Math.max(widths[c], COLUMNS.get(c).value().apply(run).length());
+			}
+		}
+		StringBuilder text = new StringBuilder();
+		text.append(line(COLUMNS.stream().map(Column::heading).toList(), widths));
+		for (RunSummary run : newestFirst) {
+			text.append(line(COLUMNS.stream().map((column) -> column.value().apply(run)).toList(), widths));
+		}
+		if (newestFirst.stream().anyMatch((run) -> !run.applied())) {
+			text.append(DRY_RUN_NOTE).append('\n');
+		}
+		return text.toString();
+	}
+
+	private static String line(List<String> cells, int[] widths) {
+		StringBuilder line = new StringBuilder();
+		for (int c = 0; c < cells.size(); c++) {
+			String cell = cells.get(c);
+			String padding = " ".repeat(widths[c] - cell.length());
+			line.append(COLUMNS.get(c).left() ? cell + padding : padding + cell);
+			if (c < cells.size() - 1) {
+				line.append("  ");
+			}
+		}
+		return line.toString().stripTrailing() + "\n";
+	}
+
+	/**
+	 * A column of the run list.
+	 * @param heading its title
+	 * @param left whether it is text (left-aligned) rather than a figure
+	 * @param value the cell of a run
+	 */
+	record Column(String heading, boolean left, Function<RunSummary, String> value) {
+	}
+
+}
