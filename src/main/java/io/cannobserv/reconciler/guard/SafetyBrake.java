@@ -29,7 +29,9 @@ public class SafetyBrake {
 	 */
 	public Optional<BrakeTrip> check(RunCounts committed, RunCounts chunk) {
 		RunCounts total = committed.plus(chunk);
-		long checked = total.read() - total.malformed();
+		// only definite answers count: transient and unconfirmed pointers would water the share down,
+		// so a Watcher answering half 503 and half "deleted" would never trip the brake
+		long checked = total.live() + total.archived() + total.gone() + total.mismatched();
 		long gone = total.gone();
 		Long maxClears = this.properties.maxClears();
 		if (maxClears != null && gone > maxClears) {
@@ -56,7 +58,8 @@ public class SafetyBrake {
 	/**
 	 * Why the brake tripped.
 	 * @param limit the option whose limit was passed
-	 * @param checked pointers checked with Watcher, including the chunk
+	 * @param checked pointers Watcher answered definitely (live, archived, gone, mismatched),
+	 * including the chunk
 	 * @param gone of those, the gone ones
 	 * @param message the figures and how to override, for an operator
 	 */

@@ -30,7 +30,8 @@ public final class ReconcilerRun {
 		args.add("--report-dir=" + reportDir);
 		args.add("--initial-backoff=5ms");
 		args.add("--max-backoff=20ms");
-		args.add("--read-timeout=2s");
+		// generous: a loaded CI machine can take seconds to answer the first request
+		args.add("--read-timeout=10s");
 		args.addAll(List.of(options));
 		return run(args.toArray(String[]::new));
 	}

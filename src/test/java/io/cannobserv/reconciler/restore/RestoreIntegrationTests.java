@@ -1,0 +1,306 @@
+package io.cannobserv.reconciler.restore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.cannobserv.reconciler.support.ArchiverDatabase;
+import io.cannobserv.reconciler.support.ArchiverVersion;
+import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.ReconcilerRun;
+import io.cannobserv.reconciler.support.ReconcilerRun.Result;
+import io.cannobserv.reconciler.support.RegistryFixture;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.TestDatabase;
+import io.cannobserv.reconciler.support.TestPostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code restore --run ID [--apply]} through the command line, after a real applying run
+ * cleared pointers: the rows, the restore audit, what it prints and its exit code.
+ */
+class RestoreIntegrationTests {
+
+	private static final String JOB_SCHEMA = "watcher_link_reconciler";
+
+	private static final String RELINKED = "01HZZRELINKED0000000000001";
+
+	private static final int GONE = 8;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private TestDatabase database;
+
+	private ArchiverDatabase archiver;
+
+	private FakeWatcher watcher;
+
+	private RegistryFixture registry;
+
+	/** The run that cleared the gone pointers. */
+	private long runId;
+
+	/** Every row right after that run. */
+	private Map<String, Map<String, @Nullable Object>> afterClear;
+
+	@TempDir
+	Path reportDir;
+
+	@BeforeEach
+	void setUp() {
+		this.database = TestPostgres.newDatabase();
+		this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
+		this.watcher = new FakeWatcher().start();
+		this.registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(6).gone(GONE));
+	}
+
+	/** An applying run clears the gone pointers; remembers its id and the rows it left. */
+	private void clearGonePointers() throws Exception {
+		Result cleared = reconcile("--apply", "--chunk-size=5");
+		assertThat(cleared.exitCode()).as(cleared.out() + cleared.err()).isZero();
+		JsonNode report = report();
+		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(GONE);
+		this.runId = report.get("runId").asLong();
+		this.afterClear = this.archiver.snapshot();
+		for (String id : gone()) {
+			assertThat(this.afterClear.get(id).get("watcher_item_id")).as(id).isNull();
+		}
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.watcher.stop();
+	}
+
+	@Test
+	void restoreWhenDryRunChangesNothingAndSaysWhatItWouldRestore() throws Exception {
+		// given
+		clearGonePointers();
+
+		// when
+		Result result = restore("--run", String.valueOf(this.runId));
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(this.archiver.snapshot()).isEqualTo(this.afterClear);
+		assertThat(restoreRows()).isEmpty();
+		assertThat(result.out()).contains("Restore of run " + this.runId + " (dry-run): " + GONE
+				+ " pointer(s) to put back, would restore " + GONE + ", left alone 0")
+			.contains("run with --apply to restore");
+	}
+
+	@Test
+	void restoreWhenApplyingPutsBackEveryPointerNotTouchedSinceAndLeavesTheOthersAlone() throws Exception {
+		// given one InfoItem re-linked and one deleted since the clear
+		clearGonePointers();
+		List<String> gone = gone();
+		String relinked = gone.get(2);
+		String deleted = gone.get(5);
+		this.archiver.setPointer(relinked, RELINKED);
+		this.database.jdbc().update("DELETE FROM information.info_items WHERE info_item_id = ?", deleted);
+		Map<String, Map<String, @Nullable Object>> beforeRestore = this.archiver.snapshot();
+		Result preview = restore("--run", String.valueOf(this.runId));
+		assertThat(preview.out()).contains("would restore " + (GONE - 2) + ", left alone 2");
+		assertThat(this.archiver.snapshot()).isEqualTo(beforeRestore);
+
+		// when
+		Result result = restore("--run", String.valueOf(this.runId), "--apply");
+
+		// then every other pointer is back, exactly, with updated_at bumped and nothing else changed
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		Map<String, Map<String, @Nullable Object>> after = this.archiver.snapshot();
+		for (String id : gone) {
+			if (id.equals(relinked) || id.equals(deleted)) {
+				continue;
+			}
+			Map<String, @Nullable Object> row = after.get(id);
+			assertThat(row.get("watcher_item_id")).as(id).isEqualTo(this.registry.entry(id).watcherItemId());
+			assertThat((Instant) row.get("updated_at")).as(id)
+				.isAfter((Instant) this.afterClear.get(id).get("updated_at"));
+			assertThat(withoutPointerAndTime(row)).as(id).isEqualTo(withoutPointerAndTime(this.afterClear.get(id)));
+		}
+		assertThat(after.get(relinked)).isEqualTo(beforeRestore.get(relinked));
+		assertThat(after.get(relinked).get("watcher_item_id")).isEqualTo(RELINKED);
+		assertThat(after).doesNotContainKey(deleted);
+		for (String id : this.registry.ids(PointerClass.LIVE)) {
+			assertThat(after.get(id)).as(id).isEqualTo(this.afterClear.get(id));
+		}
+		// and every decision is in the audit, tied to the clear it undoes
+		List<Map<String, Object>> rows = restoreRows();
+		assertThat(rows).hasSize(GONE);
+		Map<String, Map<String, Object>> byId = new HashMap<>();
+		rows.forEach((row) -> byId.put((String) row.get("info_item_id"), row));
+		assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(gone);
+		for (String id : gone) {
+			Map<String, Object> row = byId.get(id);
+			assertThat(((Number) row.get("run_id")).longValue()).as(id).isEqualTo(this.runId);
+			assertThat(row.get("watcher_item_id")).as(id).isEqualTo(this.registry.entry(id).watcherItemId());
+			assertThat(((Number) row.get("clear_id")).longValue()).as(id).isEqualTo(clearIdOf(id));
+			String outcome = (String) row.get("outcome");
+			if (id.equals(relinked)) {
+				assertThat(outcome).isEqualTo("LEFT_ALONE");
+				assertThat((String) row.get("detail")).isEqualTo("re-linked since, to " + RELINKED);
+			}
+			else if (id.equals(deleted)) {
+				assertThat(outcome).isEqualTo("LEFT_ALONE");
+				assertThat((String) row.get("detail")).isEqualTo("the InfoItem no longer exists");
+			}
+			else {
+				assertThat(outcome).as(id).isEqualTo("RESTORED");
+			}
+		}
+		assertThat(result.out()).contains("Restore of run " + this.runId + " (apply): " + GONE
+				+ " pointer(s) to put back, restored " + (GONE - 2) + ", left alone 2")
+			.contains(relinked + " -> " + this.registry.entry(relinked).watcherItemId()
+					+ "  left alone: re-linked since, to " + RELINKED)
+			.contains(deleted + " -> " + this.registry.entry(deleted).watcherItemId()
+					+ "  left alone: the InfoItem no longer exists");
+	}
+
+	@Test
+	void restoreWhenAppliedTwiceRestoresNothingMore() throws Exception {
+		// given a restore that put every pointer back
+		clearGonePointers();
+		Result first = restore("--run", String.valueOf(this.runId), "--apply");
+		assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+		assertThat(first.out()).contains("restored " + GONE);
+		Map<String, Map<String, @Nullable Object>> afterFirst = this.archiver.snapshot();
+		for (String id : gone()) {
+			assertThat(afterFirst.get(id).get("watcher_item_id")).as(id)
+				.isEqualTo(this.registry.entry(id).watcherItemId());
+		}
+
+		// when
+		Result second = restore("--run", String.valueOf(this.runId), "--apply");
+
+		// then
+		assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+		assertThat(second.out()).contains("0 pointer(s) to put back, restored 0, left alone 0");
+		assertThat(this.archiver.snapshot()).isEqualTo(afterFirst);
+		assertThat(restoreRows()).hasSize(GONE)
+			.allSatisfy((row) -> assertThat(row.get("outcome")).isEqualTo("RESTORED"));
+	}
+
+	@Test
+	void restoreWhenRunIsMissingExitsTwoWithOneLineNamingTheOption() {
+		// given
+		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
+
+		// when
+		Result result = restore("--apply");
+
+		// then
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err().strip()).doesNotContain("\n").contains("restore --run ID");
+		assertThat(result.out()).isEmpty();
+		assertThat(this.archiver.snapshot()).isEqualTo(before);
+	}
+
+	@Test
+	void restoreWhenRunDoesNotExistExitsTwoSayingSo() throws Exception {
+		// given
+		clearGonePointers();
+
+		// when
+		Result result = restore("--run", "999", "--apply");
+
+		// then
+		assertThat(this.runId).isNotEqualTo(999);
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err().strip()).doesNotContain("\n")
+			.contains("Run 999 cleared no pointers (or does not exist)");
+		assertThat(this.archiver.snapshot()).isEqualTo(this.afterClear);
+		assertThat(restoreRows()).isEmpty();
+	}
+
+	@Test
+	void restoreWhenRunWasADryRunExitsTwoSayingItClearedNothing() throws Exception {
+		// given a dry run, which found pointers to clear
+		Result dryRun = reconcile();
+		assertThat(dryRun.exitCode()).as(dryRun.out() + dryRun.err()).isZero();
+		JsonNode report = report();
+		assertThat(report.get("counts").get("wouldClear").asLong()).isEqualTo(GONE);
+		long dryRunId = report.get("runId").asLong();
+		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
+
+		// when
+		Result result = restore("--run", String.valueOf(dryRunId), "--apply");
+
+		// then
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err().strip()).doesNotContain("\n")
+			.contains("Run " + dryRunId + " cleared no pointers");
+		assertThat(this.archiver.snapshot()).isEqualTo(before);
+		assertThat(restoreRows()).isEmpty();
+	}
+
+	private Result restore(String... options) {
+		List<String> args = new ArrayList<>(List.of("restore"));
+		args.addAll(List.of(this.database.springArgs()));
+		args.addAll(List.of(options));
+		return ReconcilerRun.run(args.toArray(String[]::new));
+	}
+
+	private List<String> gone() {
+		List<String> gone = this.registry.ids(PointerClass.GONE);
+		assertThat(gone).hasSize(GONE);
+		return gone;
+	}
+
+	private long clearIdOf(String infoItemId) {
+		Long clearId = this.database.jdbc()
+			.queryForObject("SELECT clear_id FROM " + JOB_SCHEMA
+					+ ".pointer_clear WHERE run_id = ? AND info_item_id = ?", Long.class, this.runId, infoItemId);
+		assertThat(clearId).isNotNull();
+		return clearId;
+	}
+
+	private List<Map<String, Object>> restoreRows() {
+		JdbcTemplate jdbc = this.database.jdbc();
+		return jdbc.queryForList("SELECT clear_id, run_id, info_item_id, watcher_item_id, outcome, detail FROM "
+				+ JOB_SCHEMA + ".pointer_restore ORDER BY restore_id");
+	}
+
+	private static Map<String, @Nullable Object> withoutPointerAndTime(Map<String, @Nullable Object> row) {
+		Map<String, @Nullable Object> rest = new HashMap<>(row);
+		rest.remove("watcher_item_id");
+		rest.remove("updated_at");
+		return rest;
+	}
+
+	private JsonNode report() throws Exception {
+		try (var files = Files.list(this.reportDir)) {
+			List<Path> reports = files.filter((f) -> f.getFileName().toString().matches("run-\\d+\\.json")).toList();
+			assertThat(reports).hasSize(1);
+			return this.json.readTree(reports.get(0).toFile());
+		}
+	}
+
+
+	/**
+	 * {@code reconcile} through the command line, with a read timeout that a loaded build
+	 * machine cannot trip: nothing here is about timeouts.
+	 */
+	private Result reconcile(String... options) {
+		List<String> args = new ArrayList<>(List.of(options));
+		args.add("--read-timeout=10s");
+		return ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, args.toArray(String[]::new));
+	}
+
+}
