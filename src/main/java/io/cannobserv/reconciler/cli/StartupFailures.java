@@ -2,6 +2,8 @@ package io.cannobserv.reconciler.cli;
 
 import org.springframework.boot.context.properties.bind.BindException;
 
+import io.cannobserv.reconciler.Failures;
+
 /**
  * Turns a failure to start into one line for an operator: the setting at fault and why.
  * The stack trace is of no use to whoever runs the job, and would bury the fix.
@@ -12,19 +14,9 @@ public final class StartupFailures {
 	}
 
 	public static String describe(Throwable failure) {
-		BindException bind = null;
-		Throwable root = failure;
-		for (Throwable t = failure; t != null; t = t.getCause()) {
-			if (t instanceof BindException candidate && bind == null) {
-				bind = candidate;
-			}
-			root = t;
-			if (t.getCause() == t) {
-				break;
-			}
-		}
-		String reason = (root.getMessage() != null) ? root.getMessage().lines().findFirst().orElse("")
-				: root.getClass().getSimpleName();
+		BindException bind = Failures.find(failure, BindException.class).orElse(null);
+		Throwable root = Failures.root(failure);
+		String reason = Failures.rootMessage(failure);
 		if (reason.startsWith("Failed to determine a suitable driver class")) {
 			return "SPRING_DATASOURCE_URL is not set: set it to Archiver's database, e.g. jdbc:postgresql://db:5432/archiver";
 		}

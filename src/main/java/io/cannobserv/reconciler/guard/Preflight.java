@@ -10,6 +10,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
 import io.cannobserv.reconciler.watcher.WatcherClient;
@@ -86,7 +87,7 @@ public class Preflight {
 			}
 		}
 		catch (DataAccessException ex) {
-			throw new PreflightException("Cannot query Archiver's database: " + rootMessage(ex)
+			throw new PreflightException("Cannot query Archiver's database: " + Failures.rootMessage(ex)
 					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
 		}
 	}
@@ -134,14 +135,6 @@ public class Preflight {
 
 	private static String abbreviate(String body) {
 		return (body.length() > 120) ? body.substring(0, 120) + "…" : body;
-	}
-
-	public static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage().lines().findFirst().orElse("") : root.getClass().getSimpleName();
 	}
 
 }

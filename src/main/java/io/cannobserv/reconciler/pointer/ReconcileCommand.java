@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -27,6 +26,7 @@ import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
@@ -130,17 +130,14 @@ public class ReconcileCommand implements Command {
 		if (execution.getStatus() == BatchStatus.COMPLETED) {
 			return ExitCode.COMPLETED;
 		}
-		for (Throwable failure : execution.getAllFailureExceptions()) {
-			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-				if (cause instanceof SafetyBrakeException) {
-					return ExitCode.BRAKE;
-				}
-				if (cause.getCause() == cause) {
-					break;
-				}
-			}
-		}
-		return ExitCode.RESUMABLE;
+		return brakeTrip(execution).isPresent() ? ExitCode.BRAKE : ExitCode.RESUMABLE;
+	}
+
+	private static Optional<SafetyBrakeException> brakeTrip(JobExecution execution) {
+		return execution.getAllFailureExceptions()
+			.stream()
+			.flatMap((failure) -> Failures.find(failure, SafetyBrakeException.class).stream())
+			.findFirst();
 	}
 
 	private RunLock lock() {
@@ -154,7 +151,7 @@ public class ReconcileCommand implements Command {
 		}
 		catch (SQLException ex) {
 			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Cannot connect to the database: "
-					+ Preflight.rootMessage(ex)
+					+ Failures.rootMessage(ex)
 					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
 		}
 		return lock
@@ -231,11 +228,6 @@ public class ReconcileCommand implements Command {
 		return execution;
 	}
 
-	private static Stream<Throwable> causes(Throwable failure) {
-		return Stream.iterate(failure, Objects::nonNull,
-				(cause) -> (cause.getCause() != cause) ? cause.getCause() : null);
-	}
-
 	private RunReport.Brake brakeOf(JobExecution execution, ExitCode exitCode) {
 		SafetyBrakeProperties limits = this.safetyBrake.properties();
 		String state = "clear";
@@ -244,11 +236,7 @@ public class ReconcileCommand implements Command {
 			state = "tripped";
 			// the trip's own message, whole: the run's failure message is cut at 300 characters,
 			// which can drop the override instruction
-			message = execution.getAllFailureExceptions()
-				.stream()
-				.flatMap((failure) -> causes(failure).filter(SafetyBrakeException.class::isInstance))
-				.map((brake) -> ((SafetyBrakeException) brake).trip().message())
-				.findFirst()
+			message = brakeTrip(execution).map((trip) -> trip.trip().message())
 				.orElse(RunReports.failureOf(execution));
 		}
 		else {

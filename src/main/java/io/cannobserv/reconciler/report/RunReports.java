@@ -22,6 +22,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
@@ -232,10 +233,7 @@ public class RunReports {
 			String description = execution.getExitStatus().getExitDescription();
 			return (description == null || description.isBlank()) ? null : firstLine(description);
 		}
-		Throwable root = failures.get(0);
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
+		Throwable root = Failures.root(failures.get(0));
 		return firstLine(root.getClass().getSimpleName() + ": " + root.getMessage());
 	}
 

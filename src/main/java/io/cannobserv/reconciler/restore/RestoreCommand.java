@@ -19,12 +19,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.cli.UsageException;
-import io.cannobserv.reconciler.guard.Preflight;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.store.JobSchema;
 
@@ -187,7 +187,7 @@ class RestoreCommand implements Command {
 		}
 		catch (SQLException ex) {
 			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Cannot connect to the database: "
-					+ Preflight.rootMessage(ex) + ": check SPRING_DATASOURCE_URL");
+					+ Failures.rootMessage(ex) + ": check SPRING_DATASOURCE_URL");
 		}
 	}
 
