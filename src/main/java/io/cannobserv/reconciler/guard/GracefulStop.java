@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,22 +21,22 @@ import org.springframework.stereotype.Component;
  * <p>
  * A second signal, or one that arrives before a run starts, exits at once: nothing is
  * half-written, since every chunk is one transaction.
+ * <p>
+ * The stop is only flagged, in memory; the step thread sees it at the chunk boundary and
+ * remains the only writer of the run's metadata. {@code JobOperator.stop} is not used: from
+ * this thread it writes the running step execution (racing the step's own writes, see
+ * spring-batch#5308) and, through {@code StepSynchronizationManager.release()}, closes the
+ * step-scoped reader under the running step, which resets the read count the last chunk then
+ * commits to 0, so the resumed run would start again from the first page.
  */
 @Component
 public class GracefulStop implements JobExecutionListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(GracefulStop.class);
 
-	// lazily: the operator's job registry is filled with the Job beans, and the job listens here
-	private final ObjectProvider<JobOperator> jobOperator;
-
 	private final AtomicReference<@Nullable JobExecution> running = new AtomicReference<>();
 
 	private volatile boolean stopRequested;
-
-	public GracefulStop(ObjectProvider<JobOperator> jobOperator) {
-		this.jobOperator = jobOperator;
-	}
 
 	/** Take over SIGTERM and SIGINT. Called by {@code main} only: tests run in-process. */
 	public void install() {
@@ -65,14 +65,22 @@ public class GracefulStop implements JobExecutionListener {
 			Runtime.getRuntime().halt(1);
 		}
 		this.stopRequested = true;
+		stop(execution);
+		// logged after the flags are set: the step thread takes the same appender lock when it logs the
+		// chunk, so it sees them (they are not volatile)
 		logger.warn("SIG{}: stopping run {} at the next chunk boundary; run the same command again to resume",
 				signal.getName(), execution.getJobInstance().getInstanceId());
-		stop(execution);
 	}
 
 	private void stop(JobExecution execution) {
 		try {
-			this.jobOperator.getObject().stop(execution);
+			// a step not yet started is refused by the job; a running one stops after its chunk commits
+			execution.setStatus(BatchStatus.STOPPING);
+			for (StepExecution step : execution.getStepExecutions()) {
+				if (step.getStatus().isRunning()) {
+					step.setTerminateOnly();
+				}
+			}
 		}
 		catch (Exception ex) {
 			logger.warn("Could not stop run {}: {}", execution.getJobInstance().getInstanceId(), ex.getMessage());
