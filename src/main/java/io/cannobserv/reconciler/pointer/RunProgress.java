@@ -2,6 +2,7 @@ package io.cannobserv.reconciler.pointer;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,9 @@ import io.cannobserv.reconciler.report.RunCounts;
 class RunProgress implements StepExecutionListener, ItemWriteListener<PointerVerdict> {
 
 	private static final Logger logger = LoggerFactory.getLogger(RunProgress.class);
+
+	/** Where {@code pointerReader} keeps the last sort key it committed. */
+	private static final String READER_POSITION = "pointerReader.start.after";
 
 	private final JdbcTemplate jdbc;
 
@@ -52,7 +56,15 @@ class RunProgress implements StepExecutionListener, ItemWriteListener<PointerVer
 		Long partitions = stepExecution.getJobParameters().getLong(ReconcileJobParameters.PARTITIONS);
 		PointerSelection selection = new PointerSelection(this.archiver, (partition != null) ? partition : 0,
 				(partitions != null) ? partitions : 1);
-		Long remaining = this.jdbc.queryForObject(selection.countSql(), Long.class);
+		// a resumed run: only the rows past the reader's committed position are left
+		String sql = selection.countSql();
+		Object[] args = new Object[0];
+		if (stepExecution.getExecutionContext().get(READER_POSITION) instanceof Map<?, ?> keys
+				&& keys.get(this.archiver.idColumn()) != null) {
+			sql += " AND " + this.archiver.idColumn() + " > ?";
+			args = new Object[] { keys.get(this.archiver.idColumn()) };
+		}
+		Long remaining = this.jdbc.queryForObject(sql, Long.class, args);
 		// what earlier executions of this run committed
 		this.doneAtStart = RunCounts.from(stepExecution.getExecutionContext()).read();
 		this.done = this.doneAtStart;
