@@ -37,6 +37,7 @@ import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
 import io.cannobserv.reconciler.metrics.RunMetrics;
+import io.cannobserv.reconciler.report.RunCounts;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.report.RunReports;
 import io.cannobserv.reconciler.store.JobSchema;
@@ -228,6 +229,22 @@ public class ReconcileCommand implements Command {
 		return execution;
 	}
 
+	/**
+	 * The run's counts: each step's last execution holds what that step committed, across
+	 * resumes (a completed first pass is not re-run, so it is not in a later execution).
+	 */
+	private RunCounts committedCounts(JobInstance run) {
+		RunCounts counts = RunCounts.ZERO;
+		for (String step : List.of(StalePointerJobConfiguration.STEP_NAME,
+				StalePointerJobConfiguration.RECHECK_STEP_NAME)) {
+			StepExecution last = this.jobRepository.getLastStepExecution(run, step);
+			if (last != null) {
+				counts = counts.plus(RunCounts.from(last.getExecutionContext()));
+			}
+		}
+		return counts;
+	}
+
 	private RunReport.Brake brakeOf(JobExecution execution, ExitCode exitCode) {
 		SafetyBrakeProperties limits = this.safetyBrake.properties();
 		String state = "clear";
@@ -258,7 +275,7 @@ public class ReconcileCommand implements Command {
 			.min(LocalDateTime::compareTo)
 			.orElse(execution.getStartTime());
 		RunReport report = this.runReports.assemble(execution, mode.label(), exitCode.code(), firstStart,
-				executions.size(), brakeOf(execution, exitCode));
+				executions.size(), committedCounts(execution.getJobInstance()), brakeOf(execution, exitCode));
 		this.runReports.save(report, execution.getId());
 		Path file = this.runReports.write(report);
 		this.runReports.print(report, file, out);

@@ -30,6 +30,7 @@ import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.watcher.WatcherClient;
 
 /**
  * The reconcile job: one chunk-oriented step that reads pointers by keyset pages, looks
@@ -43,9 +44,13 @@ class StalePointerJobConfiguration {
 
 	static final String STEP_NAME = "classifyAndClearStep";
 
+	static final String RECHECK_STEP_NAME = "recheckTransientStep";
+
 	@Bean
-	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep, GracefulStop gracefulStop) {
+	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep, Step recheckTransientStep,
+			GracefulStop gracefulStop) {
 		return new JobBuilder(JOB_NAME, jobRepository).start(classifyAndClearStep)
+			.next(recheckTransientStep)
 			.listener(new RunLogContext())
 			.listener(gracefulStop)
 			.build();
@@ -53,7 +58,7 @@ class StalePointerJobConfiguration {
 
 	@Bean
 	Step classifyAndClearStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherPointerClassifier watcherPointerClassifier,
+			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherClient watcherClient,
 			StalePointerWriter stalePointerWriter, VerdictTally verdictTally, RunProgress runProgress,
 			ThreadPoolTaskExecutor watcherLookupExecutor, ReconcilerProperties properties) {
 		return new StepBuilder(STEP_NAME, jobRepository)
@@ -61,13 +66,59 @@ class StalePointerJobConfiguration {
 			// the default is resourceless: the clears, the audit and the reader position must share one
 			.transactionManager(transactionManager)
 			.reader(pointerReader)
-			.processor(watcherPointerClassifier)
+			// one request per pointer: retries wait for the recheck, so no chunk stalls on a backoff
+			.processor(new WatcherPointerClassifier(watcherClient, false))
 			.writer(stalePointerWriter)
 			.stream(verdictTally)
 			.listener(stalePointerWriter)
 			.listener(runProgress)
 			// lookups fan out per chunk; reads and writes stay on the step thread, so restart stays exact
 			.taskExecutor(watcherLookupExecutor)
+			.build();
+	}
+
+	/**
+	 * The first pass's transient pointers, asked again with retries and backoff once every
+	 * other pointer is settled: a Watcher blip during the run costs a recheck, not a skip.
+	 * Its lookup pool is larger, since most of its workers sleep through backoff; the
+	 * client's in-flight limit still caps the requests.
+	 */
+	@Bean
+	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JdbcPagingItemReader<InfoItemPointer> transientPointerReader, WatcherClient watcherClient,
+			NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties, JobSchema jobSchema,
+			SafetyBrake safetyBrake) {
+		VerdictTally tally = new VerdictTally();
+		StalePointerWriter writer = new StalePointerWriter(jdbc, properties, jobSchema, tally, safetyBrake,
+				jobRepository, true);
+		return new StepBuilder(RECHECK_STEP_NAME, jobRepository)
+			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
+			.transactionManager(transactionManager)
+			.reader(transientPointerReader)
+			.processor(new WatcherPointerClassifier(watcherClient, true))
+			.writer(writer)
+			.stream(tally)
+			.listener(writer)
+			.taskExecutor(lookupExecutor("watcher-recheck-", properties.concurrency() * 4))
+			.build();
+	}
+
+	/** The transient findings of this run, by keyset on the InfoItem id, as the first pass read them. */
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<InfoItemPointer> transientPointerReader(DataSource dataSource, JobSchema jobSchema,
+			ReconcilerProperties properties, @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") Long runId)
+			throws Exception {
+		PostgresPagingQueryProvider queryProvider = new PostgresPagingQueryProvider();
+		queryProvider.setSelectClause("info_item_id, watcher_item_id");
+		queryProvider.setFromClause(jobSchema.table("pointer_finding"));
+		queryProvider.setWhereClause("run_id = " + runId + " AND verdict = 'TRANSIENT'");
+		queryProvider.setSortKeys(Map.of("info_item_id", Order.ASCENDING));
+		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name("transientPointerReader")
+			.dataSource(dataSource)
+			.queryProvider(queryProvider)
+			.pageSize(properties.chunkSize())
+			.rowMapper((rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)))
 			.build();
 	}
 
@@ -97,8 +148,8 @@ class StalePointerJobConfiguration {
 
 	@Bean
 	StalePointerWriter stalePointerWriter(NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties,
-			JobSchema jobSchema, VerdictTally verdictTally, SafetyBrake safetyBrake) {
-		return new StalePointerWriter(jdbc, properties, jobSchema, verdictTally, safetyBrake);
+			JobSchema jobSchema, VerdictTally verdictTally, SafetyBrake safetyBrake, JobRepository jobRepository) {
+		return new StalePointerWriter(jdbc, properties, jobSchema, verdictTally, safetyBrake, jobRepository, false);
 	}
 
 	@Bean
@@ -114,10 +165,14 @@ class StalePointerJobConfiguration {
 	/** Bounded: the pool size is the number of Watcher requests in flight. */
 	@Bean
 	ThreadPoolTaskExecutor watcherLookupExecutor(ReconcilerProperties properties) {
+		return lookupExecutor("watcher-lookup-", properties.concurrency());
+	}
+
+	private static ThreadPoolTaskExecutor lookupExecutor(String threadNamePrefix, int threads) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setCorePoolSize(properties.concurrency());
-		executor.setMaxPoolSize(properties.concurrency());
-		executor.setThreadNamePrefix("watcher-lookup-");
+		executor.setCorePoolSize(threads);
+		executor.setMaxPoolSize(threads);
+		executor.setThreadNamePrefix(threadNamePrefix);
 		executor.setDaemon(true);
 		// lookup threads log with the run id of the step thread that handed them the item
 		executor.setTaskDecorator((task) -> {
@@ -134,6 +189,7 @@ class StalePointerJobConfiguration {
 				}
 			};
 		});
+		executor.initialize();
 		return executor;
 	}
 

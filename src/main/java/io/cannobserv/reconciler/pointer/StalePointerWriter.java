@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -61,15 +62,26 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 
 	private final SafetyBrake brake;
 
+	private final JobRepository jobRepository;
+
+	private final boolean recheck;
+
 	private @Nullable RunScope run;
 
+	/**
+	 * @param recheck whether this writes the recheck of the first pass's transient
+	 * pointers: each replaces the pointer's transient finding, and the counts move from
+	 * transient to the new verdict
+	 */
 	StalePointerWriter(NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake) {
+			VerdictTally tally, SafetyBrake brake, JobRepository jobRepository, boolean recheck) {
 		this.jdbc = jdbc;
 		this.archiver = properties.archiver();
 		this.jobSchema = jobSchema;
 		this.tally = tally;
 		this.brake = brake;
+		this.jobRepository = jobRepository;
+		this.recheck = recheck;
 	}
 
 	@Override
@@ -78,8 +90,16 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		boolean watchStatus = Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
 			.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
 					this.archiver.qualifiedWatchStatusTable()));
+		// the brake judges the whole run: a recheck adds to what the first pass committed
+		RunCounts baseline = RunCounts.ZERO;
+		if (this.recheck) {
+			StepExecution firstPass = this.jobRepository
+				.getLastStepExecution(stepExecution.getJobExecution().getJobInstance(), StalePointerJobConfiguration.STEP_NAME);
+			baseline = (firstPass != null) ? RunCounts.from(firstPass.getExecutionContext()) : RunCounts.ZERO;
+		}
 		this.run = new RunScope(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
-				stepExecution.getJobExecutionId(), mode, clearSql(watchStatus), stepExecution.getExecutionContext());
+				stepExecution.getJobExecutionId(), mode, clearSql(watchStatus), stepExecution.getExecutionContext(),
+				baseline);
 	}
 
 	@Override
@@ -97,10 +117,16 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 				findings.add(new Finding(verdict, verdict.kind().name()));
 			}
 		}
-		RunCounts checked = new RunCounts(chunk.size(), count(verdicts, Kind.LIVE), count(verdicts, Kind.ARCHIVED),
+		// a recheck reads pointers the first pass already counted: they move from transient to their verdict
+		long read = this.recheck ? 0 : chunk.size();
+		long transients = count(verdicts, Kind.TRANSIENT) - (this.recheck ? chunk.size() : 0);
+		RunCounts checked = new RunCounts(read, count(verdicts, Kind.LIVE), count(verdicts, Kind.ARCHIVED),
 				gone.size(), 0, 0, 0, count(verdicts, Kind.NOT_FOUND_UNCONFIRMED), count(verdicts, Kind.MALFORMED),
-				count(verdicts, Kind.MISMATCHED), count(verdicts, Kind.TRANSIENT));
-		this.brake.check(this.tally.committed(), checked).ifPresent((trip) -> brake(run, trip));
+				count(verdicts, Kind.MISMATCHED), transients);
+		this.brake.check(run.baseline().plus(this.tally.committed()), checked).ifPresent((trip) -> brake(run, trip));
+		if (this.recheck) {
+			forgetTransientFindings(run, chunk);
+		}
 		List<PointerVerdict> cleared = new ArrayList<>();
 		if (run.mode() == RunMode.APPLY) {
 			int[] updates = clear(run, gone);
@@ -125,7 +151,8 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		RunCounts counts = checked.plus(new RunCounts(0, 0, 0, 0, cleared.size(),
 				(run.mode() == RunMode.APPLY) ? 0 : gone.size(), changed, 0, 0, 0, 0));
 		this.tally.add(counts);
-		afterCommit(() -> logChunk(run, counts, cleared, findings));
+		int rechecked = this.recheck ? chunk.size() : 0;
+		afterCommit(() -> logChunk(run, counts, rechecked, cleared, findings));
 	}
 
 	/**
@@ -140,6 +167,15 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 			logger.warn("Safety brake would trip here in apply mode: {}", trip.message());
 			run.stepContext().putString(BRAKE_WOULD_TRIP, trip.message());
 		}
+	}
+
+	private void forgetTransientFindings(RunScope run, Chunk<? extends PointerVerdict> chunk) {
+		this.jdbc.batchUpdate("DELETE FROM " + this.jobSchema.table("pointer_finding")
+				+ " WHERE run_id = :runId AND info_item_id = :infoItemId AND verdict = 'TRANSIENT'",
+				chunk.getItems()
+					.stream()
+					.map((verdict) -> parameters(run, verdict))
+					.toArray(SqlParameterSource[]::new));
 	}
 
 	private int[] clear(RunScope run, List<PointerVerdict> gone) {
@@ -210,7 +246,7 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		});
 	}
 
-	private static void logChunk(RunScope run, RunCounts counts, List<PointerVerdict> cleared,
+	private static void logChunk(RunScope run, RunCounts counts, int rechecked, List<PointerVerdict> cleared,
 			List<Finding> findings) {
 		for (PointerVerdict verdict : cleared) {
 			logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
@@ -221,6 +257,14 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 			logger.info("{} InfoItem {} pointer {} ({}): {}",
 					finding.verdict().equals(WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
 					PointerText.quoted(verdict.pointer().watcherItemId()), finding.verdict(), verdict.evidence());
+		}
+		if (rechecked > 0) {
+			logger.info("Recheck committed (run {}, {}): rechecked={} live={} archived={} gone={} cleared={} "
+					+ "wouldClear={} changedConcurrently={} notFoundUnconfirmed={} mismatched={} stillTransient={}",
+					run.runId(), run.mode().label(), rechecked, counts.live(), counts.archived(), counts.gone(),
+					counts.cleared(), counts.wouldClear(), counts.changedConcurrently(), counts.notFoundUnconfirmed(),
+					counts.mismatched(), counts.transientCount() + rechecked);
+			return;
 		}
 		logger.info("Chunk committed (run {}, {}): checked={} live={} archived={} gone={} cleared={} wouldClear={} "
 				+ "changedConcurrently={} notFoundUnconfirmed={} malformed={} mismatched={} transient={}",
@@ -234,7 +278,7 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 	}
 
 	private record RunScope(long runId, long jobExecutionId, RunMode mode, String clearSql,
-			ExecutionContext stepContext) {
+			ExecutionContext stepContext, RunCounts baseline) {
 	}
 
 	/** A pointer the report lists, with what happened to it. */

@@ -3,7 +3,6 @@ package io.cannobserv.reconciler.pointer;
 import java.util.regex.Pattern;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
-import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.pointer.PointerVerdict.Kind;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup;
@@ -13,8 +12,11 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * Classifies a pointer by asking Watcher. Returns a verdict for every outcome, so that the
  * decision "gone or not" is made here, once, and never by the step's retry or skip
  * machinery. A pointer that is not a ULID is never sent.
+ * <p>
+ * The first pass asks once: a lookup that sleeps through its backoff would hold a worker and
+ * stall its whole chunk. Its transient pointers are asked again, patiently, by the recheck
+ * step at the end of the run.
  */
-@Component
 class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, PointerVerdict> {
 
 	/** 26 characters of Crockford base32, upper case; the first at most 7 (128 bits). */
@@ -22,8 +24,15 @@ class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, Pointer
 
 	private final WatcherClient watcherClient;
 
-	WatcherPointerClassifier(WatcherClient watcherClient) {
+	private final boolean patient;
+
+	/**
+	 * @param watcherClient the client
+	 * @param patient retry transient answers with backoff (the recheck), or ask once
+	 */
+	WatcherPointerClassifier(WatcherClient watcherClient, boolean patient) {
 		this.watcherClient = watcherClient;
+		this.patient = patient;
 	}
 
 	@Override
@@ -31,7 +40,8 @@ class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, Pointer
 		if (!isUlid(pointer.watcherItemId())) {
 			return new PointerVerdict(pointer, Kind.MALFORMED, 0, "not a ULID, never sent to Watcher");
 		}
-		WatchedItemLookup lookup = this.watcherClient.lookup(pointer.watcherItemId());
+		WatchedItemLookup lookup = this.patient ? this.watcherClient.lookup(pointer.watcherItemId())
+				: this.watcherClient.lookupOnce(pointer.watcherItemId());
 		Kind kind = kindOf(pointer, lookup);
 		String evidence = (kind == Kind.MISMATCHED)
 				? lookup.evidence() + ", links back to InfoItem " + lookup.archiverInfoItemId() : lookup.evidence();

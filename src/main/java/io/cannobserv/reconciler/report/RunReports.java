@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +17,6 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -67,17 +65,14 @@ public class RunReports {
 	 * @param exitCode the exit code the process will return
 	 * @param firstStart when the run's first execution started
 	 * @param executions how many executions the run has had
+	 * @param counts what the run's steps committed
+	 * @param brake the brake's state
 	 */
 	public RunReport assemble(JobExecution execution, String mode, int exitCode, @Nullable LocalDateTime firstStart,
-			int executions, RunReport.Brake brake) {
+			int executions, RunCounts counts, RunReport.Brake brake) {
 		long runId = execution.getJobInstance().getInstanceId();
 		Long partition = execution.getJobParameters().getLong("partition");
 		Long partitions = execution.getJobParameters().getLong("partitions");
-		RunCounts counts = execution.getStepExecutions()
-			.stream()
-			.max(Comparator.comparing(StepExecution::getId))
-			.map((step) -> RunCounts.from(step.getExecutionContext()))
-			.orElse(RunCounts.ZERO);
 		return new RunReport(runId, mode, (partition != null) ? partition.intValue() : 0,
 				(partitions != null) ? partitions.intValue() : 1, execution.getStatus().name(), exitCode,
 				failureOf(execution), instant(firstStart), instant(execution.getEndTime()), executions, counts, brake,

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +29,7 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
 /**
@@ -57,7 +59,9 @@ public class WatcherClient {
 
 	private final RequestPacer pacer;
 
-	private final RetryTemplate retryTemplate;
+	private final RetryTemplate patient;
+
+	private final RetryTemplate once;
 
 	private final JsonNode deletedBody;
 
@@ -65,8 +69,23 @@ public class WatcherClient {
 
 	private final Counter retries;
 
+	/** Requests in flight, whatever the number of threads asking: sleeping retries hold none. */
+	private final Semaphore inFlight;
+
 	@Autowired
-	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters) {
+	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
+			ReconcilerProperties reconcilerProperties) {
+		this(properties, jsonMapper, meters, reconcilerProperties.concurrency());
+	}
+
+	/** Without metrics, and with no limit on requests in flight but the caller's threads. */
+	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
+		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE);
+	}
+
+	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
+			int maxInFlight) {
+		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
 		this.httpClient = HttpClient.newBuilder()
@@ -75,45 +94,43 @@ public class WatcherClient {
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
 		this.pacer = new RequestPacer(properties.maxRequestsPerSecond());
-		this.retryTemplate = new RetryTemplate(RetryPolicy.builder()
-			.includes(TransientAnswer.class)
-			.maxRetries(properties.maxAttempts() - 1)
-			.delay(properties.initialBackoff())
-			.multiplier(2)
-			.maxDelay(properties.maxBackoff())
-			.jitter(properties.initialBackoff().dividedBy(2))
-			.build());
 		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
 		this.meters = meters;
 		this.retries = Counter.builder("reconciler.watcher.retries")
 			.description("Lookups sent again after a transient answer")
 			.register(meters);
-		this.retryTemplate.setRetryListener(new RetryListener() {
-			@Override
-			public void beforeRetry(RetryPolicy retryPolicy, Retryable<?> retryable) {
-				WatcherClient.this.retries.increment();
-			}
-		});
-	}
-
-	/** Without metrics. */
-	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
-		this(properties, jsonMapper, new SimpleMeterRegistry());
+		this.patient = retryTemplate(properties.maxAttempts());
+		this.once = retryTemplate(1);
 	}
 
 	/**
-	 * Look a WatchedItem up by id.
+	 * Look a WatchedItem up by id, retrying transient answers with backoff.
 	 * @param ulid a validated ULID (never raw input: it becomes part of the path)
 	 * @return what Watcher said, after retries
 	 * @throws WatcherAuthenticationException when Watcher rejects the key
 	 */
 	public WatchedItemLookup lookup(String ulid) {
+		return lookup(ulid, this.patient);
+	}
+
+	/**
+	 * Look a WatchedItem up by id with a single request: a transient answer comes back as
+	 * {@code UNAVAILABLE} at once, for a later, patient look.
+	 * @param ulid a validated ULID (never raw input: it becomes part of the path)
+	 * @return what Watcher said
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public WatchedItemLookup lookupOnce(String ulid) {
+		return lookup(ulid, this.once);
+	}
+
+	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + ITEM_PATH + ulid);
 		AtomicInteger attempts = new AtomicInteger();
 		// not before this System.nanoTime(): the last answer's Retry-After, capped
 		AtomicLong notBefore = new AtomicLong(Long.MIN_VALUE);
 		try {
-			return this.retryTemplate.execute(() -> attempt(uri, ulid, attempts, notBefore));
+			return retryTemplate.execute(() -> attempt(uri, ulid, attempts, notBefore));
 		}
 		catch (RetryException ex) {
 			Throwable last = ex.getCause();
@@ -130,6 +147,24 @@ public class WatcherClient {
 			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last),
 					null, attempts.get());
 		}
+	}
+
+	private RetryTemplate retryTemplate(int maxAttempts) {
+		RetryTemplate retryTemplate = new RetryTemplate(RetryPolicy.builder()
+			.includes(TransientAnswer.class)
+			.maxRetries(maxAttempts - 1)
+			.delay(this.properties.initialBackoff())
+			.multiplier(2)
+			.maxDelay(this.properties.maxBackoff())
+			.jitter(this.properties.initialBackoff().dividedBy(2))
+			.build());
+		retryTemplate.setRetryListener(new RetryListener() {
+			@Override
+			public void beforeRetry(RetryPolicy retryPolicy, Retryable<?> retryable) {
+				WatcherClient.this.retries.increment();
+			}
+		});
+		return retryTemplate;
 	}
 
 	/** A plain GET of a path under the base URL, for preflight checks. */
@@ -149,6 +184,7 @@ public class WatcherClient {
 		this.pacer.acquire();
 		attempts.incrementAndGet();
 		HttpResponse<String> response;
+		this.inFlight.acquire();
 		long started = System.nanoTime();
 		try {
 			response = send(uri, true);
@@ -156,6 +192,9 @@ public class WatcherClient {
 		catch (IOException ex) {
 			time(started, "io-error", "none");
 			throw new TransientAnswer(0, describe(ex));
+		}
+		finally {
+			this.inFlight.release();
 		}
 		int status = response.statusCode();
 		time(started, "answered", (status / 100) + "xx");

@@ -222,6 +222,39 @@ class ReconcileJobIntegrationTests {
 	}
 
 	@Test
+	void reconcileWhenLookupFailsInFirstPassRechecksItPatientlyAtTheEnd() throws Exception {
+		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+				Mix.none().live(12).transientAlways(1));
+		String failing = registry.entry(registry.ids(PointerClass.TRANSIENT_ALWAYS).get(0)).watcherItemId();
+		// given a pointer whose WatchedItem was deleted behind a proxy that failed twice
+		String deletedBehindProxy = registry.ids(PointerClass.LIVE).get(5);
+		String deletedPointer = registry.entry(deletedBehindProxy).watcherItemId();
+		this.watcher.flakyThenDeleted(deletedPointer, 2);
+
+		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+				"--chunk-size=5");
+
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		// the first pass asks once; the recheck asks with retries (503, then the typed 404)
+		assertThat(this.watcher.requestsFor(deletedPointer)).hasSize(3);
+		assertThat(this.archiver.pointerOf(deletedBehindProxy)).isNull();
+		assertThat(clearedIds()).containsExactly(deletedBehindProxy);
+		// a pointer failing every time: one request in the first pass, --max-attempts (4) in the recheck
+		assertThat(this.watcher.requestsFor(failing)).hasSize(1 + 4);
+		JsonNode report = onlyReport();
+		JsonNode counts = report.get("counts");
+		assertThat(counts.get("read").asLong()).isEqualTo(13);
+		assertThat(counts.get("live").asLong()).isEqualTo(11);
+		assertThat(counts.get("gone").asLong()).isEqualTo(1);
+		assertThat(counts.get("cleared").asLong()).isEqualTo(1);
+		assertThat(counts.get("transient").asLong()).isEqualTo(1);
+		assertThat(ids(report.get("skipped"), "TRANSIENT"))
+			.containsExactly(registry.ids(PointerClass.TRANSIENT_ALWAYS).get(0));
+		assertThat(report.get("skipped")).hasSize(1);
+		assertThat(result.out()).contains("cleared 1");
+	}
+
+	@Test
 	void reconcileWhenRunCompletedStartsANewRunNextTime() throws Exception {
 		RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(3).gone(2));
 		assertThat(ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply").exitCode())

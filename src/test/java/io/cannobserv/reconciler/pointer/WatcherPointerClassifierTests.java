@@ -258,7 +258,7 @@ class WatcherPointerClassifierTests {
 		WatcherProperties properties = new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
 				Duration.ofSeconds(2), MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40),
 				Duration.ofSeconds(1), 0);
-		return new WatcherPointerClassifier(new WatcherClient(properties, JsonMapper.builder().build()));
+		return new WatcherPointerClassifier(new WatcherClient(properties, JsonMapper.builder().build()), true);
 	}
 
 	private static void stubItem(String watchedId, ResponseDefinitionBuilder answer) {

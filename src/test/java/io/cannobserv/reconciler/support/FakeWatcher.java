@@ -198,6 +198,22 @@ public final class FakeWatcher implements AutoCloseable {
 			.willReturn(json(200, WatcherBodies.live(watchedId, infoItemId))));
 	}
 
+	/** 503 {@code failures} times, then Watcher's typed 404: deleted while the proxy was failing. */
+	public void flakyThenDeleted(String watchedId, int failures) {
+		String scenario = "flaky deleted " + watchedId;
+		for (int attempt = 0; attempt < failures; attempt++) {
+			this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+				.inScenario(scenario)
+				.whenScenarioStateIs(attemptState(attempt))
+				.willSetStateTo(attemptState(attempt + 1))
+				.willReturn(failure(503)));
+		}
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+			.inScenario(scenario)
+			.whenScenarioStateIs(attemptState(failures))
+			.willReturn(json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
+	}
+
 	/** A broken connection or response for this id, e.g. {@link Fault#CONNECTION_RESET_BY_PEER}. */
 	public void fault(String watchedId, Fault fault) {
 		stubItem(watchedId, aResponse().withFault(fault));
