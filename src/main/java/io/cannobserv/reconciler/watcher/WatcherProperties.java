@@ -28,7 +28,7 @@ public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKe
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration readTimeout,
 		@DefaultValue("4") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
 		@DefaultValue("5s") Duration maxBackoff, @DefaultValue("30s") Duration maxRetryAfter,
-		@DefaultValue("200") double maxRequestsPerSecond) {
+		@DefaultValue("1000") double maxRequestsPerSecond) {
 
 	public WatcherProperties {
 		baseUrl = StringUtils.hasText(baseUrl) ? normalise(baseUrl.strip()) : null;
