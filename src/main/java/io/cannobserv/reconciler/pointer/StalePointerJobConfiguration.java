@@ -80,8 +80,8 @@ class StalePointerJobConfiguration {
 	/**
 	 * The first pass's transient pointers, asked again with retries and backoff once every
 	 * other pointer is settled: a Watcher blip during the run costs a recheck, not a skip.
-	 * Its lookup pool is larger, since most of its workers sleep through backoff; the
-	 * client's in-flight limit still caps the requests.
+	 * Its lookup pool has a thread per pointer of a chunk, since most of them sleep through
+	 * backoff; the client's in-flight limit still caps the requests at the concurrency.
 	 */
 	@Bean
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -99,7 +99,8 @@ class StalePointerJobConfiguration {
 			.writer(writer)
 			.stream(tally)
 			.listener(writer)
-			.taskExecutor(lookupExecutor("watcher-recheck-", properties.concurrency() * 4))
+			// a thread per pointer of the chunk, so their backoffs overlap; requests stay at --concurrency
+			.taskExecutor(lookupExecutor("watcher-recheck-", Math.max(properties.concurrency(), properties.chunkSize())))
 			.build();
 	}
 

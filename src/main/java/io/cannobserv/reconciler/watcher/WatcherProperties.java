@@ -28,7 +28,10 @@ public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKe
 		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration readTimeout,
 		@DefaultValue("4") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
 		@DefaultValue("5s") Duration maxBackoff, @DefaultValue("30s") Duration maxRetryAfter,
-		@DefaultValue("1000") double maxRequestsPerSecond) {
+		@DefaultValue(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND) double maxRequestsPerSecond) {
+
+	/** High enough that concurrency, not the cap, bounds a run at Watcher's usual latency. */
+	public static final String DEFAULT_MAX_REQUESTS_PER_SECOND = "1000";
 
 	public WatcherProperties {
 		baseUrl = StringUtils.hasText(baseUrl) ? normalise(baseUrl.strip()) : null;

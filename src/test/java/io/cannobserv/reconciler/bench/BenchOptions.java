@@ -1,5 +1,7 @@
 package io.cannobserv.reconciler.bench;
 
+import io.cannobserv.reconciler.watcher.WatcherProperties;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+
+import io.cannobserv.reconciler.watcher.WatcherProperties;
 
 /**
  * The benchmark's command line. Every option has a default that makes the quick mode: one
@@ -38,7 +42,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 
 	static final String DEFAULT_JVM_OPTIONS = "-Xmx384m";
 
-	static final int JOB_DEFAULT_RATE_CAP = 200;
+	static final int JOB_DEFAULT_RATE_CAP = (int) Double
+		.parseDouble(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND);
 
 	static String usage() {
 		return """
