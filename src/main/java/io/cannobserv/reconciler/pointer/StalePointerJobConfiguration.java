@@ -110,17 +110,9 @@ class StalePointerJobConfiguration {
 	JdbcPagingItemReader<InfoItemPointer> transientPointerReader(DataSource dataSource, JobSchema jobSchema,
 			ReconcilerProperties properties, @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") Long runId)
 			throws Exception {
-		PostgresPagingQueryProvider queryProvider = new PostgresPagingQueryProvider();
-		queryProvider.setSelectClause("info_item_id, watcher_item_id");
-		queryProvider.setFromClause(jobSchema.table("pointer_finding"));
-		queryProvider.setWhereClause("run_id = " + runId + " AND verdict = 'TRANSIENT'");
-		queryProvider.setSortKeys(Map.of("info_item_id", Order.ASCENDING));
-		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name("transientPointerReader")
-			.dataSource(dataSource)
-			.queryProvider(queryProvider)
-			.pageSize(properties.chunkSize())
-			.rowMapper((rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)))
-			.build();
+		return keysetReader("transientPointerReader", dataSource, "info_item_id", "watcher_item_id",
+				jobSchema.table("pointer_finding"), "run_id = " + runId + " AND verdict = 'TRANSIENT'",
+				properties.chunkSize());
 	}
 
 	/**
@@ -134,15 +126,23 @@ class StalePointerJobConfiguration {
 			@Value("#{jobParameters['partition']}") Long partition,
 			@Value("#{jobParameters['partitions']}") Long partitions) throws Exception {
 		ArchiverTable archiver = properties.archiver();
+		return keysetReader("pointerReader", dataSource, archiver.idColumn(), archiver.pointerColumn(),
+				archiver.qualifiedTable(), new PointerSelection(archiver, partition, partitions).condition(),
+				properties.chunkSize());
+	}
+
+	/** Pointers by keyset on {@code idColumn}, which must be unique: the sort key is the position. */
+	private static JdbcPagingItemReader<InfoItemPointer> keysetReader(String name, DataSource dataSource,
+			String idColumn, String pointerColumn, String from, String where, int pageSize) throws Exception {
 		PostgresPagingQueryProvider queryProvider = new PostgresPagingQueryProvider();
-		queryProvider.setSelectClause(archiver.idColumn() + ", " + archiver.pointerColumn());
-		queryProvider.setFromClause(archiver.qualifiedTable());
-		queryProvider.setWhereClause(new PointerSelection(archiver, partition, partitions).condition());
-		queryProvider.setSortKeys(Map.of(archiver.idColumn(), Order.ASCENDING));
-		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name("pointerReader")
+		queryProvider.setSelectClause(idColumn + ", " + pointerColumn);
+		queryProvider.setFromClause(from);
+		queryProvider.setWhereClause(where);
+		queryProvider.setSortKeys(Map.of(idColumn, Order.ASCENDING));
+		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name(name)
 			.dataSource(dataSource)
 			.queryProvider(queryProvider)
-			.pageSize(properties.chunkSize())
+			.pageSize(pageSize)
 			.rowMapper((rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)))
 			.build();
 	}
@@ -163,7 +163,7 @@ class StalePointerJobConfiguration {
 		return new VerdictTally();
 	}
 
-	/** Bounded: the pool size is the number of Watcher requests in flight. */
+	/** Bounded: one thread per request the client lets in flight (--concurrency). */
 	@Bean
 	ThreadPoolTaskExecutor watcherLookupExecutor(ReconcilerProperties properties) {
 		return lookupExecutor("watcher-lookup-", properties.concurrency());
