@@ -13,9 +13,8 @@ import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,14 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.cannobserv.reconciler.support.ArchiverDatabase;
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverDatabase.Item;
-import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
-import io.cannobserv.reconciler.support.TestDatabase;
-import io.cannobserv.reconciler.support.TestPostgres;
 import io.cannobserv.reconciler.support.Ulids;
 import io.cannobserv.reconciler.support.Ulids.InvalidPointer;
 
@@ -55,26 +51,11 @@ class BadInputIntegrationTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private TestDatabase database;
-
-	private ArchiverDatabase archiver;
-
-	private FakeWatcher watcher;
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
 
 	@TempDir
 	Path reportDir;
-
-	@BeforeEach
-	void setUp() {
-		this.database = TestPostgres.newDatabase();
-		this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
-		this.watcher = new FakeWatcher().start();
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.watcher.stop();
-	}
 
 	@Test
 	void reconcileWhenPointersAreNotUlidsReportsThemMalformedKeepsThemAndNeverSendsThem() throws Exception {
@@ -91,10 +72,10 @@ class BadInputIntegrationTests {
 		String goneId = Ulids.infoItem(101);
 		items.add(new Item(liveId, Ulids.watchedItem(100)));
 		items.add(new Item(goneId, Ulids.watchedItem(101)));
-		this.archiver.insertItems(items);
-		this.watcher.live(Ulids.watchedItem(100), liveId);
-		this.watcher.deleted(Ulids.watchedItem(101));
-		Map<String, Map<String, @Nullable Object>> statusBefore = this.archiver.watchStatusSnapshot();
+		this.bed.archiver().insertItems(items);
+		this.bed.watcher().live(Ulids.watchedItem(100), liveId);
+		this.bed.watcher().deleted(Ulids.watchedItem(101));
+		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
 		// when
 		Result result = reconcile("--apply", "--chunk-size=4");
@@ -108,21 +89,21 @@ class BadInputIntegrationTests {
 		Map<String, JsonNode> skipped = new HashMap<>();
 		report.get("skipped").forEach((node) -> skipped.put(node.get("infoItemId").asString(), node));
 		assertThat(skipped.keySet()).isEqualTo(junkById.keySet());
-		Map<String, Map<String, @Nullable Object>> after = this.archiver.snapshot();
+		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
 		junkById.forEach((id, junk) -> {
 			JsonNode entry = skipped.get(id);
 			assertThat(entry.get("verdict").asString()).as(junk.label()).isEqualTo("MALFORMED");
 			assertThat(entry.get("watcherItemId").asString()).as(junk.label()).isEqualTo(junk.value());
 			assertThat(entry.get("reason").asString()).as(junk.label()).contains("never sent");
 			assertThat(after.get(id).get("watcher_item_id")).as(junk.label()).isEqualTo(junk.value());
-			assertThat(this.archiver.watchStatusSnapshot().get(id)).as(junk.label()).isEqualTo(statusBefore.get(id));
+			assertThat(this.bed.archiver().watchStatusSnapshot().get(id)).as(junk.label()).isEqualTo(statusBefore.get(id));
 		});
 		assertThat(after.get(liveId).get("watcher_item_id")).isEqualTo(Ulids.watchedItem(100));
 		assertThat(after.get(goneId).get("watcher_item_id")).isNull();
 		// and the journal proves that no request carried any of them
 		Set<String> allowed = Set.of("/health", PROBE_PATH, FakeWatcher.itemPath(Ulids.watchedItem(100)),
 				FakeWatcher.itemPath(Ulids.watchedItem(101)));
-		List<String> urls = this.watcher.allRequests().stream().map(LoggedRequest::getUrl).toList();
+		List<String> urls = this.bed.watcher().allRequests().stream().map(LoggedRequest::getUrl).toList();
 		assertThat(urls).containsAll(allowed);
 		assertThat(urls).allSatisfy((url) -> assertThat(allowed).contains(url));
 		for (InvalidPointer junk : invalid) {
@@ -171,9 +152,9 @@ class BadInputIntegrationTests {
 			throws Exception {
 		// given
 		List<String> args = new ArrayList<>(List.of(bad.command()));
-		args.addAll(List.of(this.database.springArgs()));
-		args.add("--watcher-base-url=" + this.watcher.baseUrl());
-		args.add("--reconciler.watcher.api-key=" + this.watcher.apiKey());
+		args.addAll(List.of(this.bed.database().springArgs()));
+		args.add("--watcher-base-url=" + this.bed.watcher().baseUrl());
+		args.add("--reconciler.watcher.api-key=" + this.bed.watcher().apiKey());
 		args.add("--report-dir=" + this.reportDir);
 		// the bad option last: a repeated option replaces the earlier one
 		args.addAll(bad.options());
@@ -190,8 +171,8 @@ class BadInputIntegrationTests {
 		// given no api-key property and no WATCHER_API_KEY (application.properties falls back to it)
 		assumeTrue(System.getenv("WATCHER_API_KEY") == null, "WATCHER_API_KEY is set in this JVM's environment");
 		List<String> args = new ArrayList<>(List.of("reconcile"));
-		args.addAll(List.of(this.database.springArgs()));
-		args.add("--watcher-base-url=" + this.watcher.baseUrl());
+		args.addAll(List.of(this.bed.database().springArgs()));
+		args.add("--watcher-base-url=" + this.bed.watcher().baseUrl());
 		args.add("--report-dir=" + this.reportDir);
 
 		// when
@@ -209,8 +190,8 @@ class BadInputIntegrationTests {
 		// no stack trace for the operator to dig the reason out of
 		assertThat(output.getAll()).doesNotContain("\tat ").doesNotContain("Caused by:");
 		// nothing read, nothing written
-		assertThat(this.watcher.itemRequests()).isEmpty();
-		assertThat(this.database.jdbc()
+		assertThat(this.bed.watcher().itemRequests()).isEmpty();
+		assertThat(this.bed.database().jdbc()
 			.queryForObject("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", Integer.class,
 					JOB_SCHEMA))
 			.isZero();
@@ -251,7 +232,7 @@ class BadInputIntegrationTests {
 	private Result reconcile(String... options) {
 		List<String> args = new ArrayList<>(List.of(options));
 		args.add("--read-timeout=10s");
-		return ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, args.toArray(String[]::new));
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, args.toArray(String[]::new));
 	}
 
 }

@@ -23,8 +23,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.ChildJvm;
@@ -80,40 +81,29 @@ class CrashRecoveryFunctionalTests {
 
 	private final List<ChildJvm> children = new ArrayList<>();
 
-	private TestDatabase database;
-
-	private ArchiverDatabase archiver;
-
-	private FakeWatcher watcher;
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
 
 	@TempDir
 	Path reportDir;
 
-	@BeforeEach
-	void setUp() {
-		this.database = TestPostgres.newDatabase();
-		this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
-		this.watcher = new FakeWatcher().start();
-	}
-
 	@AfterEach
 	void tearDown() {
 		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
-		this.watcher.stop();
 	}
 
 	@Test
 	void reconcileWhenTwoProcessesStartTogetherOneRunsAndTheOtherExitsFour() throws Exception {
 		// given: the test holds a row lock that stalls the first clear, so whichever process takes
 		// the run lock still holds it when the other tries, however far apart the two JVMs start
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(120).gone(60));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(120).gone(60));
 		answerAfter(20);
 		Path firstReports = Files.createDirectory(this.reportDir.resolve("first"));
 		Path secondReports = Files.createDirectory(this.reportDir.resolve("second"));
 		ChildJvm first;
 		ChildJvm second;
 		ChildJvm loser;
-		try (Connection gate = this.database.dataSource().getConnection()) {
+		try (Connection gate = this.bed.database().dataSource().getConnection()) {
 			gate.setAutoCommit(false);
 			lockRow(gate, registry.ids(PointerClass.GONE).get(0));
 
@@ -139,7 +129,7 @@ class CrashRecoveryFunctionalTests {
 		assertThat(report.get("counts").get("read").asLong()).isEqualTo(registry.entries().size());
 		// no pointer classified twice: each WatchedItem was asked for exactly once, by one process
 		for (Entry entry : registry.entries()) {
-			assertThat(this.watcher.requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
+			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
 		assertThat(lookups()).hasSize(registry.entries().size());
 		// no pointer cleared twice
@@ -151,7 +141,7 @@ class CrashRecoveryFunctionalTests {
 	void reconcileWhenKilledAtRandomPointsResumesUntilEveryGonePointerIsClearedOnce() throws Exception {
 		// given: Watcher's latency makes the lookups, and a trigger makes the clears, take time,
 		// so that kills land mid-read, mid-lookup and mid-write
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none()
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none()
 			.live(120)
 			.gone(60)
 			.archived(10)
@@ -161,8 +151,8 @@ class CrashRecoveryFunctionalTests {
 			.withoutPointer(10));
 		answerAfter(40);
 		slowDownUpdates(20);
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
-		Map<String, Map<String, @Nullable Object>> statusBefore = this.archiver.watchStatusSnapshot();
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
+		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 		Random random = new Random(20261126L);
 		int maxKills = 3;
 
@@ -196,7 +186,7 @@ class CrashRecoveryFunctionalTests {
 		List<String> cleared = clearedIdsWithDuplicates();
 		Set<String> gone = Set.copyOf(registry.ids(PointerClass.GONE));
 		assertThat(cleared).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(gone);
-		assertThat(this.database.jdbc()
+		assertThat(this.bed.database().jdbc()
 			.queryForList("SELECT DISTINCT run_id FROM " + JOB_SCHEMA + ".pointer_clear", Long.class))
 			.as("a resumed run keeps its run id")
 			.hasSize(1);
@@ -208,7 +198,7 @@ class CrashRecoveryFunctionalTests {
 			.isEqualTo(kills + 1);
 		JsonNode counts = report.get("counts");
 		long pointers = registry.entries().stream().filter((e) -> e.watcherItemId() != null).count();
-		long nulledPointers = this.database.jdbc()
+		long nulledPointers = this.bed.database().jdbc()
 			.queryForObject("SELECT count(*) FROM information.info_items WHERE watcher_item_id IS NULL", Long.class)
 				- registry.mix().withoutPointer();
 		assertThat(counts.get("read").asLong()).isEqualTo(pointers);
@@ -229,7 +219,7 @@ class CrashRecoveryFunctionalTests {
 	@Test
 	void reconcileWhenSigtermMidRunExitsOneStoppedThenNextRunResumesAndCompletes() throws Exception {
 		// given
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(160).gone(80));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(160).gone(80));
 		answerAfter(40);
 		ChildJvm stopped = launch("sigterm", this.reportDir);
 		assertThat(awaitLookupsBeyond(0, stopped)).as(stopped.tail(20)).isTrue();
@@ -263,11 +253,11 @@ class CrashRecoveryFunctionalTests {
 		assertThat(clearedIdsWithDuplicates()).doesNotHaveDuplicates()
 			.containsExactlyInAnyOrderElementsOf(registry.ids(PointerClass.GONE));
 		for (String id : registry.ids(PointerClass.LIVE)) {
-			assertThat(this.archiver.pointerOf(id)).as(id).isEqualTo(registry.entry(id).watcherItemId());
+			assertThat(this.bed.archiver().pointerOf(id)).as(id).isEqualTo(registry.entry(id).watcherItemId());
 		}
 		// the chunk in flight committed before the stop, and the resume started right after it
 		for (Entry entry : registry.entries()) {
-			assertThat(this.watcher.requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
+			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
 	}
 
@@ -279,10 +269,9 @@ class CrashRecoveryFunctionalTests {
 		EmbeddedPostgres server = startServer(port, dataDir);
 		try {
 			new JdbcTemplate(server.getPostgresDatabase()).execute("CREATE DATABASE archiver");
-			this.database = new TestDatabase("jdbc:postgresql://localhost:" + port + "/archiver", "postgres",
-					"postgres");
-			this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
-			RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+			this.bed.moveTo(new TestDatabase("jdbc:postgresql://localhost:" + port + "/archiver", "postgres",
+					"postgres"));
+			RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 					Mix.none().live(160).gone(80));
 			answerAfter(40);
 			ChildJvm failed = launch("db-restart", this.reportDir);
@@ -314,7 +303,7 @@ class CrashRecoveryFunctionalTests {
 			assertThat(clearedIdsWithDuplicates()).doesNotHaveDuplicates()
 				.containsExactlyInAnyOrderElementsOf(registry.ids(PointerClass.GONE));
 			for (String id : registry.ids(PointerClass.LIVE)) {
-				assertThat(this.archiver.pointerOf(id)).as(id).isEqualTo(registry.entry(id).watcherItemId());
+				assertThat(this.bed.archiver().pointerOf(id)).as(id).isEqualTo(registry.entry(id).watcherItemId());
 			}
 			JsonNode report = onlyReport(this.reportDir);
 			assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
@@ -331,7 +320,7 @@ class CrashRecoveryFunctionalTests {
 	void reconcileWhenFourPartitionsRunTogetherChecksEachPointerOnceAndClearsWhatOneRunClears() throws Exception {
 		// given
 		Mix mix = Mix.none().live(120).gone(60).archived(10).malformed(10);
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, mix);
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), mix);
 		answerAfter(30);
 		Set<String> clearedByOneRun = clearedByOneFullRun(mix);
 
@@ -373,7 +362,7 @@ class CrashRecoveryFunctionalTests {
 			.filter((e) -> e.pointerClass() != PointerClass.MALFORMED)
 			.toList();
 		for (Entry entry : sent) {
-			assertThat(this.watcher.requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
+			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
 		assertThat(lookups()).hasSize(sent.size());
 		assertThat(clearedByOneRun).isNotEmpty();
@@ -399,19 +388,19 @@ class CrashRecoveryFunctionalTests {
 	private ChildJvm launch(String name, Path reportDir, String... options) {
 		String[] all = Stream.concat(Stream.of(RUN_OPTIONS), Stream.of(options)).toArray(String[]::new);
 		ChildJvm child = ChildJvm.start(name,
-				ChildJvm.reconcileArgs(this.database, this.watcher, reportDir, all));
+				ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(), reportDir, all));
 		this.children.add(child);
 		return child;
 	}
 
 	/** Every answer of the fake Watcher, health and probe included, comes after {@code millis}. */
 	private void answerAfter(int millis) {
-		this.watcher.server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(millis).build());
+		this.bed.watcher().server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(millis).build());
 	}
 
 	/** Every update of an InfoItem, the job's compare-and-set included, takes {@code millis} longer. */
 	private void slowDownUpdates(int millis) {
-		JdbcTemplate jdbc = this.database.jdbc();
+		JdbcTemplate jdbc = this.bed.database().jdbc();
 		jdbc.execute("CREATE FUNCTION information.slow_update() RETURNS trigger LANGUAGE plpgsql AS "
 				+ "$$ BEGIN PERFORM pg_sleep(" + (millis / 1000.0) + "); RETURN NEW; END $$");
 		jdbc.execute("CREATE TRIGGER slow_update BEFORE UPDATE ON information.info_items FOR EACH ROW "
@@ -419,7 +408,7 @@ class CrashRecoveryFunctionalTests {
 	}
 
 	private boolean lastExecutionCompleted() {
-		List<String> statuses = this.database.jdbc()
+		List<String> statuses = this.bed.database().jdbc()
 			.queryForList("SELECT status FROM " + JOB_SCHEMA
 					+ ".batch_job_execution ORDER BY job_execution_id DESC LIMIT 1", String.class);
 		return statuses.equals(List.of("COMPLETED"));
@@ -449,7 +438,7 @@ class CrashRecoveryFunctionalTests {
 
 	/** Lookups of WatchedItems, oldest first, without preflight's probe. */
 	private List<LoggedRequest> lookups() {
-		return this.watcher.itemRequests().stream().filter((r) -> !r.getUrl().endsWith("/" + PROBE_ID)).toList();
+		return this.bed.watcher().itemRequests().stream().filter((r) -> !r.getUrl().endsWith("/" + PROBE_ID)).toList();
 	}
 
 	/**
@@ -474,8 +463,8 @@ class CrashRecoveryFunctionalTests {
 	private void assertOnlyGonePointersCleared(RegistryFixture registry,
 			Map<String, Map<String, @Nullable Object>> before,
 			Map<String, Map<String, @Nullable Object>> statusBefore) {
-		Map<String, Map<String, @Nullable Object>> after = this.archiver.snapshot();
-		Map<String, Map<String, @Nullable Object>> statusAfter = this.archiver.watchStatusSnapshot();
+		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
+		Map<String, Map<String, @Nullable Object>> statusAfter = this.bed.archiver().watchStatusSnapshot();
 		assertThat(after.keySet()).isEqualTo(before.keySet());
 		for (Entry entry : registry.entries()) {
 			String id = entry.infoItemId();
@@ -499,7 +488,7 @@ class CrashRecoveryFunctionalTests {
 
 	/** Every InfoItem id in the audit, once per audit row. */
 	private List<String> clearedIdsWithDuplicates() {
-		return this.database.jdbc()
+		return this.bed.database().jdbc()
 			.queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class);
 	}
 

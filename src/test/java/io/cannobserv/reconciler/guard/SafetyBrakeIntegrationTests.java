@@ -10,9 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -21,17 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.cannobserv.reconciler.support.ArchiverDatabase;
-import io.cannobserv.reconciler.support.ArchiverVersion;
-import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Entry;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
-import io.cannobserv.reconciler.support.TestDatabase;
-import io.cannobserv.reconciler.support.TestPostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,32 +44,17 @@ class SafetyBrakeIntegrationTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private TestDatabase database;
-
-	private ArchiverDatabase archiver;
-
-	private FakeWatcher watcher;
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
 
 	@TempDir
 	Path reportDir;
-
-	@BeforeEach
-	void setUp() {
-		this.database = TestPostgres.newDatabase();
-		this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
-		this.watcher = new FakeWatcher().start();
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.watcher.stop();
-	}
 
 	@Test
 	void reconcileWhenWatcherAnswersGoneForEveryIdTripsAfterTheSampleThenResumesWhenOverridden(
 			CapturedOutput output) throws Exception {
 		// given an empty Watcher of the wrong environment: every one of 200 ids is the typed 404
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().gone(200));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().gone(200));
 		List<Entry> entries = registry.entries();
 
 		// when
@@ -89,10 +69,10 @@ class SafetyBrakeIntegrationTests {
 			assertThat(pointers.get(entry.infoItemId())).as(entry.infoItemId())
 				.isEqualTo(firstChunk.contains(entry.infoItemId()) ? null : entry.watcherItemId());
 		}
-		assertThat(this.archiver.watchStatusSnapshot()).hasSize(190)
+		assertThat(this.bed.archiver().watchStatusSnapshot()).hasSize(190)
 			.doesNotContainKeys(firstChunk.toArray(String[]::new));
 		// the run stopped there: no chunk after the second was even looked up
-		assertThat(this.watcher.itemRequests()).hasSize(1 + 20);
+		assertThat(this.bed.watcher().itemRequests()).hasSize(1 + 20);
 		JsonNode report = onlyReport();
 		long runId = report.get("runId").asLong();
 		assertThat(report.get("status").asString()).isEqualTo("FAILED");
@@ -121,15 +101,15 @@ class SafetyBrakeIntegrationTests {
 		// then the same run resumes at the chunk that tripped and clears the rest, each once
 		assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
 		assertThat(clearedIds()).isEqualTo(idsOf(entries));
-		assertThat(this.database.jdbc()
+		assertThat(this.bed.database().jdbc()
 			.queryForObject("SELECT count(*) - count(DISTINCT info_item_id) FROM " + JOB_SCHEMA + ".pointer_clear",
 					Long.class))
 			.isZero();
-		assertThat(this.archiver.snapshot()).allSatisfy((id, row) -> assertThat(row.get("watcher_item_id")).isNull());
-		assertThat(this.archiver.watchStatusSnapshot()).isEmpty();
+		assertThat(this.bed.archiver().snapshot()).allSatisfy((id, row) -> assertThat(row.get("watcher_item_id")).isNull());
+		assertThat(this.bed.archiver().watchStatusSnapshot()).isEmpty();
 		// the first chunk was not looked up again
 		for (Entry entry : entries.subList(0, 10)) {
-			assertThat(this.watcher.requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
+			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
 		JsonNode after = onlyReport();
 		assertThat(after.get("runId").asLong()).isEqualTo(runId);
@@ -145,7 +125,7 @@ class SafetyBrakeIntegrationTests {
 	@Test
 	void reconcileWhenResumedWithoutOverrideTripsAgainAndClearsNothingMore() throws Exception {
 		// given a run halted by the brake
-		RegistryFixture.create(this.archiver, this.watcher, Mix.none().gone(40));
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().gone(40));
 		Result first = reconcile("--apply", "--chunk-size=10", UNPACED);
 		assertThat(first.exitCode()).as(first.out() + first.err()).isEqualTo(3);
 		Set<String> clearedFirst = clearedIds();
@@ -169,7 +149,7 @@ class SafetyBrakeIntegrationTests {
 	void reconcileWhenRunWouldClearMoreThanMaxClearsStopsBeforeTheChunkThatPassesTheCap() throws Exception {
 		// given a healthy share (10 of 50 gone, 20%) and a cap of 5; chunks of 5 read
 		// [L G L G L] [G L G L G] [L G L G L] ...: 2, then 5, then 7 gone
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(40).gone(10));
 		List<Entry> entries = registry.entries();
 		Set<String> goneInFirstTwoChunks = new HashSet<>(idsOf(entries.subList(0, 10)));
@@ -204,19 +184,19 @@ class SafetyBrakeIntegrationTests {
 	void reconcileWhenDryRunPassesTheLimitReportsWouldTripAndStillClassifiesEverything(CapturedOutput output)
 			throws Exception {
 		// given
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().gone(200));
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
-		Map<String, Map<String, @Nullable Object>> statusBefore = this.archiver.watchStatusSnapshot();
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().gone(200));
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
+		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
 		// when
 		Result result = reconcile("--chunk-size=10", UNPACED);
 
 		// then
 		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
-		assertThat(this.archiver.watchStatusSnapshot()).isEqualTo(statusBefore);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
+		assertThat(this.bed.archiver().watchStatusSnapshot()).isEqualTo(statusBefore);
 		assertThat(clearedIds()).isEmpty();
-		assertThat(this.watcher.itemRequests()).hasSize(1 + 200);
+		assertThat(this.bed.watcher().itemRequests()).hasSize(1 + 200);
 		JsonNode report = onlyReport();
 		assertThat(report.get("mode").asString()).isEqualTo("dry-run");
 		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
@@ -238,7 +218,7 @@ class SafetyBrakeIntegrationTests {
 	@Test
 	void reconcileWhenRegistryIsHealthyDoesNotTrip() throws Exception {
 		// given 5% gone, well past the sample
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(95).gone(5));
 
 		// when
@@ -256,7 +236,7 @@ class SafetyBrakeIntegrationTests {
 	/** Every InfoItem's pointer, in one query. */
 	private Map<String, @Nullable String> pointers() {
 		Map<String, @Nullable String> pointers = new HashMap<>();
-		this.archiver.snapshot().forEach((id, row) -> pointers.put(id, (String) row.get("watcher_item_id")));
+		this.bed.archiver().snapshot().forEach((id, row) -> pointers.put(id, (String) row.get("watcher_item_id")));
 		return pointers;
 	}
 
@@ -264,12 +244,12 @@ class SafetyBrakeIntegrationTests {
 		if (!jobSchemaExists()) {
 			return Set.of();
 		}
-		return Set.copyOf(this.database.jdbc()
+		return Set.copyOf(this.bed.database().jdbc()
 			.queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class));
 	}
 
 	private boolean jobSchemaExists() {
-		return Boolean.TRUE.equals(this.database.jdbc()
+		return Boolean.TRUE.equals(this.bed.database().jdbc()
 			.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, JOB_SCHEMA + ".pointer_clear"));
 	}
 
@@ -299,7 +279,7 @@ class SafetyBrakeIntegrationTests {
 	private Result reconcile(String... options) {
 		List<String> args = new ArrayList<>(List.of(options));
 		args.add("--read-timeout=10s");
-		return ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, args.toArray(String[]::new));
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, args.toArray(String[]::new));
 	}
 
 }

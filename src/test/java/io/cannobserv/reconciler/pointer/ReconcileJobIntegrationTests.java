@@ -9,18 +9,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
-import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
@@ -42,38 +41,23 @@ class ReconcileJobIntegrationTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private TestDatabase database;
-
-	private ArchiverDatabase archiver;
-
-	private FakeWatcher watcher;
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
 
 	@TempDir
 	Path reportDir;
 
-	@BeforeEach
-	void setUp() {
-		this.database = TestPostgres.newDatabase();
-		this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
-		this.watcher = new FakeWatcher().start();
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.watcher.stop();
-	}
-
 	@Test
 	void reconcileWhenApplyingMixedRegistryClearsExactlyTheGonePointers() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.ofEach(6).live(30));
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
-		Map<String, Map<String, @Nullable Object>> statusBefore = this.archiver.watchStatusSnapshot();
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.ofEach(6).live(30));
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
+		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
-		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
 				"--chunk-size=7");
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
-		Map<String, Map<String, @Nullable Object>> after = this.archiver.snapshot();
+		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
 		Set<String> gone = Set.copyOf(registry.ids(PointerClass.GONE));
 		for (Entry entry : registry.entries()) {
 			String id = entry.infoItemId();
@@ -87,16 +71,16 @@ class ReconcileJobIntegrationTests {
 					restBefore.remove(column);
 				});
 				assertThat(rest).as(id).isEqualTo(restBefore);
-				assertThat(this.archiver.watchStatusSnapshot()).as(id).doesNotContainKey(id);
+				assertThat(this.bed.archiver().watchStatusSnapshot()).as(id).doesNotContainKey(id);
 			}
 			else {
 				assertThat(after.get(id)).as(id).isEqualTo(before.get(id));
 				if (statusBefore.containsKey(id)) {
-					assertThat(this.archiver.watchStatusSnapshot().get(id)).as(id).isEqualTo(statusBefore.get(id));
+					assertThat(this.bed.archiver().watchStatusSnapshot().get(id)).as(id).isEqualTo(statusBefore.get(id));
 				}
 			}
 		}
-		JdbcTemplate jdbc = this.database.jdbc();
+		JdbcTemplate jdbc = this.bed.database().jdbc();
 		List<Map<String, Object>> audit = jdbc.queryForList(
 				"SELECT info_item_id, watcher_item_id, http_status, evidence FROM " + JOB_SCHEMA + ".pointer_clear");
 		assertThat(audit).hasSize(gone.size());
@@ -132,26 +116,26 @@ class ReconcileJobIntegrationTests {
 		assertThat(report.get("skipped").findValuesAsString("reason")).allSatisfy((r) -> assertThat(r).isNotBlank());
 		// malformed pointers never reach Watcher
 		for (String id : registry.ids(PointerClass.MALFORMED)) {
-			assertThat(this.watcher.itemRequests())
+			assertThat(this.bed.watcher().itemRequests())
 				.noneMatch((request) -> request.getUrl().endsWith("/" + registry.entry(id).watcherItemId()));
 		}
 		assertThat(result.out()).contains("cleared 6").contains("transient 6");
-		assertThat(result.out() + result.err()).doesNotContain(this.watcher.apiKey());
-		assertThat(Files.readString(reportFile())).doesNotContain(this.watcher.apiKey());
+		assertThat(result.out() + result.err()).doesNotContain(this.bed.watcher().apiKey());
+		assertThat(Files.readString(reportFile())).doesNotContain(this.bed.watcher().apiKey());
 	}
 
 	@Test
 	void reconcileWhenDryRunChangesNothingAndReportsWhatItWouldClear() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(10).gone(4).archived(2).malformed(2));
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
-		Map<String, Map<String, @Nullable Object>> statusBefore = this.archiver.watchStatusSnapshot();
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
+		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
-		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--chunk-size=5");
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--chunk-size=5");
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
-		assertThat(this.archiver.watchStatusSnapshot()).isEqualTo(statusBefore);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
+		assertThat(this.bed.archiver().watchStatusSnapshot()).isEqualTo(statusBefore);
 		assertThat(auditRows()).isZero();
 		JsonNode report = onlyReport();
 		assertThat(report.get("mode").asString()).isEqualTo("dry-run");
@@ -163,7 +147,7 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenWriteFailsMidRunExitsOneThenResumesAndClearsEachGonePointerOnce() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(30).gone(15).archived(5));
 		List<Entry> withPointer = registry.entries().stream().filter((e) -> e.watcherItemId() != null).toList();
 		// the first gone pointer of the third chunk (chunk size 10) cannot be written
@@ -172,13 +156,13 @@ class ReconcileJobIntegrationTests {
 			.filter((e) -> e.pointerClass() == PointerClass.GONE)
 			.findFirst()
 			.orElseThrow();
-		JdbcTemplate jdbc = this.database.jdbc();
+		JdbcTemplate jdbc = this.bed.database().jdbc();
 		jdbc.execute("CREATE FUNCTION information.reject_update() RETURNS trigger LANGUAGE plpgsql AS "
 				+ "$$ BEGIN RAISE EXCEPTION 'injected failure for %', OLD.info_item_id; END $$");
 		jdbc.execute("CREATE TRIGGER reject_one BEFORE UPDATE ON information.info_items FOR EACH ROW WHEN "
 				+ "(OLD.info_item_id = '" + rejected.infoItemId() + "') EXECUTE FUNCTION information.reject_update()");
 
-		Result failed = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+		Result failed = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
 				"--chunk-size=10");
 
 		assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
@@ -189,14 +173,14 @@ class ReconcileJobIntegrationTests {
 			.map(Entry::infoItemId)
 			.collect(Collectors.toSet());
 		assertThat(clearedFirst).isEqualTo(goneInFirstTwoChunks);
-		assertThat(this.archiver.pointerOf(rejected.infoItemId())).isEqualTo(rejected.watcherItemId());
+		assertThat(this.bed.archiver().pointerOf(rejected.infoItemId())).isEqualTo(rejected.watcherItemId());
 		JsonNode failedReport = onlyReport();
 		assertThat(failedReport.get("status").asString()).isEqualTo("FAILED");
 		assertThat(failedReport.get("counts").get("read").asLong()).isEqualTo(20);
 		assertThat(failedReport.get("counts").get("cleared").asLong()).isEqualTo(goneInFirstTwoChunks.size());
 
 		jdbc.execute("DROP TRIGGER reject_one ON information.info_items");
-		Result resumed = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+		Result resumed = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
 				"--chunk-size=10");
 
 		assertThat(resumed.exitCode()).as(resumed.err()).isZero();
@@ -204,14 +188,14 @@ class ReconcileJobIntegrationTests {
 		assertThat(jdbc.queryForObject("SELECT count(*) - count(DISTINCT info_item_id) FROM " + JOB_SCHEMA
 				+ ".pointer_clear", Long.class)).isZero();
 		for (String id : registry.ids(PointerClass.GONE)) {
-			assertThat(this.archiver.pointerOf(id)).isNull();
+			assertThat(this.bed.archiver().pointerOf(id)).isNull();
 		}
 		for (String id : registry.ids(PointerClass.LIVE)) {
-			assertThat(this.archiver.pointerOf(id)).isEqualTo(registry.entry(id).watcherItemId());
+			assertThat(this.bed.archiver().pointerOf(id)).isEqualTo(registry.entry(id).watcherItemId());
 		}
 		// the committed chunks were not checked again: resume is a keyset query past them
 		for (Entry entry : withPointer.subList(0, 20)) {
-			assertThat(this.watcher.requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
+			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
 		JsonNode report = onlyReport();
 		assertThat(report.get("runId").asLong()).isEqualTo(failedReport.get("runId").asLong());
@@ -223,24 +207,24 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenLookupFailsInFirstPassRechecksItPatientlyAtTheEnd() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(12).transientAlways(1));
 		String failing = registry.entry(registry.ids(PointerClass.TRANSIENT_ALWAYS).get(0)).watcherItemId();
 		// given a pointer whose WatchedItem was deleted behind a proxy that failed twice
 		String deletedBehindProxy = registry.ids(PointerClass.LIVE).get(5);
 		String deletedPointer = registry.entry(deletedBehindProxy).watcherItemId();
-		this.watcher.flakyThenDeleted(deletedPointer, 2);
+		this.bed.watcher().flakyThenDeleted(deletedPointer, 2);
 
-		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
 				"--chunk-size=5");
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		// the first pass asks once; the recheck asks with retries (503, then the typed 404)
-		assertThat(this.watcher.requestsFor(deletedPointer)).hasSize(3);
-		assertThat(this.archiver.pointerOf(deletedBehindProxy)).isNull();
+		assertThat(this.bed.watcher().requestsFor(deletedPointer)).hasSize(3);
+		assertThat(this.bed.archiver().pointerOf(deletedBehindProxy)).isNull();
 		assertThat(clearedIds()).containsExactly(deletedBehindProxy);
 		// a pointer failing every time: one request in the first pass, --max-attempts (4) in the recheck
-		assertThat(this.watcher.requestsFor(failing)).hasSize(1 + 4);
+		assertThat(this.bed.watcher().requestsFor(failing)).hasSize(1 + 4);
 		JsonNode report = onlyReport();
 		JsonNode counts = report.get("counts");
 		assertThat(counts.get("read").asLong()).isEqualTo(13);
@@ -256,11 +240,11 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenRunCompletedStartsANewRunNextTime() throws Exception {
-		RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(3).gone(2));
-		assertThat(ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply").exitCode())
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(3).gone(2));
+		assertThat(ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply").exitCode())
 			.isZero();
 
-		Result second = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply");
+		Result second = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");
 
 		assertThat(second.exitCode()).as(second.err()).isZero();
 		try (var files = Files.list(this.reportDir)) {
@@ -271,23 +255,23 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenPointerRelinkedBetweenReadAndWriteLeavesItRelinked() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(2).gone(3));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(3));
 		String relinked = registry.ids(PointerClass.GONE).get(1);
 		String oldPointer = registry.entry(relinked).watcherItemId();
 		// Watcher answers this one slowly; meanwhile someone re-links the InfoItem
-		this.watcher.deletedAfter(oldPointer, 1500);
+		this.bed.watcher().deletedAfter(oldPointer, 1500);
 		Thread relinker = new Thread(() -> {
 			awaitRequestFor(oldPointer);
-			this.archiver.setPointer(relinked, "01HZZRELINKED0000000000001");
+			this.bed.archiver().setPointer(relinked, "01HZZRELINKED0000000000001");
 		});
 		relinker.start();
 
-		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
 				"--read-timeout=5s");
 		relinker.join(10_000);
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
-		assertThat(this.archiver.pointerOf(relinked)).isEqualTo("01HZZRELINKED0000000000001");
+		assertThat(this.bed.archiver().pointerOf(relinked)).isEqualTo("01HZZRELINKED0000000000001");
 		assertThat(clearedIds()).doesNotContain(relinked).hasSize(2);
 		JsonNode report = onlyReport();
 		assertThat(report.get("counts").get("changedConcurrently").asLong()).isEqualTo(1);
@@ -296,11 +280,11 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenBaseUrlIsWrongExitsTwoAndTouchesNothing() {
-		RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(2).gone(2));
-		this.watcher.wrongBaseUrl();
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(2));
+		this.bed.watcher().wrongBaseUrl();
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 
-		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply");
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");
 
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n").contains("WATCHER_BASE_URL");
@@ -309,12 +293,12 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenKeyIsRejectedExitsTwoAndTouchesNothing() {
-		RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(2).gone(2));
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(2));
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 
-		Result result = ReconcilerRun.run("reconcile", "--apply", this.database.springArgs()[0],
-				this.database.springArgs()[1], this.database.springArgs()[2],
-				"--watcher-base-url=" + this.watcher.baseUrl(), "--reconciler.watcher.api-key=wrong-key",
+		Result result = ReconcilerRun.run("reconcile", "--apply", this.bed.database().springArgs()[0],
+				this.bed.database().springArgs()[1], this.bed.database().springArgs()[2],
+				"--watcher-base-url=" + this.bed.watcher().baseUrl(), "--reconciler.watcher.api-key=wrong-key",
 				"--report-dir=" + this.reportDir);
 
 		assertThat(result.exitCode()).isEqualTo(2);
@@ -327,37 +311,37 @@ class ReconcileJobIntegrationTests {
 		TestDatabase newer = TestPostgres.newDatabase();
 		ArchiverDatabase.createSchema(newer.jdbc(), ArchiverVersion.V4_13);
 
-		Result result = ReconcilerRun.reconcile(newer, this.watcher, this.reportDir, "--apply");
+		Result result = ReconcilerRun.reconcile(newer, this.bed.watcher(), this.reportDir, "--apply");
 
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n").contains("has no column watcher_item_id").contains("4.13");
-		assertThat(this.watcher.itemRequests()).isEmpty();
+		assertThat(this.bed.watcher().itemRequests()).isEmpty();
 	}
 
 	@Test
 	void reconcileWhenWatcherIsUnreachableExitsTwo() {
-		RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(2));
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
-		String baseUrl = this.watcher.baseUrl();
-		this.watcher.stop();
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2));
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
+		String baseUrl = this.bed.watcher().baseUrl();
+		this.bed.watcher().stop();
 
-		Result result = ReconcilerRun.run("reconcile", "--apply", this.database.springArgs()[0],
-				this.database.springArgs()[1], this.database.springArgs()[2], "--watcher-base-url=" + baseUrl,
+		Result result = ReconcilerRun.run("reconcile", "--apply", this.bed.database().springArgs()[0],
+				this.bed.database().springArgs()[1], this.bed.database().springArgs()[2], "--watcher-base-url=" + baseUrl,
 				"--reconciler.watcher.api-key=key", "--report-dir=" + this.reportDir);
 
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n").contains("unreachable");
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
 	}
 
 	@Test
 	void reconcileWhenKeyIsRevokedMidRunStopsWithoutClearingMore() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher,
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(20).gone(20));
 		// the preflight probe and the first two chunks (8 lookups) pass; the third chunk meets 401
-		this.watcher.revokeKeyAfter(9);
+		this.bed.watcher().revokeKeyAfter(9);
 
-		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
 				"--chunk-size=4", "--concurrency=1");
 
 		assertThat(result.exitCode()).isEqualTo(1);
@@ -373,25 +357,25 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenAnotherRunHoldsTheLockExitsFourAndTouchesNothing() throws Exception {
-		RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(2).gone(2));
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
-		try (var connection = this.database.dataSource().getConnection();
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(2));
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
+		try (var connection = this.bed.database().dataSource().getConnection();
 				var statement = connection.prepareStatement("SELECT pg_advisory_lock(hashtextextended(?, 0))")) {
 			statement.setString(1, JOB_SCHEMA + ":" + StalePointerJobConfiguration.JOB_NAME);
 			statement.execute();
 
-			Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply");
+			Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");
 
 			assertThat(result.exitCode()).isEqualTo(4);
 			assertThat(result.err().strip()).doesNotContain("\n").contains("Another run holds the lock");
 		}
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
-		assertThat(this.watcher.itemRequests()).isEmpty();
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
+		assertThat(this.bed.watcher().itemRequests()).isEmpty();
 	}
 
 	@Test
 	void reconcileWhenOptionIsInvalidExitsTwoNamingIt() {
-		String[] db = this.database.springArgs();
+		String[] db = this.bed.database().springArgs();
 		Result zero = ReconcilerRun.run("reconcile", db[0], db[1], db[2], "--chunk-size=0");
 		assertThat(zero.exitCode()).isEqualTo(2);
 		assertThat(zero.err().strip()).doesNotContain("\n").contains("--chunk-size must be between 1 and 10000");
@@ -413,9 +397,9 @@ class ReconcileJobIntegrationTests {
 	}
 
 	private void assertNothingReadOrWritten(Map<String, Map<String, @Nullable Object>> before) {
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
-		assertThat(this.watcher.itemRequests()).allMatch((r) -> r.getUrl().endsWith("/00000000000000000000000000"));
-		assertThat(this.database.jdbc()
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
+		assertThat(this.bed.watcher().itemRequests()).allMatch((r) -> r.getUrl().endsWith("/00000000000000000000000000"));
+		assertThat(this.bed.database().jdbc()
 			.queryForObject("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", Integer.class,
 					JOB_SCHEMA))
 			.as("the job schema is created only after preflight")
@@ -424,7 +408,7 @@ class ReconcileJobIntegrationTests {
 
 	private void awaitRequestFor(String watchedId) {
 		long deadline = System.nanoTime() + 30_000_000_000L;
-		while (this.watcher.requestsFor(watchedId).isEmpty() && System.nanoTime() < deadline) {
+		while (this.bed.watcher().requestsFor(watchedId).isEmpty() && System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(10);
 			}
@@ -436,12 +420,12 @@ class ReconcileJobIntegrationTests {
 	}
 
 	private Set<String> clearedIds() {
-		return Set.copyOf(this.database.jdbc()
+		return Set.copyOf(this.bed.database().jdbc()
 			.queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class));
 	}
 
 	private long auditRows() {
-		Long rows = this.database.jdbc()
+		Long rows = this.bed.database().jdbc()
 			.queryForObject("SELECT count(*) FROM " + JOB_SCHEMA + ".pointer_clear", Long.class);
 		return (rows != null) ? rows : 0;
 	}

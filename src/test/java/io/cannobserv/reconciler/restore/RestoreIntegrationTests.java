@@ -9,25 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.cannobserv.reconciler.support.ArchiverDatabase;
-import io.cannobserv.reconciler.support.ArchiverVersion;
-import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
-import io.cannobserv.reconciler.support.TestDatabase;
-import io.cannobserv.reconciler.support.TestPostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,11 +41,8 @@ class RestoreIntegrationTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private TestDatabase database;
-
-	private ArchiverDatabase archiver;
-
-	private FakeWatcher watcher;
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
 
 	private RegistryFixture registry;
 
@@ -64,10 +57,7 @@ class RestoreIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		this.database = TestPostgres.newDatabase();
-		this.archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
-		this.watcher = new FakeWatcher().start();
-		this.registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(6).gone(GONE));
+		this.registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(6).gone(GONE));
 	}
 
 	/** An applying run clears the gone pointers; remembers its id and the rows it left. */
@@ -77,15 +67,10 @@ class RestoreIntegrationTests {
 		JsonNode report = report();
 		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(GONE);
 		this.runId = report.get("runId").asLong();
-		this.afterClear = this.archiver.snapshot();
+		this.afterClear = this.bed.archiver().snapshot();
 		for (String id : gone()) {
 			assertThat(this.afterClear.get(id).get("watcher_item_id")).as(id).isNull();
 		}
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.watcher.stop();
 	}
 
 	@Test
@@ -98,7 +83,7 @@ class RestoreIntegrationTests {
 
 		// then
 		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
-		assertThat(this.archiver.snapshot()).isEqualTo(this.afterClear);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
 		assertThat(restoreRows()).isEmpty();
 		assertThat(result.out()).contains("Restore of run " + this.runId + " (dry-run): " + GONE
 				+ " pointer(s) to put back, would restore " + GONE + ", left alone 0")
@@ -112,19 +97,19 @@ class RestoreIntegrationTests {
 		List<String> gone = gone();
 		String relinked = gone.get(2);
 		String deleted = gone.get(5);
-		this.archiver.setPointer(relinked, RELINKED);
-		this.database.jdbc().update("DELETE FROM information.info_items WHERE info_item_id = ?", deleted);
-		Map<String, Map<String, @Nullable Object>> beforeRestore = this.archiver.snapshot();
+		this.bed.archiver().setPointer(relinked, RELINKED);
+		this.bed.database().jdbc().update("DELETE FROM information.info_items WHERE info_item_id = ?", deleted);
+		Map<String, Map<String, @Nullable Object>> beforeRestore = this.bed.archiver().snapshot();
 		Result preview = restore("--run", String.valueOf(this.runId));
 		assertThat(preview.out()).contains("would restore " + (GONE - 2) + ", left alone 2");
-		assertThat(this.archiver.snapshot()).isEqualTo(beforeRestore);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(beforeRestore);
 
 		// when
 		Result result = restore("--run", String.valueOf(this.runId), "--apply");
 
 		// then every other pointer is back, exactly, with updated_at bumped and nothing else changed
 		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
-		Map<String, Map<String, @Nullable Object>> after = this.archiver.snapshot();
+		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
 		for (String id : gone) {
 			if (id.equals(relinked) || id.equals(deleted)) {
 				continue;
@@ -180,7 +165,7 @@ class RestoreIntegrationTests {
 		Result first = restore("--run", String.valueOf(this.runId), "--apply");
 		assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
 		assertThat(first.out()).contains("restored " + GONE);
-		Map<String, Map<String, @Nullable Object>> afterFirst = this.archiver.snapshot();
+		Map<String, Map<String, @Nullable Object>> afterFirst = this.bed.archiver().snapshot();
 		for (String id : gone()) {
 			assertThat(afterFirst.get(id).get("watcher_item_id")).as(id)
 				.isEqualTo(this.registry.entry(id).watcherItemId());
@@ -192,7 +177,7 @@ class RestoreIntegrationTests {
 		// then
 		assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
 		assertThat(second.out()).contains("0 pointer(s) to put back, restored 0, left alone 0");
-		assertThat(this.archiver.snapshot()).isEqualTo(afterFirst);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(afterFirst);
 		assertThat(restoreRows()).hasSize(GONE)
 			.allSatisfy((row) -> assertThat(row.get("outcome")).isEqualTo("RESTORED"));
 	}
@@ -200,7 +185,7 @@ class RestoreIntegrationTests {
 	@Test
 	void restoreWhenRunIsMissingExitsTwoWithOneLineNamingTheOption() {
 		// given
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 
 		// when
 		Result result = restore("--apply");
@@ -209,7 +194,7 @@ class RestoreIntegrationTests {
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n").contains("restore --run ID");
 		assertThat(result.out()).isEmpty();
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
 	}
 
 	@Test
@@ -225,7 +210,7 @@ class RestoreIntegrationTests {
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n")
 			.contains("Run 999 cleared no pointers (or does not exist)");
-		assertThat(this.archiver.snapshot()).isEqualTo(this.afterClear);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
 		assertThat(restoreRows()).isEmpty();
 	}
 
@@ -237,7 +222,7 @@ class RestoreIntegrationTests {
 		JsonNode report = report();
 		assertThat(report.get("counts").get("wouldClear").asLong()).isEqualTo(GONE);
 		long dryRunId = report.get("runId").asLong();
-		Map<String, Map<String, @Nullable Object>> before = this.archiver.snapshot();
+		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 
 		// when
 		Result result = restore("--run", String.valueOf(dryRunId), "--apply");
@@ -246,13 +231,13 @@ class RestoreIntegrationTests {
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n")
 			.contains("Run " + dryRunId + " cleared no pointers");
-		assertThat(this.archiver.snapshot()).isEqualTo(before);
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
 		assertThat(restoreRows()).isEmpty();
 	}
 
 	private Result restore(String... options) {
 		List<String> args = new ArrayList<>(List.of("restore"));
-		args.addAll(List.of(this.database.springArgs()));
+		args.addAll(List.of(this.bed.database().springArgs()));
 		args.addAll(List.of(options));
 		return ReconcilerRun.run(args.toArray(String[]::new));
 	}
@@ -264,7 +249,7 @@ class RestoreIntegrationTests {
 	}
 
 	private long clearIdOf(String infoItemId) {
-		Long clearId = this.database.jdbc()
+		Long clearId = this.bed.database().jdbc()
 			.queryForObject("SELECT clear_id FROM " + JOB_SCHEMA
 					+ ".pointer_clear WHERE run_id = ? AND info_item_id = ?", Long.class, this.runId, infoItemId);
 		assertThat(clearId).isNotNull();
@@ -272,7 +257,7 @@ class RestoreIntegrationTests {
 	}
 
 	private List<Map<String, Object>> restoreRows() {
-		JdbcTemplate jdbc = this.database.jdbc();
+		JdbcTemplate jdbc = this.bed.database().jdbc();
 		return jdbc.queryForList("SELECT clear_id, run_id, info_item_id, watcher_item_id, outcome, detail FROM "
 				+ JOB_SCHEMA + ".pointer_restore ORDER BY restore_id");
 	}
@@ -300,7 +285,7 @@ class RestoreIntegrationTests {
 	private Result reconcile(String... options) {
 		List<String> args = new ArrayList<>(List.of(options));
 		args.add("--read-timeout=10s");
-		return ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, args.toArray(String[]::new));
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, args.toArray(String[]::new));
 	}
 
 }
