@@ -1,7 +1,7 @@
 package io.cannobserv.reconciler.guard;
 
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,18 +118,15 @@ public class Preflight {
 		try {
 			return this.watcherClient.get(path, authenticated);
 		}
-		catch (HttpTimeoutException ex) {
+		catch (SocketTimeoutException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET " + path
-					+ " within " + this.watcherProperties.readTimeout() + ": check WATCHER_BASE_URL and the network");
+					+ " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
+					+ this.watcherProperties.readTimeout() + "): check WATCHER_BASE_URL and the network");
 		}
 		catch (IOException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " is unreachable ("
 					+ ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "")
 					+ "): check WATCHER_BASE_URL and the network");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new PreflightException("Interrupted while checking Watcher");
 		}
 	}
 

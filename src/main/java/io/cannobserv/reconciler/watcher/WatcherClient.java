@@ -2,9 +2,6 @@ package io.cannobserv.reconciler.watcher;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +52,7 @@ public class WatcherClient {
 
 	private final JsonMapper jsonMapper;
 
-	private final HttpClient httpClient;
+	private final WatcherHttp http;
 
 	private final RequestPacer pacer;
 
@@ -88,11 +85,7 @@ public class WatcherClient {
 		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
-		this.httpClient = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(properties.connectTimeout())
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
+		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout());
 		this.pacer = new RequestPacer(properties.maxRequestsPerSecond());
 		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
 		this.meters = meters;
@@ -168,11 +161,11 @@ public class WatcherClient {
 	}
 
 	/** A plain GET of a path under the base URL, for preflight checks. */
-	public WatcherAnswer get(String path, boolean authenticated) throws IOException, InterruptedException {
+	public WatcherAnswer get(String path, boolean authenticated) throws IOException {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + path);
-		HttpResponse<String> response = send(uri, authenticated);
-		return new WatcherAnswer(response.statusCode(), oneLine(response.body()),
-				response.statusCode() == 404 && isDeletedBody(response.body()));
+		WatcherHttp.Answer answer = send(uri, authenticated);
+		return new WatcherAnswer(answer.status(), oneLine(answer.body()),
+				answer.status() == 404 && isDeletedBody(answer.body()));
 	}
 
 	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts, AtomicLong notBefore)
@@ -183,7 +176,7 @@ public class WatcherClient {
 		}
 		this.pacer.acquire();
 		attempts.incrementAndGet();
-		HttpResponse<String> response;
+		WatcherHttp.Answer response;
 		this.inFlight.acquire();
 		long started = System.nanoTime();
 		try {
@@ -196,7 +189,7 @@ public class WatcherClient {
 		finally {
 			this.inFlight.release();
 		}
-		int status = response.statusCode();
+		int status = response.status();
 		time(started, "answered", (status / 100) + "xx");
 		String body = response.body();
 		if (status == 200) {
@@ -210,10 +203,9 @@ public class WatcherClient {
 			throw new WatcherAuthenticationException(status, oneLine(body));
 		}
 		if (status == 429 || status >= 500) {
-			response.headers()
-				.firstValue("Retry-After")
-				.map(RetryAfter::parse)
-				.ifPresent((delay) -> notBefore.set(System.nanoTime() + cap(delay).toNanos()));
+			if (response.retryAfter() != null) {
+				notBefore.set(System.nanoTime() + cap(RetryAfter.parse(response.retryAfter())).toNanos());
+			}
 			throw new TransientAnswer(status, evidence(status, body));
 		}
 		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of anything
@@ -249,15 +241,8 @@ public class WatcherClient {
 		return node != null && node.equals(this.deletedBody);
 	}
 
-	private HttpResponse<String> send(URI uri, boolean authenticated) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-			.GET()
-			.timeout(this.properties.readTimeout())
-			.header("Accept", "application/json");
-		if (authenticated) {
-			request.header("X-API-Key", this.properties.requiredApiKey());
-		}
-		return this.httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	private WatcherHttp.Answer send(URI uri, boolean authenticated) throws IOException {
+		return this.http.get(uri, authenticated ? this.properties.requiredApiKey() : null);
 	}
 
 	private @Nullable JsonNode parse(@Nullable String body) {

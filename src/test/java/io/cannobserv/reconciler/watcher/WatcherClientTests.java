@@ -258,12 +258,15 @@ class WatcherClientTests {
 				arguments("504", plain(504, "Gateway Timeout"), 504, "HTTP 504 Gateway Timeout", 1),
 				arguments("429 without Retry-After", plain(429, "Too Many Requests"), 429,
 						"HTTP 429 Too Many Requests", 1),
-				arguments("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), 0, "IOException",
-						2),
-				arguments("empty response", aResponse().withFault(Fault.EMPTY_RESPONSE), 0, "IOException", 2),
+				arguments("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), 0,
+						"SocketException: Connection reset", 2),
+				arguments("empty response", aResponse().withFault(Fault.EMPTY_RESPONSE), 0,
+						"SocketException: Unexpected end of file", 2),
 				arguments("malformed chunk", aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK), 0, "IOException",
 						1),
 				arguments("random data", aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE), 0, "IOException", 1),
+				arguments("200 larger than the body limit", json(200, " ".repeat(WatcherHttp.MAX_BODY_BYTES + 1)), 0,
+						"IOException: answer larger than", 1),
 				arguments("200 with an empty array", json(200, "[]"), 200, notTheItem + " []", 1),
 				arguments("200 with the health body", json(200, WatcherBodies.HEALTH_OK), 200,
 						notTheItem + " {\"status\":\"ok\"}", 1),
@@ -302,7 +305,7 @@ class WatcherClientTests {
 			assertOnlyItemRequests(MAX_ATTEMPTS);
 		}
 		else {
-			// java.net.http resends an idempotent GET once, unseen, when the connection closes
+			// the JDK resends an idempotent GET once, unseen, when the connection closes
 			// before any byte of the answer: up to two requests per attempt, never more
 			assertItemRequestsBetween(MAX_ATTEMPTS, requestsPerAttempt * MAX_ATTEMPTS);
 		}
@@ -323,7 +326,7 @@ class WatcherClientTests {
 		// then: each attempt gave up at the timeout, not when the late answer came
 		assertThat(lookup.outcome()).isEqualTo(Outcome.UNAVAILABLE);
 		assertThat(lookup.httpStatus()).isZero();
-		assertThat(lookup.evidence()).startsWith("HttpTimeoutException").endsWith("(" + MAX_ATTEMPTS + " attempts)");
+		assertThat(lookup.evidence()).startsWith("SocketTimeoutException").endsWith("(" + MAX_ATTEMPTS + " attempts)");
 		assertThat(lookup.archiverInfoItemId()).isNull();
 		assertThat(lookup.attempts()).isEqualTo(MAX_ATTEMPTS);
 		assertOnlyItemRequests(MAX_ATTEMPTS);
