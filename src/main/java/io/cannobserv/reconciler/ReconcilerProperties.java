@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param archiver where Archiver keeps the pointers
  */
 @ConfigurationProperties("reconciler")
-public record ReconcilerProperties(@DefaultValue("100") int chunkSize, @DefaultValue("8") int concurrency,
+public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("8") int concurrency,
 		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir,
 		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema,
 		@DefaultValue ArchiverTable archiver) {

@@ -146,7 +146,7 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 
 	private static Map<String, Option> options() {
 		Map<String, Option> options = new LinkedHashMap<>();
-		options.put("chunk-size", new Option("reconciler.chunk-size", "100", "pointers per chunk and page"));
+		options.put("chunk-size", new Option("reconciler.chunk-size", "250", "pointers per chunk and page"));
 		options.put("concurrency", new Option("reconciler.concurrency", "8", "parallel Watcher lookups"));
 		options.put("partition", new Option("reconciler.partition", "0", "this process's share, 0..partitions-1"));
 		options.put("partitions", new Option("reconciler.partitions", "1", "shares the pointers are split into"));

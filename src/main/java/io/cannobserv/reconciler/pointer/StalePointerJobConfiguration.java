@@ -33,9 +33,10 @@ import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
 /**
- * The reconcile job: one chunk-oriented step that reads pointers by keyset pages, looks
+ * The reconcile job: a chunk-oriented step that reads pointers by keyset pages, looks
  * them up in Watcher in parallel, and writes each chunk in one transaction together with
- * the reader's position and the counts.
+ * the reader's position and the counts; then a step that asks again, patiently, about the
+ * pointers the first pass found transient.
  */
 @Configuration(proxyBeanMethods = false)
 class StalePointerJobConfiguration {
@@ -45,6 +46,8 @@ class StalePointerJobConfiguration {
 	static final String STEP_NAME = "classifyAndClearStep";
 
 	static final String RECHECK_STEP_NAME = "recheckTransientStep";
+
+	private static final int MAX_RECHECK_THREADS = 256;
 
 	@Bean
 	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep, Step recheckTransientStep,
@@ -80,8 +83,6 @@ class StalePointerJobConfiguration {
 	/**
 	 * The first pass's transient pointers, asked again with retries and backoff once every
 	 * other pointer is settled: a Watcher blip during the run costs a recheck, not a skip.
-	 * Its lookup pool has a thread per pointer of a chunk, since most of them sleep through
-	 * backoff; the client's in-flight limit still caps the requests at the concurrency.
 	 */
 	@Bean
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -99,9 +100,17 @@ class StalePointerJobConfiguration {
 			.writer(writer)
 			.stream(tally)
 			.listener(writer)
-			// a thread per pointer of the chunk, so their backoffs overlap; requests stay at --concurrency
-			.taskExecutor(lookupExecutor("watcher-recheck-", Math.max(properties.concurrency(), properties.chunkSize())))
+			.taskExecutor(lookupExecutor("watcher-recheck-", recheckThreads(properties)))
 			.build();
+	}
+
+	/**
+	 * A thread per pointer of the chunk, so that their backoffs overlap, up to a cap: at
+	 * Watcher's usual latency 256 sleeping threads keep far more than the default eight
+	 * requests in flight, and more would only cost memory. Requests stay at --concurrency.
+	 */
+	static int recheckThreads(ReconcilerProperties properties) {
+		return Math.max(properties.concurrency(), Math.min(properties.chunkSize(), MAX_RECHECK_THREADS));
 	}
 
 	/** The transient findings of this run, by keyset on the InfoItem id, as the first pass read them. */
