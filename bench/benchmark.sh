@@ -32,7 +32,8 @@ Benchmark options (passed to io.cannobserv.reconciler.bench.ThroughputBenchmark)
   --startup-repeats N    runs per start-up variant [5]
   --concurrency N        the job's --concurrency and wrk's connections [8]
   --job-arg ARG          an extra job option, repeatable: --job-arg=--max-requests-per-second=0
-  --jvm-opts "OPTS"      the job's JVM options [-Xmx384m: the pod's 512Mi at MaxRAMPercentage=75]
+  --jvm-opts "OPTS"      the job's JVM options [-Xmx384m -XX:TieredStopAtLevel=1: the image's, in a
+                         512Mi pod at MaxRAMPercentage=75]
   --wrk-seconds N        how long wrk measures the fake Watcher alone, 0 = skip [10]
   --max-run-minutes M    skip a case estimated (from a smaller size) to run longer [30]; 0 = never
   --run-timeout-minutes M  kill a run that takes longer [240]

@@ -40,7 +40,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		List<String> jvmOptions, int wrkSeconds, double maxRunMinutes, double runTimeoutMinutes, boolean pgFast,
 		boolean help) {
 
-	static final String DEFAULT_JVM_OPTIONS = "-Xmx384m";
+	static final String DEFAULT_JVM_OPTIONS = "-Xmx384m -XX:TieredStopAtLevel=1";
 
 	static final int JOB_DEFAULT_RATE_CAP = (int) Double
 		.parseDouble(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND);
@@ -61,7 +61,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --startup-repeats N      runs per start-up variant [5]
 				  --concurrency N          the job's --concurrency, and wrk's connections [8]
 				  --job-arg ARG            an extra job option, repeatable, e.g. --job-arg=--chunk-size=500
-				  --jvm-opts "OPTS"        the job's JVM options [%s] (the pod: 512Mi, MaxRAMPercentage=75)
+				  --jvm-opts "OPTS"        the job's JVM options [%s] (the image's: 512Mi pod, MaxRAMPercentage=75, C1 only)
 				  --wrk-seconds N          wrk's measurement of the fake Watcher alone, 0 = skip [10]
 				  --max-run-minutes M      skip a case estimated (from a smaller size) to take longer [30]; 0 = never
 				  --run-timeout-minutes M  kill a run that takes longer [240]

@@ -98,7 +98,8 @@ class DockerfileTests {
 		assertThat(entrypoints).hasSize(1);
 		List<String> entrypoint = execForm(entrypoints.get(0).arguments());
 		assertThat(entrypoint.get(0)).isEqualTo("java");
-		assertThat(entrypoint).contains("-XX:SharedArchiveFile=application.jsa", "-XX:MaxRAMPercentage=75", "-jar")
+		assertThat(entrypoint).contains("-XX:SharedArchiveFile=application.jsa", "-XX:TieredStopAtLevel=1",
+				"-XX:MaxRAMPercentage=75", "-jar")
 			.doesNotContain("-XX:+ExitOnOutOfMemoryError");
 		assertThat(entrypoint.get(entrypoint.size() - 1)).endsWith(".jar");
 		runtime.stream()
