@@ -31,7 +31,9 @@ Benchmark options (passed to io.cannobserv.reconciler.bench.ThroughputBenchmark)
   --startup-only         only the start-up measurement
   --startup-repeats N    runs per start-up variant [5]
   --concurrency N        the job's --concurrency and wrk's connections [8]
-  --job-arg ARG          an extra job option, repeatable: --job-arg=--max-requests-per-second=0
+  --job-arg ARG          an extra job option, repeatable: --job-arg=--chunk-size=500. The job runs
+                         without its rate cap (which would bound the 0 and 5 ms cases at 1000/s)
+                         unless one is given: --job-arg=--max-requests-per-second=1000
   --jvm-opts "OPTS"      the job's JVM options [-Xmx384m -XX:TieredStopAtLevel=1: the image's, in a
                          512Mi pod at MaxRAMPercentage=75]
   --wrk-seconds N        how long wrk measures the fake Watcher alone, 0 = skip [10]

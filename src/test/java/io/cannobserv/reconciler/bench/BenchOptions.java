@@ -42,6 +42,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 
 	static final String DEFAULT_JVM_OPTIONS = "-Xmx384m -XX:TieredStopAtLevel=1";
 
+	private static final String RATE_CAP_OPTION = "max-requests-per-second";
+
 	static final int JOB_DEFAULT_RATE_CAP = (int) Double
 		.parseDouble(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND);
 
@@ -60,7 +62,9 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --startup-only           only the start-up measurement
 				  --startup-repeats N      runs per start-up variant [5]
 				  --concurrency N          the job's --concurrency, and wrk's connections [8]
-				  --job-arg ARG            an extra job option, repeatable, e.g. --job-arg=--chunk-size=500
+				  --job-arg ARG            an extra job option, repeatable, e.g. --job-arg=--chunk-size=500;
+				                           the job runs without its rate cap unless one is given here,
+				                           e.g. --job-arg=--max-requests-per-second=1000 (the job's default)
 				  --jvm-opts "OPTS"        the job's JVM options [%s] (the image's: 512Mi pod, MaxRAMPercentage=75, C1 only)
 				  --wrk-seconds N          wrk's measurement of the fake Watcher alone, 0 = skip [10]
 				  --max-run-minutes M      skip a case estimated (from a smaller size) to take longer [30]; 0 = never
@@ -155,6 +159,10 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 			Path parent = jar.toAbsolutePath().getParent();
 			workDir = ((parent != null) ? parent : Path.of(".")).resolve("bench");
 		}
+		if (jobArgs.stream().noneMatch((arg) -> arg.startsWith("--" + RATE_CAP_OPTION + "="))) {
+			// the cap guards Watcher in production; here it would measure itself, not the job
+			jobArgs.add(0, "--" + RATE_CAP_OPTION + "=0");
+		}
 		return new BenchOptions(jar.toAbsolutePath(), workDir.toAbsolutePath(), wiremockJar, List.copyOf(sizes),
 				List.copyOf(latencies), repeats, startup, startupRepeats, throughput && !sizes.isEmpty(), concurrency,
 				List.copyOf(jobArgs), List.copyOf(jvmOptions), wrkSeconds, maxRunMinutes, runTimeoutMinutes, pgFast,
@@ -163,7 +171,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 
 	/** The job's request-rate cap in force: from {@code --job-arg}, else the job's default. */
 	double rateCap() {
-		String value = jobOption("max-requests-per-second");
+		String value = jobOption(RATE_CAP_OPTION);
 		return (value != null) ? Double.parseDouble(value) : JOB_DEFAULT_RATE_CAP;
 	}
 
