@@ -161,7 +161,7 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		options.put("watcher-base-url",
 				new Option("reconciler.watcher.base-url", "$WATCHER_BASE_URL", "Watcher's root URL"));
 		options.put("connect-timeout", new Option("reconciler.watcher.connect-timeout", "2s", "per request"));
-		options.put("read-timeout", new Option("reconciler.watcher.read-timeout", "5s", "per request"));
+		options.put("read-timeout", new Option("reconciler.watcher.read-timeout", "5s", "per read of an answer"));
 		options.put("max-attempts",
 				new Option("reconciler.watcher.max-attempts", "4", "attempts before a pointer is transient"));
 		options.put("initial-backoff",

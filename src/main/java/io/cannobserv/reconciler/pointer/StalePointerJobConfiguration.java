@@ -109,7 +109,7 @@ class StalePointerJobConfiguration {
 	 * Watcher's usual latency 256 sleeping threads keep far more than the default eight
 	 * requests in flight, and more would only cost memory. Requests stay at --concurrency.
 	 */
-	static int recheckThreads(ReconcilerProperties properties) {
+	private static int recheckThreads(ReconcilerProperties properties) {
 		return Math.max(properties.concurrency(), Math.min(properties.chunkSize(), MAX_RECHECK_THREADS));
 	}
 

@@ -16,7 +16,7 @@ import org.springframework.util.StringUtils;
  * suffix)
  * @param apiKey the key sent as {@code X-API-Key}, as in {@code WATCHER_API_KEY}
  * @param connectTimeout per-request connect timeout
- * @param readTimeout per-request timeout for the answer
+ * @param readTimeout longest wait for the next bytes of an answer: a per-read timeout, not a deadline
  * @param maxAttempts attempts per pointer before it is reported as transient
  * @param initialBackoff first pause between attempts; doubles on each retry, with jitter
  * @param maxBackoff longest pause between attempts
