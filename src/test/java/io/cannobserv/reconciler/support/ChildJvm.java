@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,16 +76,7 @@ public final class ChildJvm {
 	 */
 	public static List<String> reconcileArgs(TestDatabase database, FakeWatcher watcher, Path reportDir,
 			String... options) {
-		List<String> args = new ArrayList<>(List.of("reconcile"));
-		args.addAll(List.of(database.springArgs()));
-		args.add("--watcher-base-url=" + watcher.baseUrl());
-		args.add("--reconciler.watcher.api-key=" + watcher.apiKey());
-		args.add("--report-dir=" + reportDir);
-		args.add("--initial-backoff=5ms");
-		args.add("--max-backoff=20ms");
-		args.add("--read-timeout=2s");
-		args.addAll(Arrays.asList(options));
-		return args;
+		return ReconcilerRun.reconcileArgs(database, watcher, reportDir, "2s", options);
 	}
 
 	/**

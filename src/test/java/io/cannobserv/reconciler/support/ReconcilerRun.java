@@ -23,16 +23,8 @@ public final class ReconcilerRun {
 	 * (a test need not wait seconds for a transient verdict).
 	 */
 	public static Result reconcile(TestDatabase database, FakeWatcher watcher, Path reportDir, String... options) {
-		List<String> args = new ArrayList<>(List.of("reconcile"));
-		args.addAll(List.of(database.springArgs()));
-		args.add("--watcher-base-url=" + watcher.baseUrl());
-		args.add("--reconciler.watcher.api-key=" + watcher.apiKey());
-		args.add("--report-dir=" + reportDir);
-		args.add("--initial-backoff=5ms");
-		args.add("--max-backoff=20ms");
-		// generous: a loaded CI machine can take seconds to answer the first request
-		args.add("--read-timeout=10s");
-		args.addAll(List.of(options));
+		// a generous read timeout: a loaded CI machine can take seconds to answer the first request
+		List<String> args = reconcileArgs(database, watcher, reportDir, "10s", options);
 		return run(args.toArray(String[]::new));
 	}
 
@@ -55,6 +47,25 @@ public final class ReconcilerRun {
 	 */
 	public record Result(int exitCode, String out, String err) {
 
+	}
+
+
+	/**
+	 * {@code reconcile} with the database's connection, the fake Watcher, a report directory
+	 * and fast retries (a test need not wait seconds for a transient verdict), then {@code options}.
+	 */
+	static List<String> reconcileArgs(TestDatabase database, FakeWatcher watcher, Path reportDir, String readTimeout,
+			String... options) {
+		List<String> args = new ArrayList<>(List.of("reconcile"));
+		args.addAll(List.of(database.springArgs()));
+		args.add("--watcher-base-url=" + watcher.baseUrl());
+		args.add("--reconciler.watcher.api-key=" + watcher.apiKey());
+		args.add("--report-dir=" + reportDir);
+		args.add("--initial-backoff=5ms");
+		args.add("--max-backoff=20ms");
+		args.add("--read-timeout=" + readTimeout);
+		args.addAll(List.of(options));
+		return args;
 	}
 
 }
