@@ -132,7 +132,7 @@ wiremock_jar=$work/wiremock-standalone-$wiremock_version.jar
 	wlr-ci/jre17 java -Xmx256m -jar /opt/wiremock.jar --port 8000 --root-dir /opt/watcher \
 	--no-request-journal --disable-request-logging --disable-banner --async-response-enabled=true >/dev/null
 wait_for PostgreSQL "$DOCKER" exec wlr-ci-postgres pg_isready -q -h 127.0.0.1
-watcher=http://$("$DOCKER" port wlr-ci-watcher 8000 | head -1)
+watcher=http://$("$DOCKER" port wlr-ci-watcher 8000 | sed -n 1p)
 wait_for WireMock curl -fsS "$watcher/health"
 curl -fsS -H 'X-API-Key: ci-api-key' "$watcher/api/v1/watched-items/01WV0000000000000000000001" | grep -q '"is_active":true' \
 	|| fail "the fake Watcher does not answer a live item"
@@ -222,7 +222,7 @@ timed_run() {
 		-e SPRING_DATASOURCE_PASSWORD=ci-postgres -e WATCHER_BASE_URL=http://watcher:8000 -e WATCHER_API_KEY=ci-api-key \
 		-e JAVA_TOOL_OPTIONS=-Xlog:gc+heap+exit "$@" 2>&1) || fail "start-up run exited non-zero: $*"
 	awk -v end="$EPOCHREALTIME" -v start="$started" 'BEGIN { printf "%.3f ", end - start }'
-	sed -n 's/^\[\([0-9.]*\)s\].*gc,heap,exit.*/\1/p' <<<"$output" | head -1
+	sed -n 's/^\[\([0-9.]*\)s\].*gc,heap,exit.*/\1/p' <<<"$output" | sed -n 1p
 }
 cds=() no_cds=() empty=()
 for _ in 1 2 3 4 5; do
