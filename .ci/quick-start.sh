@@ -75,4 +75,4 @@ grep -qE '^Run [0-9]+ \(apply\): COMPLETED, exit code 0' "$log" \
 	|| fail "the demo printed no completed run's report"
 grep -E '^Run [0-9]+ \(apply\)|^  checked ' "$log" | sed 's/^/  demo: /'
 grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log" | tail -1 | sed 's/^/  tests: /'
-grep -E '^skipped: ' "$log" | sed 's/^/  /' || true
+grep -E '^skipped \(' "$log" | sed 's/^/  /' || true
