@@ -170,7 +170,7 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		options.put("max-retry-after",
 				new Option("reconciler.watcher.max-retry-after", "30s", "longest Retry-After honoured"));
 		options.put("max-requests-per-second",
-				new Option("reconciler.watcher.max-requests-per-second", "1000", "global rate cap, 0 = none"));
+				new Option("reconciler.watcher.max-requests-per-second", "1000", "rate cap of the run, shared by its partitions; 0 = none"));
 		return options;
 	}
 

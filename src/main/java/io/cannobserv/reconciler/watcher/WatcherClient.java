@@ -72,21 +72,22 @@ public class WatcherClient {
 	@Autowired
 	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
-		this(properties, jsonMapper, meters, reconcilerProperties.concurrency());
+		this(properties, jsonMapper, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
 	}
 
 	/** Without metrics, and with no limit on requests in flight but the caller's threads. */
 	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
-		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE);
+		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
 	}
 
 	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
-			int maxInFlight) {
+			int maxInFlight, int partitions) {
 		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
 		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout());
-		this.pacer = new RequestPacer(properties.maxRequestsPerSecond());
+		// the cap is the whole run's: the partitions of a run check side by side, each at its share
+		this.pacer = new RequestPacer(properties.maxRequestsPerSecond() / partitions);
 		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
 		this.meters = meters;
 		this.retries = Counter.builder("reconciler.watcher.retries")

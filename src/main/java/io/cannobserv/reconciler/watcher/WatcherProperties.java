@@ -21,7 +21,9 @@ import org.springframework.util.StringUtils;
  * @param initialBackoff first pause between attempts; doubles on each retry, with jitter
  * @param maxBackoff longest pause between attempts
  * @param maxRetryAfter longest {@code Retry-After} honoured; a longer one is cut to this
- * @param maxRequestsPerSecond global cap on requests to Watcher; 0 means no cap
+ * @param maxRequestsPerSecond cap on requests to Watcher for the whole run: a process that
+ * checks one of N partitions takes 1/N of it, as the N processes run side by side; 0 means
+ * no cap
  */
 @ConfigurationProperties("reconciler.watcher")
 public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKey,

@@ -248,6 +248,106 @@ class DeploymentManifestTests {
 	}
 
 	@Test
+	void partitionedJobWhenPacedTakesItsShareOfTheRunsOneRateCap() {
+		// the cap is written once, RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND in the ConfigMap
+		// (or the default): each partition's process divides it by RECONCILER_PARTITIONS itself
+		List<Map<String, Object>> env = maps(reconciler(base("CronJob", APP + "-partitioned")), "env");
+		assertThat(env).extracting((variable) -> variable.get("name"))
+			.doesNotContain("RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND");
+		for (Document document : documents) {
+			document.walk((path, node) -> {
+				if (node instanceof Map<?, ?> map) {
+					for (Object key : map.keySet()) {
+						boolean rate = key.toString().contains("MAX_REQUESTS_PER_SECOND")
+								|| ("name".equals(key) && String.valueOf(map.get(key)).contains("MAX_REQUESTS_PER_SECOND"));
+						if (rate) {
+							assertThat("ConfigMap".equals(document.kind()) && path.equals(".data"))
+								.as("a request-rate setting at %s%s in %s: only the ConfigMap's data sets it", path,
+										"." + key, document.file())
+								.isTrue();
+						}
+					}
+				}
+			});
+		}
+	}
+
+	@Test
+	void overlaysWhenImageTagMovesPullItAtEveryStartOrPinADigest() throws IOException {
+		Pattern release = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
+		List<Path> overlays;
+		try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
+			overlays = dirs.filter(Files::isDirectory).sorted().toList();
+		}
+		int moving = 0;
+		for (Path overlay : overlays) {
+			Map<String, Object> kustomization = document(overlay.resolve("kustomization.yaml"));
+			if (!kustomization.containsKey("images")) {
+				continue;
+			}
+			for (Map<String, Object> image : maps(kustomization, "images")) {
+				if (image.containsKey("digest") || release.matcher(String.valueOf(image.get("newTag"))).matches()) {
+					continue;
+				}
+				moving++;
+				// a moving tag (main, latest): every CronJob must pull it at each start
+				assertThat(maps(kustomization, "patches")).as("patches of %s, whose tag %s moves", overlay,
+						image.get("newTag"))
+					.anySatisfy((patch) -> {
+						assertThat(map(patch, "target")).containsEntry("kind", "CronJob").doesNotContainKey("name");
+						List<Map<String, Object>> operations = jsonPatch(overlay.resolve((String) patch.get("path")));
+						assertThat(operations).anySatisfy((operation) -> assertThat(operation)
+							.containsEntry("path", "/spec/jobTemplate/spec/template/spec/containers/0/imagePullPolicy")
+							.containsEntry("value", "Always"));
+					});
+			}
+		}
+		assertThat(moving).as("overlays on a moving tag (staging)").isPositive();
+	}
+
+	@Test
+	void prometheusRuleWhenComparedHoldsTheGroupsOfThePlainRulesFileWordForWord() {
+		Map<String, Object> rule = document(K8S.resolve("monitoring/prometheusrule.yaml"));
+		Map<String, Object> rulesFile = document(K8S.resolve("monitoring/alerts.rules.yaml"));
+		// promtool checks and tests the plain file; the PrometheusRule must say exactly the same
+		assertThat(rule).containsEntry("apiVersion", "monitoring.coreos.com/v1")
+			.containsEntry("kind", "PrometheusRule")
+			.containsOnlyKeys("apiVersion", "kind", "metadata", "spec");
+		assertThat(map(rule, "spec")).containsOnlyKeys("groups");
+		assertThat(rulesFile).containsOnlyKeys("groups");
+		assertThat(map(rule, "spec").get("groups"))
+			.as("spec.groups of k8s/monitoring/prometheusrule.yaml: copy the groups of alerts.rules.yaml")
+			.isEqualTo(rulesFile.get("groups"));
+	}
+
+	@Test
+	void monitoringWhenAppliedShipsTheRuleAndTheDashboardForGrafanasSidecar() {
+		Map<String, Object> kustomization = document(K8S.resolve("monitoring/kustomization.yaml"));
+		assertThat(list(kustomization, "resources")).containsExactly("prometheusrule.yaml");
+		assertThat(maps(kustomization, "configMapGenerator")).singleElement().satisfies((generator) -> {
+			assertThat(list(generator, "files")).singleElement().asString().endsWith("=dashboard.json");
+			assertThat(map(map(generator, "options"), "labels")).containsEntry("grafana_dashboard", "1");
+		});
+		// apart from the overlays: a cluster without the Prometheus Operator has no PrometheusRule kind
+		for (Document document : documents) {
+			if ("Kustomization".equals(document.kind()) && document.map().get("resources") instanceof List<?> resources) {
+				assertThat(resources).as("resources of %s", document.file()).noneMatch((r) -> r.toString().contains("monitoring"));
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> jsonPatch(Path file) {
+		Object root = documents.stream()
+			.filter((d) -> d.file().equals(file))
+			.map(Document::root)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no patch " + file));
+		assertThat(root).as(file.toString()).isInstanceOf(List.class);
+		return (List<Map<String, Object>>) root;
+	}
+
+	@Test
 	void overlaysWhenRenderedSetNamespaceAndImageTag() throws IOException {
 		List<Path> overlays;
 		try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {

@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.watcher;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -13,6 +14,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -486,6 +490,27 @@ class WatcherClientTests {
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		// then
 		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+		assertOnlyItemRequests(11);
+	}
+
+	@Test
+	void lookupWhenRunIsSplitIntoPartitionsTakesItsShareOfTheRateCap() {
+		// given: 40 requests per second for a run split into 4 partitions, so this partition
+		// takes 10 per second, and 11 lookups need at least 10 intervals of 100 ms
+		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
+		ReconcilerProperties partition = new ReconcilerProperties(250, 8, 1, 4, Path.of("reports"),
+				Duration.ofSeconds(10), "watcher_link_reconciler",
+				new ArchiverTable("information", "info_items", "info_item_id", "watcher_item_id", "watch_status"));
+		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
+				JsonMapper.builder().build(), new SimpleMeterRegistry(), partition);
+		// when
+		long start = System.nanoTime();
+		for (int i = 0; i < 11; i++) {
+			assertThat(client.lookup(ID).outcome()).isEqualTo(Outcome.ACTIVE);
+		}
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		// then
+		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(900));
 		assertOnlyItemRequests(11);
 	}
 
