@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -26,7 +27,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.cannobserv.reconciler.metrics.PromQlSelectors.Matcher;
 import io.cannobserv.reconciler.metrics.PromQlSelectors.Selector;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
@@ -57,6 +57,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MonitoringFilesIntegrationTests {
 
 	private static final Path MONITORING = Path.of("k8s/monitoring");
+
+	private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
 
 	/** Every sample of the push, with the grouping key's labels, as Prometheus would scrape it. */
 	private static List<Sample> pushed;
@@ -113,8 +115,19 @@ class MonitoringFilesIntegrationTests {
 		assertThat(dashboard.path("uid").asString()).isEqualTo("watcher-link-reconciler");
 		assertThat(dashboard.path("schemaVersion").asInt()).isPositive();
 		List<String> variables = new ArrayList<>();
-		dashboard.path("templating").path("list").forEach((variable) -> variables.add(variable.path("name").asString()));
-		assertThat(variables).contains("datasource", "mode");
+		for (JsonNode variable : dashboard.path("templating").path("list")) {
+			variables.add(variable.path("name").asString());
+			String definition = variable.path("definition").asString("");
+			Matcher labelValues = LABEL_VALUES.matcher(definition);
+			if (labelValues.matches()) {
+				// Grafana's label_values(metric, label): both must be pushed
+				assertThat(PrometheusText.names(pushed)).as(definition).contains(labelValues.group(1));
+				assertThat(pushed).as(definition)
+					.anyMatch((sample) -> sample.name().equals(labelValues.group(1))
+							&& sample.labels().containsKey(labelValues.group(2)));
+			}
+		}
+		assertThat(variables).contains("datasource", "job", "mode");
 		List<String> exprs = new ArrayList<>();
 		Set<Integer> ids = new HashSet<>();
 		JsonNode panels = dashboard.path("panels");
@@ -149,7 +162,7 @@ class MonitoringFilesIntegrationTests {
 				assertThat(names).as("metric %s in %s: %s", selector.metric(), file, expr).contains(selector.metric());
 				used.add(selector.metric());
 				List<Sample> series = pushed.stream().filter((sample) -> sample.name().equals(selector.metric())).toList();
-				for (Matcher matcher : selector.matchers()) {
+				for (PromQlSelectors.Matcher matcher : selector.matchers()) {
 					checkMatcher(file, expr, selector.metric(), series, matcher);
 				}
 			}
@@ -157,7 +170,8 @@ class MonitoringFilesIntegrationTests {
 		return used;
 	}
 
-	private static void checkMatcher(String file, String expr, String metric, List<Sample> series, Matcher matcher) {
+	private static void checkMatcher(String file, String expr, String metric, List<Sample> series,
+			PromQlSelectors.Matcher matcher) {
 		Set<String> values = new TreeSet<>();
 		series.forEach((sample) -> {
 			if (sample.labels().containsKey(matcher.label())) {
