@@ -78,7 +78,8 @@ public class RunMetrics {
 	}
 
 	private void exitCode(int code) {
-		gauge("reconciler.run.exit.code", Tags.empty(), "The run's exit code (0 completed, 1 resumable, 2 not started, 3 brake, 4 locked)")
+		gauge("reconciler.run.exit.code", Tags.empty(),
+				"The run's exit code (0 completed, 1 resumable, 2 not started, 3 brake, 4 locked)")
 			.set(code);
 	}
 
