@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.cannobserv.reconciler.support.Processes;
+
 /**
  * The fake Watcher: WireMock standalone in a process of its own (so its CPU is not the
  * job's, and it can be measured alone), answering with Watcher's real bodies
@@ -181,16 +183,7 @@ final class WireMockWatcher implements Closeable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-				this.process.waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		Processes.stop(this.process);
 	}
 
 	static String javaBinary() {

@@ -483,11 +483,7 @@ class WatcherClientTests {
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 20));
 		// when
-		long start = System.nanoTime();
-		for (int i = 0; i < 11; i++) {
-			assertThat(client.lookup(ID).outcome()).isEqualTo(Outcome.ACTIVE);
-		}
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Duration elapsed = timeLiveLookups(client, 11);
 		// then
 		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(450));
 		assertOnlyItemRequests(11);
@@ -504,11 +500,7 @@ class WatcherClientTests {
 		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
 				JsonMapper.builder().build(), new SimpleMeterRegistry(), partition);
 		// when
-		long start = System.nanoTime();
-		for (int i = 0; i < 11; i++) {
-			assertThat(client.lookup(ID).outcome()).isEqualTo(Outcome.ACTIVE);
-		}
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Duration elapsed = timeLiveLookups(client, 11);
 		// then
 		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(900));
 		assertOnlyItemRequests(11);
@@ -644,6 +636,15 @@ class WatcherClientTests {
 		assertThat(properties.toString()).contains("apiKey=unset");
 		assertThatIllegalStateException().isThrownBy(properties::requiredApiKey)
 			.withMessageContaining("WATCHER_API_KEY");
+	}
+
+	/** How long {@code n} lookups of a live item take, one after the other. */
+	private static Duration timeLiveLookups(WatcherClient client, int n) {
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			assertThat(client.lookup(ID).outcome()).isEqualTo(Outcome.ACTIVE);
+		}
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 	private static WatcherClient client() {
