@@ -9,7 +9,6 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,20 +49,20 @@ class PushgatewayIntegrationTests {
 	@TempDir
 	Path reportDir;
 
-	@BeforeAll
-	static void startGateway() {
-		gateway = Pushgateway.startOrSkip();
-	}
-
 	@AfterAll
 	static void stopGateway() {
 		if (gateway != null) {
 			gateway.close();
+			gateway = null;
 		}
 	}
 
 	@BeforeEach
 	void setUp() {
+		// started by the first test, so that each test reports the reason when it is skipped
+		if (gateway == null) {
+			gateway = Pushgateway.startOrSkip();
+		}
 		gateway.wipe();
 		this.database = TestPostgres.newDatabase();
 		ArchiverDatabase archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
@@ -73,7 +72,9 @@ class PushgatewayIntegrationTests {
 
 	@AfterEach
 	void tearDown() {
-		this.watcher.stop();
+		if (this.watcher != null) {
+			this.watcher.stop();
+		}
 	}
 
 	@Test
