@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 /**
  * One InfoItem and the Watcher pointer it held when it was read.

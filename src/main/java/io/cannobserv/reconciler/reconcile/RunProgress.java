@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.time.Duration;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.cannobserv.reconciler.pointer.PointerVerdict.Kind;
+import io.cannobserv.reconciler.reconcile.PointerVerdict.Kind;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatcherAuthenticationException;
 import io.cannobserv.reconciler.watcher.WatcherClient;

@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,7 +28,7 @@ import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.report.RunCounts;
 import io.cannobserv.reconciler.report.PointerText;
-import io.cannobserv.reconciler.pointer.PointerVerdict.Kind;
+import io.cannobserv.reconciler.reconcile.PointerVerdict.Kind;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
@@ -94,7 +94,7 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		RunCounts baseline = RunCounts.ZERO;
 		if (this.recheck) {
 			StepExecution firstPass = this.jobRepository
-				.getLastStepExecution(stepExecution.getJobExecution().getJobInstance(), StalePointerJobConfiguration.STEP_NAME);
+				.getLastStepExecution(stepExecution.getJobExecution().getJobInstance(), ReconcileJobConfiguration.STEP_NAME);
 			baseline = (firstPass != null) ? RunCounts.from(firstPass.getExecutionContext()) : RunCounts.ZERO;
 		}
 		this.run = new RunScope(stepExecution.getJobExecution().getJobInstance().getInstanceId(),

@@ -1,10 +1,10 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.util.regex.Pattern;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
-import io.cannobserv.reconciler.pointer.PointerVerdict.Kind;
+import io.cannobserv.reconciler.reconcile.PointerVerdict.Kind;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 

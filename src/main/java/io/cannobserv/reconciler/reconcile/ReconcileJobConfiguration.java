@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +39,7 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * pointers the first pass found transient.
  */
 @Configuration(proxyBeanMethods = false)
-class StalePointerJobConfiguration {
+class ReconcileJobConfiguration {
 
 	static final String JOB_NAME = "watcherLinkReconcileJob";
 

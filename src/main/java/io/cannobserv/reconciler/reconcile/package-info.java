@@ -1,4 +1,4 @@
 @NullMarked
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import org.jspecify.annotations.NullMarked;

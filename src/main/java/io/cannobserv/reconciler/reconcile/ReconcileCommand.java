@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -143,7 +143,7 @@ public class ReconcileCommand implements Command {
 
 	private RunLock lock() {
 		// one run at a time per partition: partitions of one registry run side by side
-		String name = this.jobSchema.name() + ":" + StalePointerJobConfiguration.JOB_NAME
+		String name = this.jobSchema.name() + ":" + ReconcileJobConfiguration.JOB_NAME
 				+ (this.properties.partitioned() ? ":" + this.properties.partition() + "/" + this.properties.partitions()
 						: "");
 		Optional<RunLock> lock;
@@ -196,7 +196,7 @@ public class ReconcileCommand implements Command {
 	}
 
 	private Optional<JobExecution> lastUnfinished(RunMode mode) {
-		List<JobInstance> instances = this.jobRepository.getJobInstances(StalePointerJobConfiguration.JOB_NAME, 0,
+		List<JobInstance> instances = this.jobRepository.getJobInstances(ReconcileJobConfiguration.JOB_NAME, 0,
 				RECENT_RUNS);
 		for (JobInstance instance : instances) {
 			JobExecution last = this.jobRepository.getLastJobExecution(instance);
@@ -235,8 +235,8 @@ public class ReconcileCommand implements Command {
 	 */
 	private RunCounts committedCounts(JobInstance run) {
 		RunCounts counts = RunCounts.ZERO;
-		for (String step : List.of(StalePointerJobConfiguration.STEP_NAME,
-				StalePointerJobConfiguration.RECHECK_STEP_NAME)) {
+		for (String step : List.of(ReconcileJobConfiguration.STEP_NAME,
+				ReconcileJobConfiguration.RECHECK_STEP_NAME)) {
 			StepExecution last = this.jobRepository.getLastStepExecution(run, step);
 			if (last != null) {
 				counts = counts.plus(RunCounts.from(last.getExecutionContext()));

@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -361,7 +361,7 @@ class ReconcileJobIntegrationTests {
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 		try (var connection = this.bed.database().dataSource().getConnection();
 				var statement = connection.prepareStatement("SELECT pg_advisory_lock(hashtextextended(?, 0))")) {
-			statement.setString(1, JOB_SCHEMA + ":" + StalePointerJobConfiguration.JOB_NAME);
+			statement.setString(1, JOB_SCHEMA + ":" + ReconcileJobConfiguration.JOB_NAME);
 			statement.execute();
 
 			Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");

@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 /**
  * What the classifier concluded about one pointer.

@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.pointer;
+package io.cannobserv.reconciler.reconcile;
 
 /**
  * Whether a run writes. Dry run is the default: it classifies everything and writes nothing
