@@ -10,9 +10,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.run.BrakeState;
 
 /**
  * The outcome of a run as gauges, set once when the run ends and pushed when the process
@@ -22,6 +29,8 @@ import io.cannobserv.reconciler.report.RunReport;
 @Component
 public class RunMetrics {
 
+	private static final Logger logger = LoggerFactory.getLogger(RunMetrics.class);
+
 	private final MeterRegistry registry;
 
 	private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
@@ -30,7 +39,19 @@ public class RunMetrics {
 		this.registry = registry;
 	}
 
-	public void record(RunReport report) {
+	/** Sets the gauges; a failure is logged, as metrics must never change a run's exit code. */
+	@EventListener
+	@Order(RunEnded.TELL)
+	void onRunEnded(RunEnded ended) {
+		try {
+			record(ended.report());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not set the run's metrics: {}", ex.toString());
+		}
+	}
+
+	void record(RunReport report) {
 		report.counts()
 			.asMap()
 			.forEach((outcome, count) -> gauge("reconciler.run.pointers", Tags.of("outcome", outcome),
@@ -39,7 +60,7 @@ public class RunMetrics {
 		gauge("reconciler.run.exit.code", Tags.empty(), "The run's exit code (0 completed, 1 resumable, 3 brake)")
 			.set(report.exitCode());
 		gauge("reconciler.run.brake.tripped", Tags.empty(), "1 when the safety brake halted the run or would have")
-			.set("clear".equals(report.brake().state()) ? 0 : 1);
+			.set((report.brake().state() == BrakeState.CLEAR) ? 0 : 1);
 		if (report.startedAt() != null && report.endedAt() != null) {
 			gauge("reconciler.run.duration.seconds", Tags.empty(), "Wall time of the run, all executions")
 				.set(Duration.between(report.startedAt(), report.endedAt()).toSeconds());

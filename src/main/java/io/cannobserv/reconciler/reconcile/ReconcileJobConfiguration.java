@@ -1,6 +1,5 @@
 package io.cannobserv.reconciler.reconcile;
 
-import java.time.Duration;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -12,23 +11,27 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
 import org.springframework.batch.infrastructure.item.database.Order;
+import org.springframework.batch.infrastructure.item.database.PagingQueryProvider;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
 import org.springframework.batch.infrastructure.item.database.support.PostgresPagingQueryProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
-import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.archiver.InfoItemPointer;
+import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.SafetyBrake;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
@@ -36,11 +39,13 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * The reconcile job: a chunk-oriented step that reads pointers by keyset pages, looks
  * them up in Watcher in parallel, and writes each chunk in one transaction together with
  * the reader's position and the counts; then a step that asks again, patiently, about the
- * pointers the first pass found transient.
+ * pointers the first pass found transient. Each step's parts are beans of their own, named
+ * for the step.
  */
 @Configuration(proxyBeanMethods = false)
 class ReconcileJobConfiguration {
 
+	/** The job's name in the batch metadata: runs started by earlier releases resume under it. */
 	static final String JOB_NAME = "watcherLinkReconcileJob";
 
 	static final String STEP_NAME = "classifyAndClearStep";
@@ -61,19 +66,18 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	Step classifyAndClearStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherClient watcherClient,
-			StalePointerWriter stalePointerWriter, VerdictTally verdictTally, RunProgress runProgress,
+			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherPointerClassifier firstPassClassifier,
+			StalePointerWriter firstPassWriter, VerdictTally firstPassTally, RunProgress runProgress,
 			ThreadPoolTaskExecutor watcherLookupExecutor, ReconcilerProperties properties) {
 		return new StepBuilder(STEP_NAME, jobRepository)
 			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
 			// the default is resourceless: the clears, the audit and the reader position must share one
 			.transactionManager(transactionManager)
 			.reader(pointerReader)
-			// one request per pointer: retries wait for the recheck, so no chunk stalls on a backoff
-			.processor(new WatcherPointerClassifier(watcherClient, false))
-			.writer(stalePointerWriter)
-			.stream(verdictTally)
-			.listener(stalePointerWriter)
+			.processor(firstPassClassifier)
+			.writer(firstPassWriter)
+			.stream(firstPassTally)
+			.listener(firstPassWriter)
 			.listener(runProgress)
 			// lookups fan out per chunk; reads and writes stay on the step thread, so restart stays exact
 			.taskExecutor(watcherLookupExecutor)
@@ -86,42 +90,19 @@ class ReconcileJobConfiguration {
 	 */
 	@Bean
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcPagingItemReader<InfoItemPointer> transientPointerReader, WatcherClient watcherClient,
-			NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties, JobSchema jobSchema,
-			SafetyBrake safetyBrake) {
-		VerdictTally tally = new VerdictTally();
-		StalePointerWriter writer = new StalePointerWriter(jdbc, properties, jobSchema, tally, safetyBrake,
-				jobRepository, true);
+			JdbcPagingItemReader<InfoItemPointer> transientPointerReader, WatcherPointerClassifier recheckClassifier,
+			StalePointerWriter recheckWriter, VerdictTally recheckTally, ThreadPoolTaskExecutor watcherRecheckExecutor,
+			ReconcilerProperties properties) {
 		return new StepBuilder(RECHECK_STEP_NAME, jobRepository)
 			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(transientPointerReader)
-			.processor(new WatcherPointerClassifier(watcherClient, true))
-			.writer(writer)
-			.stream(tally)
-			.listener(writer)
-			.taskExecutor(lookupExecutor("watcher-recheck-", recheckThreads(properties)))
+			.processor(recheckClassifier)
+			.writer(recheckWriter)
+			.stream(recheckTally)
+			.listener(recheckWriter)
+			.taskExecutor(watcherRecheckExecutor)
 			.build();
-	}
-
-	/**
-	 * A thread per pointer of the chunk, so that their backoffs overlap, up to a cap: at
-	 * Watcher's usual latency 256 sleeping threads keep far more than the default eight
-	 * requests in flight, and more would only cost memory. Requests stay at --concurrency.
-	 */
-	private static int recheckThreads(ReconcilerProperties properties) {
-		return Math.max(properties.concurrency(), Math.min(properties.chunkSize(), MAX_RECHECK_THREADS));
-	}
-
-	/** The transient findings of this run, by keyset on the InfoItem id, as the first pass read them. */
-	@Bean
-	@StepScope
-	JdbcPagingItemReader<InfoItemPointer> transientPointerReader(DataSource dataSource, JobSchema jobSchema,
-			ReconcilerProperties properties, @Value("#{stepExecution.jobExecution.jobInstance.instanceId}") Long runId)
-			throws Exception {
-		return keysetReader("transientPointerReader", dataSource, "info_item_id", "watcher_item_id",
-				jobSchema.table("pointer_finding"), "run_id = " + runId + " AND verdict = 'TRANSIENT'",
-				properties.chunkSize());
 	}
 
 	/**
@@ -131,51 +112,92 @@ class ReconcileJobConfiguration {
 	 */
 	@Bean
 	@StepScope
-	JdbcPagingItemReader<InfoItemPointer> pointerReader(DataSource dataSource, ReconcilerProperties properties,
-			@Value("#{jobParameters['partition']}") Long partition,
-			@Value("#{jobParameters['partitions']}") Long partitions) throws Exception {
-		ArchiverTable archiver = properties.archiver();
-		return keysetReader("pointerReader", dataSource, archiver.idColumn(), archiver.pointerColumn(),
-				archiver.qualifiedTable(), new PointerSelection(archiver, partition, partitions).condition(),
-				properties.chunkSize());
+	JdbcPagingItemReader<InfoItemPointer> pointerReader(DataSource dataSource, PointerTable pointerTable,
+			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) throws Exception {
+		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), pointerTable.table().identity());
+		return keysetReader("pointerReader", dataSource,
+				pointerTable.pageQuery(identity.partition(), identity.partitions()), properties.chunkSize(), Map.of());
 	}
 
-	/** Pointers by keyset on {@code idColumn}, which must be unique: the sort key is the position. */
+	/** The transient findings of this run, by keyset on the InfoItem id, as the first pass read them. */
+	@Bean
+	@StepScope
+	JdbcPagingItemReader<InfoItemPointer> transientPointerReader(DataSource dataSource, JobSchema jobSchema,
+			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) throws Exception {
+		PostgresPagingQueryProvider query = new PostgresPagingQueryProvider();
+		query.setSelectClause("info_item_id, watcher_item_id");
+		query.setFromClause(jobSchema.table("pointer_finding"));
+		query.setWhereClause("run_id = :runId AND verdict = :verdict");
+		query.setSortKeys(Map.of("info_item_id", Order.ASCENDING));
+		return keysetReader("transientPointerReader", dataSource, query, properties.chunkSize(),
+				Map.of("runId", stepExecution.getJobExecution().getJobInstance().getInstanceId(), "verdict",
+						Outcome.TRANSIENT.name()));
+	}
+
+	/** Pointers by keyset on the query's sort key, which must be unique: it is the position. */
 	private static JdbcPagingItemReader<InfoItemPointer> keysetReader(String name, DataSource dataSource,
-			String idColumn, String pointerColumn, String from, String where, int pageSize) throws Exception {
-		PostgresPagingQueryProvider queryProvider = new PostgresPagingQueryProvider();
-		queryProvider.setSelectClause(idColumn + ", " + pointerColumn);
-		queryProvider.setFromClause(from);
-		queryProvider.setWhereClause(where);
-		queryProvider.setSortKeys(Map.of(idColumn, Order.ASCENDING));
+			PagingQueryProvider query, int pageSize, Map<String, Object> parameters) throws Exception {
 		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name(name)
 			.dataSource(dataSource)
-			.queryProvider(queryProvider)
+			.queryProvider(query)
+			.parameterValues(parameters)
 			.pageSize(pageSize)
 			.rowMapper((rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)))
 			.build();
 	}
 
 	@Bean
-	StalePointerWriter stalePointerWriter(NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties,
-			JobSchema jobSchema, VerdictTally verdictTally, SafetyBrake safetyBrake, JobRepository jobRepository) {
-		return new StalePointerWriter(jdbc, properties, jobSchema, verdictTally, safetyBrake, jobRepository, false);
+	WatcherPointerClassifier firstPassClassifier(WatcherClient watcherClient) {
+		return WatcherPointerClassifier.firstPass(watcherClient);
 	}
 
 	@Bean
-	RunProgress runProgress(JdbcTemplate jdbc, ReconcilerProperties properties) {
-		return new RunProgress(jdbc, properties.archiver(), properties.progressInterval());
+	WatcherPointerClassifier recheckClassifier(WatcherClient watcherClient) {
+		return WatcherPointerClassifier.recheck(watcherClient);
 	}
 
 	@Bean
-	VerdictTally verdictTally() {
+	StalePointerWriter firstPassWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			VerdictTally firstPassTally, SafetyBrake safetyBrake) {
+		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake);
+	}
+
+	@Bean
+	StalePointerWriter recheckWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			VerdictTally recheckTally, SafetyBrake safetyBrake, JobRepository jobRepository) {
+		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, jobRepository);
+	}
+
+	@Bean
+	VerdictTally firstPassTally() {
 		return new VerdictTally();
+	}
+
+	@Bean
+	VerdictTally recheckTally() {
+		return new VerdictTally();
+	}
+
+	@Bean
+	RunProgress runProgress(PointerTable pointerTable, ReconcilerProperties properties) {
+		return new RunProgress(pointerTable, properties.progressInterval());
 	}
 
 	/** Bounded: one thread per request the client lets in flight (--concurrency). */
 	@Bean
 	ThreadPoolTaskExecutor watcherLookupExecutor(ReconcilerProperties properties) {
 		return lookupExecutor("watcher-lookup-", properties.concurrency());
+	}
+
+	/**
+	 * A thread per pointer of the chunk, so that their backoffs overlap, up to a cap: at
+	 * Watcher's usual latency 256 sleeping threads keep far more than the default eight
+	 * requests in flight, and more would only cost memory. Requests stay at --concurrency.
+	 */
+	@Bean
+	ThreadPoolTaskExecutor watcherRecheckExecutor(ReconcilerProperties properties) {
+		return lookupExecutor("watcher-recheck-",
+				Math.max(properties.concurrency(), Math.min(properties.chunkSize(), MAX_RECHECK_THREADS)));
 	}
 
 	private static ThreadPoolTaskExecutor lookupExecutor(String threadNamePrefix, int threads) {

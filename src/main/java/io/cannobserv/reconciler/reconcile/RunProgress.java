@@ -11,26 +11,24 @@ import org.springframework.batch.core.listener.ItemWriteListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
-import io.cannobserv.reconciler.report.RunCounts;
+import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunIdentity;
 
 /**
  * Progress of a long run: at the start, how many pointers there are to check; then, at most
  * every interval, one line with done/total, the rate and an estimate of the time left. A
  * resumed run counts from what earlier executions committed.
  */
-class RunProgress implements StepExecutionListener, ItemWriteListener<PointerVerdict> {
+final class RunProgress implements StepExecutionListener, ItemWriteListener<PointerVerdict> {
 
 	private static final Logger logger = LoggerFactory.getLogger(RunProgress.class);
 
 	/** Where {@code pointerReader} keeps the last sort key it committed. */
 	private static final String READER_POSITION = "pointerReader.start.after";
 
-	private final JdbcTemplate jdbc;
-
-	private final ArchiverTable archiver;
+	private final PointerTable pointerTable;
 
 	private final long intervalNanos;
 
@@ -44,31 +42,22 @@ class RunProgress implements StepExecutionListener, ItemWriteListener<PointerVer
 
 	private long loggedAt;
 
-	RunProgress(JdbcTemplate jdbc, ArchiverTable archiver, Duration interval) {
-		this.jdbc = jdbc;
-		this.archiver = archiver;
+	RunProgress(PointerTable pointerTable, Duration interval) {
+		this.pointerTable = pointerTable;
 		this.intervalNanos = interval.toNanos();
 	}
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		Long partition = stepExecution.getJobParameters().getLong(ReconcileJobParameters.PARTITION);
-		Long partitions = stepExecution.getJobParameters().getLong(ReconcileJobParameters.PARTITIONS);
-		PointerSelection selection = new PointerSelection(this.archiver, (partition != null) ? partition : 0,
-				(partitions != null) ? partitions : 1);
+		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), this.pointerTable.table().identity());
 		// a resumed run: only the rows past the reader's committed position are left
-		String sql = selection.countSql();
-		Object[] args = new Object[0];
-		if (stepExecution.getExecutionContext().get(READER_POSITION) instanceof Map<?, ?> keys
-				&& keys.get(this.archiver.idColumn()) != null) {
-			sql += " AND " + this.archiver.idColumn() + " > ?";
-			args = new Object[] { keys.get(this.archiver.idColumn()) };
-		}
-		Long remaining = this.jdbc.queryForObject(sql, Long.class, args);
+		Object position = (stepExecution.getExecutionContext().get(READER_POSITION) instanceof Map<?, ?> keys)
+				? keys.get(this.pointerTable.positionKey()) : null;
+		long remaining = this.pointerTable.count(identity.partition(), identity.partitions(), position);
 		// what earlier executions of this run committed
-		this.doneAtStart = RunCounts.from(stepExecution.getExecutionContext()).read();
+		this.doneAtStart = VerdictTally.countsIn(stepExecution.getExecutionContext()).get(Outcome.READ);
 		this.done = this.doneAtStart;
-		this.total = this.done + ((remaining != null) ? remaining : 0);
+		this.total = this.done + remaining;
 		this.startedAt = System.nanoTime();
 		this.loggedAt = this.startedAt;
 		logger.info("{} pointers to check{}", this.total - this.done,

@@ -1,9 +1,9 @@
 package io.cannobserv.reconciler.reconcile;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,14 +21,16 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
-import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.archiver.PointerTable.Clear;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
-import io.cannobserv.reconciler.report.RunCounts;
 import io.cannobserv.reconciler.report.PointerText;
-import io.cannobserv.reconciler.reconcile.PointerVerdict.Kind;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
@@ -36,25 +38,28 @@ import io.cannobserv.reconciler.store.JobSchema;
  * pointer is cleared with a compare-and-set that, in the same statement, deletes the
  * InfoItem's {@code watch_status} row (where that table exists) and writes the audit row:
  * a pointer re-linked since it was read matches nothing and is reported as changed
- * concurrently. Every pointer that is not live is recorded as a finding for the report.
- * Logs are written after the commit, so they tell only what happened.
+ * concurrently. Every pointer whose outcome is a {@link Outcome#isFinding() finding} is
+ * recorded for the report. Logs are written after the commit, so they tell only what
+ * happened.
+ * <p>
+ * The {@link #firstPass first pass} counts every pointer it reads; the {@link #recheck
+ * recheck} reads pointers the first pass counted as transient, so each replaces its
+ * transient finding and moves from transient to its new verdict.
  */
-class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionListener {
+final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(StalePointerWriter.class);
 
-	static final String CHANGED_CONCURRENTLY = "CHANGED_CONCURRENTLY";
-
-	static final String WOULD_CLEAR = "WOULD_CLEAR";
-
 	/** Step context key: why the brake would have tripped, in a dry run. */
-	public static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
+	static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
 
 	private static final int EVIDENCE_LIMIT = 500;
 
-	private final NamedParameterJdbcTemplate jdbc;
+	private final Pass pass;
 
-	private final ArchiverTable archiver;
+	private final PointerTable pointerTable;
+
+	private final NamedParameterJdbcTemplate jdbc;
 
 	private final JobSchema jobSchema;
 
@@ -62,80 +67,78 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 
 	private final SafetyBrake brake;
 
-	private final JobRepository jobRepository;
-
-	private final boolean recheck;
-
 	private @Nullable RunScope run;
 
-	/**
-	 * @param recheck whether this writes the recheck of the first pass's transient
-	 * pointers: each replaces the pointer's transient finding, and the counts move from
-	 * transient to the new verdict
-	 */
-	StalePointerWriter(NamedParameterJdbcTemplate jdbc, ReconcilerProperties properties, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, JobRepository jobRepository, boolean recheck) {
+	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake) {
+		this.pass = pass;
+		this.pointerTable = pointerTable;
 		this.jdbc = jdbc;
-		this.archiver = properties.archiver();
 		this.jobSchema = jobSchema;
 		this.tally = tally;
 		this.brake = brake;
-		this.jobRepository = jobRepository;
-		this.recheck = recheck;
+	}
+
+	/** The writer of the first pass: every pointer of a chunk is read once, here. */
+	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake) {
+		return new StalePointerWriter(new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
+				(chunk) -> RunCounts.of(Outcome.READ, chunk)), pointerTable, jdbc, jobSchema, tally, brake);
+	}
+
+	/**
+	 * The writer of the recheck: the brake judges the whole run, so it starts from what the
+	 * first pass committed.
+	 */
+	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			VerdictTally tally, SafetyBrake brake, JobRepository jobRepository) {
+		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
+			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
+					ReconcileJobConfiguration.STEP_NAME);
+			return (firstPass != null) ? VerdictTally.countsIn(firstPass.getExecutionContext()) : RunCounts.ZERO;
+		};
+		return new StalePointerWriter(new Pass("Recheck committed", "rechecked", firstPassCounts, true,
+				(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)), pointerTable, jdbc, jobSchema, tally, brake);
 	}
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
-		RunMode mode = RunMode.fromLabel(stepExecution.getJobParameters().getString(ReconcileJobParameters.MODE));
-		boolean watchStatus = Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
-			.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
-					this.archiver.qualifiedWatchStatusTable()));
-		// the brake judges the whole run: a recheck adds to what the first pass committed
-		RunCounts baseline = RunCounts.ZERO;
-		if (this.recheck) {
-			StepExecution firstPass = this.jobRepository
-				.getLastStepExecution(stepExecution.getJobExecution().getJobInstance(), ReconcileJobConfiguration.STEP_NAME);
-			baseline = (firstPass != null) ? RunCounts.from(firstPass.getExecutionContext()) : RunCounts.ZERO;
-		}
+		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), this.pointerTable.table().identity());
 		this.run = new RunScope(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
-				stepExecution.getJobExecutionId(), mode, clearSql(watchStatus), stepExecution.getExecutionContext(),
-				baseline);
+				stepExecution.getJobExecutionId(), identity.mode(), this.pointerTable.hasWatchStatus(),
+				stepExecution.getExecutionContext(), this.pass.baseline().apply(stepExecution));
 	}
 
 	@Override
 	public void write(Chunk<? extends PointerVerdict> chunk) {
 		RunScope run = currentRun();
-		Map<Kind, Long> verdicts = new EnumMap<>(Kind.class);
+		RunCounts verdicts = RunCounts.ZERO;
 		List<PointerVerdict> gone = new ArrayList<>();
 		List<Finding> findings = new ArrayList<>();
 		for (PointerVerdict verdict : chunk) {
-			verdicts.merge(verdict.kind(), 1L, Long::sum);
-			if (verdict.kind() == Kind.GONE) {
+			verdicts = verdicts.plus(verdict.outcome(), 1);
+			if (verdict.outcome() == Outcome.GONE) {
 				gone.add(verdict);
 			}
-			else if (verdict.kind() != Kind.LIVE && verdict.kind() != Kind.ARCHIVED) {
-				findings.add(new Finding(verdict, verdict.kind().name()));
+			else if (verdict.outcome().isFinding()) {
+				findings.add(new Finding(verdict, verdict.outcome()));
 			}
 		}
-		// a recheck reads pointers the first pass already counted: they move from transient to their verdict
-		long read = this.recheck ? 0 : chunk.size();
-		long transients = count(verdicts, Kind.TRANSIENT) - (this.recheck ? chunk.size() : 0);
-		RunCounts checked = new RunCounts(read, count(verdicts, Kind.LIVE), count(verdicts, Kind.ARCHIVED),
-				gone.size(), 0, 0, 0, count(verdicts, Kind.NOT_FOUND_UNCONFIRMED), count(verdicts, Kind.MALFORMED),
-				count(verdicts, Kind.MISMATCHED), transients);
+		RunCounts checked = verdicts.plus(this.pass.intake().apply((long) chunk.size()));
 		this.brake.check(run.baseline().plus(this.tally.committed()), checked).ifPresent((trip) -> brake(run, trip));
-		if (this.recheck) {
+		if (this.pass.replacesTransientFindings()) {
 			forgetTransientFindings(run, chunk);
 		}
 		List<PointerVerdict> cleared = new ArrayList<>();
 		if (run.mode() == RunMode.APPLY) {
-			int[] updates = clear(run, gone);
+			int[] updates = this.pointerTable.clear(gone.stream().map((verdict) -> clear(run, verdict)).toList(),
+					run.watchStatus());
 			for (int i = 0; i < gone.size(); i++) {
 				if (updates[i] == 1) {
 					cleared.add(gone.get(i));
 				}
 				else if (updates[i] == 0) {
-					findings.add(new Finding(gone.get(i), CHANGED_CONCURRENTLY));
+					findings.add(new Finding(gone.get(i), Outcome.CHANGED_CONCURRENTLY));
 				}
 				else {
 					throw new IllegalStateException("Compare-and-set of InfoItem " + gone.get(i).pointer().infoItemId()
@@ -144,15 +147,18 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 			}
 		}
 		else {
-			gone.forEach((verdict) -> findings.add(new Finding(verdict, WOULD_CLEAR)));
+			gone.forEach((verdict) -> findings.add(new Finding(verdict, Outcome.WOULD_CLEAR)));
 		}
 		record(run, findings);
-		long changed = findings.stream().filter((f) -> f.verdict().equals(CHANGED_CONCURRENTLY)).count();
-		RunCounts counts = checked.plus(new RunCounts(0, 0, 0, 0, cleared.size(),
-				(run.mode() == RunMode.APPLY) ? 0 : gone.size(), changed, 0, 0, 0, 0));
-		this.tally.add(counts);
-		int rechecked = this.recheck ? chunk.size() : 0;
-		afterCommit(() -> logChunk(run, counts, rechecked, cleared, findings));
+		RunCounts written = RunCounts.of(Outcome.CLEARED, cleared.size());
+		for (Finding finding : findings) {
+			if (finding.outcome().isWrite()) {
+				written = written.plus(finding.outcome(), 1);
+			}
+		}
+		this.tally.add(checked.plus(written));
+		RunCounts logged = verdicts.plus(written);
+		afterCommit(() -> logChunk(run, chunk.size(), logged, cleared, findings));
 	}
 
 	/**
@@ -171,21 +177,11 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 
 	private void forgetTransientFindings(RunScope run, Chunk<? extends PointerVerdict> chunk) {
 		this.jdbc.batchUpdate("DELETE FROM " + this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = :runId AND info_item_id = :infoItemId AND verdict = 'TRANSIENT'",
+				+ " WHERE run_id = :runId AND info_item_id = :infoItemId AND verdict = :verdict",
 				chunk.getItems()
 					.stream()
-					.map((verdict) -> parameters(run, verdict))
+					.map((verdict) -> parameters(run, verdict).addValue("verdict", Outcome.TRANSIENT.name()))
 					.toArray(SqlParameterSource[]::new));
-	}
-
-	private int[] clear(RunScope run, List<PointerVerdict> gone) {
-		if (gone.isEmpty()) {
-			return new int[0];
-		}
-		SqlParameterSource[] batch = gone.stream()
-			.map((verdict) -> parameters(run, verdict).addValue("httpStatus", verdict.httpStatus()))
-			.toArray(SqlParameterSource[]::new);
-		return this.jdbc.batchUpdate(run.clearSql(), batch);
 	}
 
 	private void record(RunScope run, List<Finding> findings) {
@@ -193,36 +189,32 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 			return;
 		}
 		SqlParameterSource[] batch = findings.stream()
-			.map((finding) -> parameters(run, finding.source()).addValue("verdict", finding.verdict())
-				.addValue("httpStatus", finding.source().httpStatus()))
+			.map((finding) -> parameters(run, finding.source()).addValue("verdict", finding.outcome().name())
+				.addValue("httpStatus", finding.source().httpStatus())
+				.addValue("table", this.pointerTable.table().identity()))
 			.toArray(SqlParameterSource[]::new);
 		this.jdbc.batchUpdate("INSERT INTO " + this.jobSchema.table("pointer_finding")
-				+ " (run_id, info_item_id, watcher_item_id, verdict, http_status, evidence, job_execution_id)"
-				+ " VALUES (:runId, :infoItemId, :watcherItemId, :verdict, :httpStatus, :evidence, :jobExecutionId)"
-				+ " ON CONFLICT (run_id, info_item_id) DO NOTHING", batch);
+				+ " (run_id, archiver_table, info_item_id, watcher_item_id, verdict, http_status, evidence,"
+				+ " job_execution_id) VALUES (:runId, :table, :infoItemId, :watcherItemId, :verdict, :httpStatus,"
+				+ " :evidence, :jobExecutionId) ON CONFLICT (run_id, info_item_id) DO NOTHING", batch);
 	}
 
-	private MapSqlParameterSource parameters(RunScope run, PointerVerdict verdict) {
-		String evidence = verdict.evidence();
+	private static Clear clear(RunScope run, PointerVerdict verdict) {
+		return new Clear(run.runId(), run.jobExecutionId(), verdict.pointer().infoItemId(),
+				verdict.pointer().watcherItemId(), verdict.httpStatus(), evidence(verdict));
+	}
+
+	private static MapSqlParameterSource parameters(RunScope run, PointerVerdict verdict) {
 		return new MapSqlParameterSource().addValue("runId", run.runId())
 			.addValue("jobExecutionId", run.jobExecutionId())
 			.addValue("infoItemId", verdict.pointer().infoItemId())
 			.addValue("watcherItemId", verdict.pointer().watcherItemId())
-			.addValue("evidence", (evidence.length() > EVIDENCE_LIMIT) ? evidence.substring(0, EVIDENCE_LIMIT) : evidence);
+			.addValue("evidence", evidence(verdict));
 	}
 
-	private String clearSql(boolean watchStatus) {
-		String id = this.archiver.idColumn();
-		String pointer = this.archiver.pointerColumn();
-		String forgetStatus = watchStatus ? ", forgotten_status AS (DELETE FROM "
-				+ this.archiver.qualifiedWatchStatusTable() + " s USING cleared c WHERE s." + id + " = c.info_item_id)"
-				: "";
-		return "WITH cleared AS (UPDATE " + this.archiver.qualifiedTable() + " SET " + pointer
-				+ " = NULL, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " = :watcherItemId RETURNING " + id + " AS info_item_id)" + forgetStatus + " INSERT INTO "
-				+ this.jobSchema.table("pointer_clear")
-				+ " (run_id, job_execution_id, info_item_id, watcher_item_id, http_status, evidence)"
-				+ " SELECT :runId, :jobExecutionId, info_item_id, :watcherItemId, :httpStatus, :evidence FROM cleared";
+	private static String evidence(PointerVerdict verdict) {
+		String evidence = verdict.evidence();
+		return (evidence.length() > EVIDENCE_LIMIT) ? evidence.substring(0, EVIDENCE_LIMIT) : evidence;
 	}
 
 	private RunScope currentRun() {
@@ -246,7 +238,7 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		});
 	}
 
-	private static void logChunk(RunScope run, RunCounts counts, int rechecked, List<PointerVerdict> cleared,
+	private void logChunk(RunScope run, int size, RunCounts outcomes, List<PointerVerdict> cleared,
 			List<Finding> findings) {
 		for (PointerVerdict verdict : cleared) {
 			logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
@@ -255,34 +247,37 @@ class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionLis
 		for (Finding finding : findings) {
 			PointerVerdict verdict = finding.source();
 			logger.info("{} InfoItem {} pointer {} ({}): {}",
-					finding.verdict().equals(WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
-					PointerText.quoted(verdict.pointer().watcherItemId()), finding.verdict(), verdict.evidence());
+					(finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
+					PointerText.quoted(verdict.pointer().watcherItemId()), finding.outcome(), verdict.evidence());
 		}
-		if (rechecked > 0) {
-			logger.info("Recheck committed (run {}, {}): rechecked={} live={} archived={} gone={} cleared={} "
-					+ "wouldClear={} changedConcurrently={} notFoundUnconfirmed={} mismatched={} stillTransient={}",
-					run.runId(), run.mode().label(), rechecked, counts.live(), counts.archived(), counts.gone(),
-					counts.cleared(), counts.wouldClear(), counts.changedConcurrently(), counts.notFoundUnconfirmed(),
-					counts.mismatched(), counts.transientCount() + rechecked);
-			return;
-		}
-		logger.info("Chunk committed (run {}, {}): checked={} live={} archived={} gone={} cleared={} wouldClear={} "
-				+ "changedConcurrently={} notFoundUnconfirmed={} malformed={} mismatched={} transient={}",
-				run.runId(), run.mode().label(), counts.read(), counts.live(), counts.archived(), counts.gone(),
-				counts.cleared(), counts.wouldClear(), counts.changedConcurrently(), counts.notFoundUnconfirmed(),
-				counts.malformed(), counts.mismatched(), counts.transientCount());
+		String figures = outcomes.asMap()
+			.entrySet()
+			.stream()
+			.filter((entry) -> !entry.getKey().equals(Outcome.READ.jsonName()))
+			.map((entry) -> entry.getKey() + "=" + entry.getValue())
+			.collect(Collectors.joining(" "));
+		logger.info("{} (run {}, {}): {}={} {}", this.pass.logTitle(), run.runId(), run.mode().label(),
+				this.pass.sizeName(), size, figures);
 	}
 
-	private static long count(Map<Kind, Long> verdicts, Kind kind) {
-		return verdicts.getOrDefault(kind, 0L);
+	/**
+	 * What sets a pass apart.
+	 * @param logTitle the start of its line per chunk
+	 * @param sizeName what the chunk's size is called in that line
+	 * @param baseline what the run had committed before the step, for the brake
+	 * @param replacesTransientFindings whether each pointer's transient finding is replaced
+	 * @param intake the counts a chunk of that many pointers adds before its verdicts
+	 */
+	private record Pass(String logTitle, String sizeName, Function<StepExecution, RunCounts> baseline,
+			boolean replacesTransientFindings, Function<Long, RunCounts> intake) {
 	}
 
-	private record RunScope(long runId, long jobExecutionId, RunMode mode, String clearSql,
+	private record RunScope(long runId, long jobExecutionId, RunMode mode, boolean watchStatus,
 			ExecutionContext stepContext, RunCounts baseline) {
 	}
 
 	/** A pointer the report lists, with what happened to it. */
-	private record Finding(PointerVerdict source, String verdict) {
+	private record Finding(PointerVerdict source, Outcome outcome) {
 	}
 
 }

@@ -66,8 +66,8 @@ class ReportCommand implements Command {
 			}
 			return emit(noRuns(format), output, out);
 		}
-		if (!this.history.tableExists()) {
-			// a schema made by a release without run history: its migrations are additive
+		if (!this.jobSchema.upToDate()) {
+			// a schema made by an earlier release: its history is migrated, never lost
 			this.jobSchema.migrate();
 		}
 		if (runId != null) {

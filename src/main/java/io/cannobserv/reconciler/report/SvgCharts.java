@@ -6,6 +6,7 @@ import java.util.function.ToLongFunction;
 
 import io.cannobserv.reconciler.report.Outcomes.Bar;
 import io.cannobserv.reconciler.report.Outcomes.Segment;
+import io.cannobserv.reconciler.run.Outcome;
 
 /**
  * The HTML report's two charts as inline SVG: drawn here, so the page needs no script, no
@@ -22,12 +23,14 @@ final class SvgCharts {
 
 	/** The trend's lines. A dry run's "cleared" is what it would clear. */
 	static final List<Series> TREND_SERIES = List.of(
-			new Series("cleared", "Cleared", Outcomes.CLEARED, RunSummary::clearedOrWouldClear),
-			new Series("transient", "Transient", Outcomes.TRANSIENT, (r) -> r.counts().transientCount()),
-			new Series("notFoundUnconfirmed", "Unconfirmed 404", Outcomes.UNCONFIRMED,
-					(r) -> r.counts().notFoundUnconfirmed()));
+			new Series(Outcome.CLEARED.jsonName(), "Cleared", Outcome.CLEARED.colour(), RunSummary::clearedOrWouldClear),
+			series(Outcome.TRANSIENT, Outcome.TRANSIENT.label()), series(Outcome.NOT_FOUND_UNCONFIRMED, "Unconfirmed 404"));
 
 	private SvgCharts() {
+	}
+
+	private static Series series(Outcome outcome, String label) {
+		return new Series(outcome.jsonName(), label, outcome.colour(), (run) -> run.counts().get(outcome));
 	}
 
 	/** Horizontal bars, one per verdict, with the count and share at the end of each. */
@@ -67,7 +70,7 @@ final class SvgCharts {
 			svg.append(String.format(Locale.ROOT,
 					"<text class=\"value\" data-verdict=\"%s\" x=\"%.1f\" y=\"%d\" dominant-baseline=\"central\"><tspan class=\"count\">%s</tspan><tspan class=\"share\" dx=\"6\">%s</tspan></text>",
 					bar.verdict(), x + 8, middle, Figures.count(bar.total()),
-					Html.text(Figures.percent(bar.total(), run.counts().read()))));
+					Html.text(Figures.percent(bar.total(), run.counts().get(Outcome.READ)))));
 		}
 		return svg.append("</svg>").toString();
 	}
@@ -139,11 +142,12 @@ final class SvgCharts {
 			for (int i = 0; i < runs.size(); i++) {
 				RunSummary run = runs.get(i);
 				long value = s.value().applyAsLong(run);
-				String label = ("cleared".equals(s.key()) && !run.applied()) ? "would clear" : s.label().toLowerCase(Locale.ROOT);
+				String label = (Outcome.CLEARED.jsonName().equals(s.key()) && !run.applied())
+						? Outcome.WOULD_CLEAR.label().toLowerCase(Locale.ROOT) : s.label().toLowerCase(Locale.ROOT);
 				svg.append(String.format(Locale.ROOT,
 						"<circle class=\"point\" data-series=\"%s\" data-run=\"%d\" data-value=\"%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"2\"><title>Run %d (%s): %s %s</title></circle>",
 						s.key(), run.runId(), value, x(i, slot, left), y(value, yMax, top, bottom),
-						run.applied() ? s.colour() : "#ffffff", s.colour(), run.runId(), run.mode(), label,
+						run.applied() ? s.colour() : "#ffffff", s.colour(), run.runId(), run.mode().label(), label,
 						Figures.count(value)));
 			}
 		}

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
+import io.cannobserv.reconciler.run.Outcome;
+
 /**
  * The run list as a terminal table, newest run first. Plain ASCII columns, so it survives
  * {@code kubectl logs}, {@code less} and a copy into a ticket.
@@ -13,18 +15,19 @@ final class TextRunList {
 
 	/** The columns of every format's run list; a dry run's "cleared" is what it would clear. */
 	static final List<Column> COLUMNS = List.of(new Column("RUN", false, (r) -> String.valueOf(r.runId())),
-			new Column("MODE", true, RunSummary::mode),
+			new Column("MODE", true, (r) -> r.mode().label()),
 			new Column("PARTITION", true, (r) -> r.partitionLabel().isEmpty() ? "-" : r.partitionLabel()),
 			new Column("STATUS", true, RunSummary::status),
 			new Column("EXIT", false, (r) -> String.valueOf(r.exitCode())),
 			new Column("STARTED (UTC)", true, (r) -> Figures.time(r.startedAt()).replace(" UTC", "")),
 			new Column("DURATION", false, (r) -> Figures.duration(r.duration())),
-			new Column("READ", false, (r) -> String.valueOf(r.counts().read())),
+			new Column("READ", false, (r) -> String.valueOf(r.counts().get(Outcome.READ))),
 			new Column("CLEARED", false,
-					(r) -> r.applied() ? String.valueOf(r.counts().cleared()) : "(" + r.counts().wouldClear() + ")"),
-			new Column("TRANSIENT", false, (r) -> String.valueOf(r.counts().transientCount())),
-			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().notFoundUnconfirmed())),
-			new Column("BRAKE", true, (r) -> r.brake().state()));
+					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.CLEARED))
+							: "(" + r.counts().get(Outcome.WOULD_CLEAR) + ")"),
+			new Column("TRANSIENT", false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
+			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
+			new Column("BRAKE", true, (r) -> r.brake().state().label()));
 
 	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear n.";
 

@@ -5,7 +5,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
-import io.cannobserv.reconciler.report.RunCounts;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -150,7 +151,7 @@ class SafetyBrakeTests {
 	@Test
 	void checkWhenHalfTransientAndHalfGoneTripsOnTheDefiniteAnswers() {
 		// given 40 read: 20 answered 503 every time, 20 answered the typed 404
-		RunCounts chunk = new RunCounts(40, 0, 0, 20, 0, 0, 0, 0, 0, 0, 20);
+		RunCounts chunk = RunCounts.of(Outcome.READ, 40).with(Outcome.GONE, 20).with(Outcome.TRANSIENT, 20);
 
 		Optional<BrakeTrip> trip = this.defaults.check(RunCounts.ZERO, chunk);
 
@@ -163,7 +164,10 @@ class SafetyBrakeTests {
 
 	private static RunCounts counts(long read, long gone, long malformed) {
 		long live = read - gone - malformed;
-		return new RunCounts(read, live, 0, gone, 0, 0, 0, 0, malformed, 0, 0);
+		return RunCounts.of(Outcome.READ, read)
+			.with(Outcome.LIVE, live)
+			.with(Outcome.GONE, gone)
+			.with(Outcome.MALFORMED, malformed);
 	}
 
 }

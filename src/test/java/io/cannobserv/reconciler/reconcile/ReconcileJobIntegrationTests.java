@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
@@ -38,6 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReconcileJobIntegrationTests {
 
 	private static final String JOB_SCHEMA = "watcher_link_reconciler";
+
+	/** Archiver's table as a run's identity names it, by default. */
+	private static final String ARCHIVER_TABLE = "information.info_items(info_item_id,watcher_item_id)";
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -361,7 +365,7 @@ class ReconcileJobIntegrationTests {
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 		try (var connection = this.bed.database().dataSource().getConnection();
 				var statement = connection.prepareStatement("SELECT pg_advisory_lock(hashtextextended(?, 0))")) {
-			statement.setString(1, JOB_SCHEMA + ":" + ReconcileJobConfiguration.JOB_NAME);
+			statement.setString(1, RunLocks.reconcileName(JOB_SCHEMA, ARCHIVER_TABLE, 0, 1));
 			statement.execute();
 
 			Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.cannobserv.reconciler.reconcile.PointerVerdict.Kind;
+import io.cannobserv.reconciler.archiver.InfoItemPointer;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatcherAuthenticationException;
 import io.cannobserv.reconciler.watcher.WatcherClient;
@@ -62,7 +63,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.LIVE);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.LIVE);
 		assertThat(verdict.httpStatus()).isEqualTo(200);
 		assertThat(verdict.evidence()).isEqualTo("HTTP 200 active");
 		assertThat(verdict.pointer()).isSameAs(pointer);
@@ -77,7 +78,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.LIVE);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.LIVE);
 		assertThat(verdict.httpStatus()).isEqualTo(200);
 		assertOnlyRequestsFor(WATCHED_ID, 1);
 	}
@@ -91,7 +92,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.LIVE);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.LIVE);
 		assertOnlyRequestsFor(largest, 1);
 	}
 
@@ -103,7 +104,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.ARCHIVED);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.ARCHIVED);
 		assertThat(verdict.httpStatus()).isEqualTo(200);
 		assertThat(verdict.evidence()).isEqualTo("HTTP 200 archived_at=2026-06-12T09:30:00Z");
 		assertThat(verdict.pointer()).isSameAs(pointer);
@@ -118,7 +119,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.GONE);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(verdict.httpStatus()).isEqualTo(404);
 		assertThat(verdict.evidence()).isEqualTo("HTTP 404 {\"detail\":\"WatchedItem not found\"}");
 		assertThat(verdict.pointer()).isSameAs(pointer);
@@ -146,7 +147,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.NOT_FOUND_UNCONFIRMED);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.NOT_FOUND_UNCONFIRMED);
 		assertThat(verdict.httpStatus()).isEqualTo(404);
 		assertThat(verdict.evidence()).startsWith("HTTP 404");
 		assertOnlyRequestsFor(WATCHED_ID, 1);
@@ -162,7 +163,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.TRANSIENT);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.TRANSIENT);
 		assertThat(verdict.httpStatus()).isEqualTo(500);
 		assertThat(verdict.evidence()).isEqualTo("HTTP 500 Internal Server Error (" + MAX_ATTEMPTS + " attempts)");
 		assertThat(verdict.pointer()).isSameAs(pointer);
@@ -177,7 +178,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.TRANSIENT);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.TRANSIENT);
 		assertThat(verdict.httpStatus()).isEqualTo(410);
 		assertOnlyRequestsFor(WATCHED_ID, 1);
 	}
@@ -202,7 +203,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.MISMATCHED);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.MISMATCHED);
 		assertThat(verdict.httpStatus()).isEqualTo(200);
 		assertThat(verdict.pointer()).isSameAs(pointer);
 		assertOnlyRequestsFor(WATCHED_ID, 1);
@@ -216,7 +217,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.MISMATCHED);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.MISMATCHED);
 		assertThat(verdict.httpStatus()).isEqualTo(200);
 		assertOnlyRequestsFor(WATCHED_ID, 1);
 	}
@@ -247,7 +248,7 @@ class WatcherPointerClassifierTests {
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
-		assertThat(verdict.kind()).isEqualTo(Kind.MALFORMED);
+		assertThat(verdict.outcome()).isEqualTo(Outcome.MALFORMED);
 		assertThat(verdict.httpStatus()).isZero();
 		assertThat(verdict.evidence()).isEqualTo("not a ULID, never sent to Watcher");
 		assertThat(verdict.pointer()).isSameAs(pointer);
@@ -258,7 +259,7 @@ class WatcherPointerClassifierTests {
 		WatcherProperties properties = new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
 				Duration.ofSeconds(2), MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40),
 				Duration.ofSeconds(1), 0);
-		return new WatcherPointerClassifier(new WatcherClient(properties, JsonMapper.builder().build()), true);
+		return WatcherPointerClassifier.recheck(new WatcherClient(properties, JsonMapper.builder().build()));
 	}
 
 	private static void stubItem(String watchedId, ResponseDefinitionBuilder answer) {

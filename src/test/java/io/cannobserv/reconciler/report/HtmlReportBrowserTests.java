@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -114,9 +115,9 @@ class HtmlReportBrowserTests {
 		assertThat(image.getWidth()).isEqualTo(1280);
 		assertThat(image.getHeight()).isEqualTo(1800);
 		// the bars and lines were painted in their own colours, not only put in the DOM
-		assertThat(pixelsOf(image, Outcomes.CLEARED)).isGreaterThan(200);
-		assertThat(pixelsOf(image, Outcomes.TRANSIENT)).isGreaterThan(200);
-		assertThat(pixelsOf(image, Outcomes.LIVE)).isGreaterThan(200);
+		assertThat(pixelsOf(image, Outcome.CLEARED.colour())).isGreaterThan(200);
+		assertThat(pixelsOf(image, Outcome.TRANSIENT.colour())).isGreaterThan(200);
+		assertThat(pixelsOf(image, Outcome.LIVE.colour())).isGreaterThan(200);
 	}
 
 	private static String kpi(String dom, String key) {

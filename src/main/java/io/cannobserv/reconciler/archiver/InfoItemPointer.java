@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.reconcile;
+package io.cannobserv.reconciler.archiver;
 
 /**
  * One InfoItem and the Watcher pointer it held when it was read.
