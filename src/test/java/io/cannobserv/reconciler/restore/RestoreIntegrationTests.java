@@ -235,6 +235,24 @@ class RestoreIntegrationTests {
 		assertThat(restoreRows()).isEmpty();
 	}
 
+	@Test
+	void restoreWhenRunWasMadeOnAnotherTableRefusesInOneLineAndChangesNothing() throws Exception {
+		// given a run on Archiver's table, and a restore configured for a copy of it
+		clearGonePointers();
+
+		// when
+		Result result = restore("--run", String.valueOf(this.runId), "--apply",
+				"--reconciler.archiver.table=info_items_copy");
+
+		// then
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err().strip()).doesNotContain("\n")
+			.contains("Run " + this.runId + " reconciled information.info_items(info_item_id,watcher_item_id), not the "
+					+ "configured information.info_items_copy(info_item_id,watcher_item_id)");
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
+		assertThat(restoreRows()).isEmpty();
+	}
+
 	private Result restore(String... options) {
 		List<String> args = new ArrayList<>(List.of("restore"));
 		args.addAll(List.of(this.bed.database().springArgs()));
