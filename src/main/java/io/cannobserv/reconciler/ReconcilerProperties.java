@@ -11,14 +11,14 @@ import io.cannobserv.reconciler.archiver.ArchiverTable;
 /**
  * Settings of a reconcile run.
  *
- * @param chunkSize pointers per chunk, which is also the reader's page size: one keyset
- * query, one transaction and one commit of the reader position per chunk
- * @param concurrency parallel Watcher lookups within a chunk
- * @param partition which share of the pointers this process checks, from 0
- * @param partitions how many shares the pointers are split into (one per process)
- * @param reportDir where run reports are written
- * @param progressInterval how often a long run logs its progress
- * @param jobSchema the job's own schema: batch metadata, audit and run history
+ * @param chunkSize pointers per chunk, = the reader's page: one keyset query, one
+ * transaction per chunk
+ * @param concurrency Watcher lookups in flight
+ * @param partition this process's share of the pointers, from 0
+ * @param partitions how many shares the pointers are split into, one process each
+ * @param reportDir where {@code run-<id>.json} is written
+ * @param progressInterval how often long runs log progress
+ * @param jobSchema the job's own schema (batch metadata, audit, history)
  */
 @ConfigurationProperties("reconciler")
 public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("8") int concurrency,

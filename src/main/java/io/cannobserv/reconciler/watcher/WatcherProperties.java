@@ -12,16 +12,16 @@ import org.springframework.util.StringUtils;
 /**
  * Settings for calls to the Watcher API.
  *
- * @param baseUrl Watcher's root URL, as in {@code WATCHER_BASE_URL} (no {@code /api/v1}
- * suffix)
- * @param apiKey the key sent as {@code X-API-Key}, as in {@code WATCHER_API_KEY}
- * @param connectTimeout per-request connect timeout
- * @param readTimeout longest wait for the next bytes of an answer: a per-read timeout, not a deadline
- * @param maxAttempts attempts per pointer before it is reported as transient
- * @param initialBackoff first pause between attempts; doubles on each retry, with jitter
+ * @param baseUrl Watcher's root URL, {@code http} or {@code https}, without {@code /api/v1}
+ * @param apiKey sent as {@code X-API-Key}, to that origin only
+ * @param connectTimeout connect timeout per request
+ * @param readTimeout longest wait for the next bytes of an answer (its status line, then
+ * each read of its body)
+ * @param maxAttempts attempts before a pointer is reported transient
+ * @param initialBackoff first pause; doubles each retry, ± half of it as jitter
  * @param maxBackoff longest pause between attempts
- * @param maxRetryAfter longest {@code Retry-After} honoured; a longer one is cut to this
- * @param maxRequestsPerSecond global cap on requests to Watcher; 0 means no cap
+ * @param maxRetryAfter longest {@code Retry-After} honoured
+ * @param maxRequestsPerSecond global rate cap per process; {@code 0} = none
  */
 @ConfigurationProperties("reconciler.watcher")
 public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKey,
