@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param table the table of InfoItems
  * @param idColumn the InfoItem id: unique, the keyset of the reader
  * @param pointerColumn the pointer to a Watcher WatchedItem
- * @param watchStatusTable Archiver's cache of Watcher's status (4.10 and later), whose row
- * is deleted with a clear where the table exists
+ * @param watchStatusTable Archiver's cache of Watcher's status (4.10 and later), whose
+ * row is deleted with a clear where the table exists
  */
 @ConfigurationProperties("reconciler.archiver")
 public record ArchiverTable(@DefaultValue("information") String schema, @DefaultValue("info_items") String table,
@@ -48,7 +48,10 @@ public record ArchiverTable(@DefaultValue("information") String schema, @Default
 		return qualifiedTable() + "(" + this.idColumn + "," + this.pointerColumn + ")";
 	}
 
-	/** Whether {@code name} is a plain lower-case PostgreSQL identifier; the message names {@code option}. */
+	/**
+	 * Whether {@code name} is a plain lower-case PostgreSQL identifier; the message names
+	 * {@code option}.
+	 */
 	public static void identifier(String name, String option) {
 		if (!IDENTIFIER.matcher(name).matches()) {
 			throw new IllegalArgumentException(option + " '" + name

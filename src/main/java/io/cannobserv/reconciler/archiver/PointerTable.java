@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * Archiver's table of pointers: the only place that builds SQL against it. Every write is a
- * compare-and-set that, in the same statement, writes its audit row in the job's schema, so
- * a write and its record can never be separated.
+ * Archiver's table of pointers: the only place that builds SQL against it. Every write is
+ * a compare-and-set that, in the same statement, writes its audit row in the job's
+ * schema, so a write and its record can never be separated.
  */
 @Component
 public class PointerTable {
@@ -46,12 +46,17 @@ public class PointerTable {
 		return regclassExists(this.table.qualifiedTable());
 	}
 
-	/** Whether the table has both the id and the pointer column (Archiver 4.13 dropped the pointer). */
+	/**
+	 * Whether the table has both the id and the pointer column (Archiver 4.13 dropped the
+	 * pointer).
+	 */
 	public boolean hasIdAndPointerColumns() {
 		Integer columns = this.jdbc.getJdbcTemplate()
-			.queryForObject("SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
-					+ "AND table_name = ? AND column_name IN (?, ?)", Integer.class, this.table.schema(),
-					this.table.table(), this.table.idColumn(), this.table.pointerColumn());
+			.queryForObject(
+					"SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
+							+ "AND table_name = ? AND column_name IN (?, ?)",
+					Integer.class, this.table.schema(), this.table.table(), this.table.idColumn(),
+					this.table.pointerColumn());
 		return columns != null && columns == 2;
 	}
 
@@ -78,7 +83,9 @@ public class PointerTable {
 		return this.table.idColumn();
 	}
 
-	/** How many pointers of a partition lie after {@code afterId} (all of them when null). */
+	/**
+	 * How many pointers of a partition lie after {@code afterId} (all of them when null).
+	 */
 	public long count(long partition, long partitions, @Nullable Object afterId) {
 		String sql = "SELECT count(*) FROM " + this.table.qualifiedTable() + " WHERE "
 				+ selection(partition, partitions);
@@ -105,7 +112,8 @@ public class PointerTable {
 	 * Clears each pointer where it still holds the value read, deletes the InfoItem's
 	 * {@code watch_status} row where that table exists, and writes the audit row
 	 * ({@code pointer_clear}), one statement per pointer.
-	 * @return per clear, the rows cleared: 1, or 0 when the pointer changed since it was read
+	 * @return per clear, the rows cleared: 1, or 0 when the pointer changed since it was
+	 * read
 	 */
 	public int[] clear(List<Clear> clears, boolean watchStatus) {
 		if (clears.isEmpty()) {
@@ -123,21 +131,23 @@ public class PointerTable {
 				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence)"
 				+ " SELECT :runId, :jobExecutionId, :table, info_item_id, :watcherItemId, :httpStatus, :evidence"
 				+ " FROM cleared";
-		return this.jdbc.batchUpdate(sql, clears.stream()
-			.map((clear) -> new MapSqlParameterSource().addValue("runId", clear.runId())
-				.addValue("jobExecutionId", clear.jobExecutionId())
-				.addValue("table", this.table.identity())
-				.addValue("infoItemId", clear.infoItemId())
-				.addValue("watcherItemId", clear.watcherItemId())
-				.addValue("httpStatus", clear.httpStatus())
-				.addValue("evidence", clear.evidence()))
-			.toArray(SqlParameterSource[]::new));
+		return this.jdbc.batchUpdate(sql,
+				clears.stream()
+					.map((clear) -> new MapSqlParameterSource().addValue("runId", clear.runId())
+						.addValue("jobExecutionId", clear.jobExecutionId())
+						.addValue("table", this.table.identity())
+						.addValue("infoItemId", clear.infoItemId())
+						.addValue("watcherItemId", clear.watcherItemId())
+						.addValue("httpStatus", clear.httpStatus())
+						.addValue("evidence", clear.evidence()))
+					.toArray(SqlParameterSource[]::new));
 	}
 
 	/**
 	 * Puts each pointer back where the InfoItem's pointer is still empty, and records it
 	 * ({@code pointer_restore}) with {@code outcome}, one statement per pointer.
-	 * @return per restore, the rows restored: 1, or 0 when the InfoItem is gone or re-linked
+	 * @return per restore, the rows restored: 1, or 0 when the InfoItem is gone or
+	 * re-linked
 	 */
 	public int[] restore(List<Restore> restores, String outcome) {
 		String id = this.table.idColumn();
@@ -147,16 +157,20 @@ public class PointerTable {
 				+ " IS NULL RETURNING " + id + ") INSERT INTO " + this.jobSchema.table("pointer_restore")
 				+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome) SELECT :clearId, :runId, :infoItemId,"
 				+ " :watcherItemId, :outcome FROM restored";
-		return this.jdbc.batchUpdate(sql, restores.stream()
-			.map((restore) -> new MapSqlParameterSource().addValue("clearId", restore.clearId())
-				.addValue("runId", restore.runId())
-				.addValue("infoItemId", restore.infoItemId())
-				.addValue("watcherItemId", restore.watcherItemId())
-				.addValue("outcome", outcome))
-			.toArray(SqlParameterSource[]::new));
+		return this.jdbc.batchUpdate(sql,
+				restores.stream()
+					.map((restore) -> new MapSqlParameterSource().addValue("clearId", restore.clearId())
+						.addValue("runId", restore.runId())
+						.addValue("infoItemId", restore.infoItemId())
+						.addValue("watcherItemId", restore.watcherItemId())
+						.addValue("outcome", outcome))
+					.toArray(SqlParameterSource[]::new));
 	}
 
-	/** The pointers of a partition: each id hashes to exactly one, so partitions are disjoint and complete. */
+	/**
+	 * The pointers of a partition: each id hashes to exactly one, so partitions are
+	 * disjoint and complete.
+	 */
 	private String selection(long partition, long partitions) {
 		String condition = this.table.pointerColumn() + " IS NOT NULL";
 		if (partitions > 1) {
@@ -173,6 +187,7 @@ public class PointerTable {
 
 	/**
 	 * An InfoItem as it is now.
+	 *
 	 * @param infoItemId its id
 	 * @param watcherItemId its pointer, null when it has none
 	 */
@@ -181,6 +196,7 @@ public class PointerTable {
 
 	/**
 	 * A gone pointer to clear, with what the audit keeps of it.
+	 *
 	 * @param runId the run
 	 * @param jobExecutionId the execution writing it
 	 * @param infoItemId the InfoItem
@@ -194,6 +210,7 @@ public class PointerTable {
 
 	/**
 	 * A cleared pointer to put back.
+	 *
 	 * @param clearId its audit row
 	 * @param runId the run that cleared it
 	 * @param infoItemId the InfoItem

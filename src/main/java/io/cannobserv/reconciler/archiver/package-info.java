@@ -1,6 +1,6 @@
 /**
- * Archiver's side: the table of pointers the job reconciles, where it is configured, and the
- * one repository that builds SQL against it.
+ * Archiver's side: the table of pointers the job reconciles, where it is configured, and
+ * the one repository that builds SQL against it.
  */
 @NullMarked
 package io.cannobserv.reconciler.archiver;

@@ -7,11 +7,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parsed command line: a command, its flags, its own arguments, and options that become
- * properties. Each option is also a property (see {@link #usage()}) and so an environment
- * variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather than ignored,
- * so a typo never runs with a default. Values are given as {@code --name=value} or
- * {@code --name value}.
+ * The parsed command line: a command, its flags, its own arguments, and options that
+ * become properties. Each option is also a property (see {@link #usage()}) and so an
+ * environment variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather
+ * than ignored, so a typo never runs with a default. Values are given as
+ * {@code --name=value} or {@code --name value}.
  *
  * @param command the command
  * @param apply whether to write ({@code --apply}); every command is a dry run without it
@@ -44,7 +44,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		boolean fresh = false;
 		boolean help = false;
 		Map<String, String> arguments = new LinkedHashMap<>();
-		// by property: a repeated option replaces the earlier value rather than joining it with a comma
+		// by property: a repeated option replaces the earlier value rather than joining
+		// it with a comma
 		Map<String, String> springArgs = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
@@ -85,7 +86,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				command = arg;
 			}
 			else {
-				throw new UsageException("Unexpected argument '" + arg + "': options take the form --name=value (see --help)");
+				throw new UsageException(
+						"Unexpected argument '" + arg + "': options take the form --name=value (see --help)");
 			}
 		}
 		if (command == null && !help) {
@@ -130,8 +132,10 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		StringBuilder usage = new StringBuilder();
 		usage.append("Usage: java -jar watcher-link-reconciler.jar COMMAND [--apply] [options]\n\n");
 		usage.append("Commands:\n");
-		usage.append("  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
-		usage.append("                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
+		usage.append(
+				"  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
+		usage.append(
+				"                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
 		usage.append("                                  same mode unless --fresh\n");
 		usage.append("  restore --run ID [--apply]      put back the pointers run ID cleared, where still empty\n");
 		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");

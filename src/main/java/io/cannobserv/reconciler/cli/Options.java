@@ -19,18 +19,24 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The command line's options. Each sets a property; what it is for and its default come
  * from the configuration metadata that the build generates from the documented
- * {@code @ConfigurationProperties} records ({@code @param} and {@code @DefaultValue}), so the
- * records are the one source of {@code --help}, of IDE hints and of the README's table (a
- * test holds the README to them).
+ * {@code @ConfigurationProperties} records ({@code @param} and {@code @DefaultValue}), so
+ * the records are the one source of {@code --help}, of IDE hints and of the README's
+ * table (a test holds the README to them).
  */
 public final class Options {
 
-	/** The metadata file the configuration processor writes into the application's classes. */
+	/**
+	 * The metadata file the configuration processor writes into the application's
+	 * classes.
+	 */
 	static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
 	private static final Pattern CODE = Pattern.compile("\\{@code ([^}]*)}");
 
-	/** A property set from an environment variable in application.properties: {@code ${WATCHER_BASE_URL:}}. */
+	/**
+	 * A property set from an environment variable in application.properties:
+	 * {@code ${WATCHER_BASE_URL:}}.
+	 */
 	private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{([A-Z0-9_]+):}");
 
 	/** Option name to property, in the order of {@code --help}. */
@@ -44,7 +50,10 @@ public final class Options {
 		return PROPERTIES.get(option);
 	}
 
-	/** Every option, with what the metadata says of its property, in the order of {@code --help}. */
+	/**
+	 * Every option, with what the metadata says of its property, in the order of
+	 * {@code --help}.
+	 */
 	public static List<Option> all() {
 		Map<String, JsonNode> metadata = metadata();
 		Properties application = applicationProperties();
@@ -66,7 +75,8 @@ public final class Options {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		JsonMapper json = JsonMapper.builder().build();
 		try {
-			// every Boot jar has a file of this name too: keep this application's properties
+			// every Boot jar has a file of this name too: keep this application's
+			// properties
 			for (URL file : Collections.list(Options.class.getClassLoader().getResources(METADATA))) {
 				try (InputStream in = file.openStream()) {
 					for (JsonNode property : json.readTree(in).path("properties")) {
@@ -89,17 +99,21 @@ public final class Options {
 		return CODE.matcher(description).replaceAll("$1").replaceAll("\\s+", " ").strip();
 	}
 
-	/** The text of a metadata description in Markdown: {@code {@code X}} becomes {@code `X`}. */
+	/**
+	 * The text of a metadata description in Markdown: {@code {@code X}} becomes
+	 * {@code `X`}.
+	 */
 	public static String markdown(String description) {
-		return CODE.matcher(description).replaceAll((match) -> Matcher.quoteReplacement("`" + match.group(1) + "`"))
+		return CODE.matcher(description)
+			.replaceAll((match) -> Matcher.quoteReplacement("`" + match.group(1) + "`"))
 			.replaceAll("\\s+", " ")
 			.strip();
 	}
 
 	/**
-	 * A property's default as people read it: the metadata's default, else the environment
-	 * variable application.properties takes it from ({@code $WATCHER_BASE_URL}), else
-	 * {@code none}.
+	 * A property's default as people read it: the metadata's default, else the
+	 * environment variable application.properties takes it from
+	 * ({@code $WATCHER_BASE_URL}), else {@code none}.
 	 */
 	static String defaultOf(JsonNode described, String applicationValue) {
 		JsonNode value = described.get("defaultValue");
@@ -115,7 +129,10 @@ public final class Options {
 		return "none";
 	}
 
-	/** The defaults of {@code application.properties}, where some properties take environment variables. */
+	/**
+	 * The defaults of {@code application.properties}, where some properties take
+	 * environment variables.
+	 */
 	public static Properties applicationProperties() {
 		Properties properties = new Properties();
 		try (InputStream in = Options.class.getClassLoader().getResourceAsStream("application.properties")) {
@@ -153,6 +170,7 @@ public final class Options {
 
 	/**
 	 * An option of the command line.
+	 *
 	 * @param name its name, without {@code --}
 	 * @param property the property it sets
 	 * @param description what it is for, as documented (with {@code {@code}} tags)

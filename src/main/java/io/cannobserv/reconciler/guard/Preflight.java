@@ -19,8 +19,8 @@ import io.cannobserv.reconciler.watcher.WatcherProperties;
 /**
  * Checks, before any item is read, that the run can do its work: Archiver's table and
  * pointer column exist, Watcher is healthy, and it accepts the key and answers an unknown
- * id with its typed 404. That last probe matters most: a wrong base URL, a path prefix or a
- * proxy answers 404 for everything, and only the typed body proves that a 404 means
+ * id with its typed 404. That last probe matters most: a wrong base URL, a path prefix or
+ * a proxy answers 404 for everything, and only the typed body proves that a 404 means
  * "deleted".
  */
 @Component
@@ -103,8 +103,8 @@ public class Preflight {
 					+ "(got HTTP " + probe.status() + " " + abbreviate(probe.body())
 					+ "), so its 404s cannot be trusted as deletions: check WATCHER_BASE_URL and any proxy in front of Watcher");
 		}
-		logger.info("Preflight passed: {} has {}, Watcher at {} is healthy and accepts the key", this.archiver.qualifiedTable(),
-				this.archiver.pointerColumn(), baseUrl);
+		logger.info("Preflight passed: {} has {}, Watcher at {} is healthy and accepts the key",
+				this.archiver.qualifiedTable(), this.archiver.pointerColumn(), baseUrl);
 	}
 
 	private WatcherAnswer get(String path, boolean authenticated) {
@@ -112,8 +112,8 @@ public class Preflight {
 			return this.watcherClient.get(path, authenticated);
 		}
 		catch (SocketTimeoutException ex) {
-			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET " + path
-					+ " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
+			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET "
+					+ path + " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
 					+ this.watcherProperties.readTimeout() + "): check WATCHER_BASE_URL and the network");
 		}
 		catch (IOException ex) {

@@ -39,9 +39,10 @@ public class RunLocks {
 	}
 
 	/**
-	 * The lock of a reconcile run: one run at a time per partition, partitions side by side.
-	 * @throws CommandRefusedException with exit code 4 when another run holds it, 2 when the
-	 * database cannot be reached
+	 * The lock of a reconcile run: one run at a time per partition, partitions side by
+	 * side.
+	 * @throws CommandRefusedException with exit code 4 when another run holds it, 2 when
+	 * the database cannot be reached
 	 */
 	public RunLock reconcile(int partition, int partitions) {
 		String name = reconcileName(this.prefix, this.table, partition, partitions);

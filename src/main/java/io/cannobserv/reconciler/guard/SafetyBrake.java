@@ -31,7 +31,8 @@ public class SafetyBrake {
 	 */
 	public Optional<BrakeTrip> check(RunCounts committed, RunCounts chunk) {
 		RunCounts total = committed.plus(chunk);
-		// only definite answers count: transient and unconfirmed pointers would water the share down,
+		// only definite answers count: transient and unconfirmed pointers would water the
+		// share down,
 		// so a Watcher answering half 503 and half "deleted" would never trip the brake
 		long checked = Arrays.stream(Outcome.values()).filter(Outcome::isDefinite).mapToLong(total::get).sum();
 		long gone = total.get(Outcome.GONE);
@@ -59,6 +60,7 @@ public class SafetyBrake {
 
 	/**
 	 * Why the brake tripped.
+	 *
 	 * @param limit the option whose limit was passed
 	 * @param checked pointers Watcher answered definitely ({@link Outcome#isDefinite()}),
 	 * including the chunk

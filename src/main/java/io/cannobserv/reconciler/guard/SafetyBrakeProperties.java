@@ -19,7 +19,8 @@ public record SafetyBrakeProperties(@DefaultValue("0.5") double maxClearFraction
 	public SafetyBrakeProperties {
 		if (!(maxClearFraction >= 0 && maxClearFraction <= 1)) {
 			throw new IllegalArgumentException(
-					"--max-clear-fraction must be between 0 and 1 (1 turns the share check off), was " + maxClearFraction);
+					"--max-clear-fraction must be between 0 and 1 (1 turns the share check off), was "
+							+ maxClearFraction);
 		}
 		if (minSample < 1) {
 			throw new IllegalArgumentException("--brake-min-sample must be at least 1, was " + minSample);

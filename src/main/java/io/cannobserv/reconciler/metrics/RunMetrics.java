@@ -23,8 +23,8 @@ import io.cannobserv.reconciler.run.BrakeState;
 
 /**
  * The outcome of a run as gauges, set once when the run ends and pushed when the process
- * exits (a CronJob's pod is gone before any scrape). Values are the run's committed counts,
- * the same as in its report, so a dashboard and the report never disagree.
+ * exits (a CronJob's pod is gone before any scrape). Values are the run's committed
+ * counts, the same as in its report, so a dashboard and the report never disagree.
  */
 @Component
 public class RunMetrics {
@@ -39,7 +39,10 @@ public class RunMetrics {
 		this.registry = registry;
 	}
 
-	/** Sets the gauges; a failure is logged, as metrics must never change a run's exit code. */
+	/**
+	 * Sets the gauges; a failure is logged, as metrics must never change a run's exit
+	 * code.
+	 */
 	@EventListener
 	@Order(RunEnded.TELL)
 	void onRunEnded(RunEnded ended) {
@@ -66,7 +69,8 @@ public class RunMetrics {
 				.set(Duration.between(report.startedAt(), report.endedAt()).toSeconds());
 		}
 		if (report.exitCode() == 0) {
-			// the Pushgateway's advice: alert on the age of the last success, not on a missing push
+			// the Pushgateway's advice: alert on the age of the last success, not on a
+			// missing push
 			gauge("reconciler.run.last.success.timestamp.seconds", Tags.empty(), "When a run last completed")
 				.set(Instant.now().getEpochSecond());
 		}

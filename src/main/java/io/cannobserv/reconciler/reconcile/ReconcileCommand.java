@@ -25,9 +25,9 @@ import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * {@code reconcile}: under the run lock, preflight, then launch (resume or start) the run,
- * and publish its end as one {@link RunEnded} event, which records and writes the report,
- * sets the metrics and anything else that listens; then print the summary.
+ * {@code reconcile}: under the run lock, preflight, then launch (resume or start) the
+ * run, and publish its end as one {@link RunEnded} event, which records and writes the
+ * report, sets the metrics and anything else that listens; then print the summary.
  */
 @Component
 public class ReconcileCommand implements Command {
@@ -80,7 +80,8 @@ public class ReconcileCommand implements Command {
 	 * @param fresh abandon an unfinished run of this mode and start a new one
 	 * @param out where the summary goes
 	 * @return the exit code
-	 * @throws CommandRefusedException when the run cannot start; nothing was read or written
+	 * @throws CommandRefusedException when the run cannot start; nothing was read or
+	 * written
 	 */
 	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
 		RunIdentity identity = new RunIdentity(mode, this.properties.partition(), this.properties.partitions(),

@@ -39,13 +39,16 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * The reconcile job: a chunk-oriented step that reads pointers by keyset pages, looks
  * them up in Watcher in parallel, and writes each chunk in one transaction together with
  * the reader's position and the counts; then a step that asks again, patiently, about the
- * pointers the first pass found transient. Each step's parts are beans of their own, named
- * for the step.
+ * pointers the first pass found transient. Each step's parts are beans of their own,
+ * named for the step.
  */
 @Configuration(proxyBeanMethods = false)
 class ReconcileJobConfiguration {
 
-	/** The job's name in the batch metadata: runs started by earlier releases resume under it. */
+	/**
+	 * The job's name in the batch metadata: runs started by earlier releases resume under
+	 * it.
+	 */
 	static final String JOB_NAME = "watcherLinkReconcileJob";
 
 	static final String STEP_NAME = "classifyAndClearStep";
@@ -69,9 +72,9 @@ class ReconcileJobConfiguration {
 			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherPointerClassifier firstPassClassifier,
 			StalePointerWriter firstPassWriter, VerdictTally firstPassTally, RunProgress runProgress,
 			ThreadPoolTaskExecutor watcherLookupExecutor, ReconcilerProperties properties) {
-		return new StepBuilder(STEP_NAME, jobRepository)
-			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
-			// the default is resourceless: the clears, the audit and the reader position must share one
+		return new StepBuilder(STEP_NAME, jobRepository).<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
+			// the default is resourceless: the clears, the audit and the reader position
+			// must share one
 			.transactionManager(transactionManager)
 			.reader(pointerReader)
 			.processor(firstPassClassifier)
@@ -79,14 +82,16 @@ class ReconcileJobConfiguration {
 			.stream(firstPassTally)
 			.listener(firstPassWriter)
 			.listener(runProgress)
-			// lookups fan out per chunk; reads and writes stay on the step thread, so restart stays exact
+			// lookups fan out per chunk; reads and writes stay on the step thread, so
+			// restart stays exact
 			.taskExecutor(watcherLookupExecutor)
 			.build();
 	}
 
 	/**
-	 * The first pass's transient pointers, asked again with retries and backoff once every
-	 * other pointer is settled: a Watcher blip during the run costs a recheck, not a skip.
+	 * The first pass's transient pointers, asked again with retries and backoff once
+	 * every other pointer is settled: a Watcher blip during the run costs a recheck, not
+	 * a skip.
 	 */
 	@Bean
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
@@ -107,8 +112,8 @@ class ReconcileJobConfiguration {
 
 	/**
 	 * Keyset paging on the primary key, never OFFSET: the writer removes rows from the
-	 * filter as it goes. The page size equals the chunk size so that every commit ends on a
-	 * page boundary and a restart is a pure keyset query.
+	 * filter as it goes. The page size equals the chunk size so that every commit ends on
+	 * a page boundary and a restart is a pure keyset query.
 	 */
 	@Bean
 	@StepScope
@@ -119,7 +124,10 @@ class ReconcileJobConfiguration {
 				pointerTable.pageQuery(identity.partition(), identity.partitions()), properties.chunkSize(), Map.of());
 	}
 
-	/** The transient findings of this run, by keyset on the InfoItem id, as the first pass read them. */
+	/**
+	 * The transient findings of this run, by keyset on the InfoItem id, as the first pass
+	 * read them.
+	 */
 	@Bean
 	@StepScope
 	JdbcPagingItemReader<InfoItemPointer> transientPointerReader(DataSource dataSource, JobSchema jobSchema,
@@ -129,12 +137,14 @@ class ReconcileJobConfiguration {
 		query.setFromClause(jobSchema.table("pointer_finding"));
 		query.setWhereClause("run_id = :runId AND verdict = :verdict");
 		query.setSortKeys(Map.of("info_item_id", Order.ASCENDING));
-		return keysetReader("transientPointerReader", dataSource, query, properties.chunkSize(),
-				Map.of("runId", stepExecution.getJobExecution().getJobInstance().getInstanceId(), "verdict",
-						Outcome.TRANSIENT.name()));
+		return keysetReader("transientPointerReader", dataSource, query, properties.chunkSize(), Map.of("runId",
+				stepExecution.getJobExecution().getJobInstance().getInstanceId(), "verdict", Outcome.TRANSIENT.name()));
 	}
 
-	/** Pointers by keyset on the query's sort key, which must be unique: it is the position. */
+	/**
+	 * Pointers by keyset on the query's sort key, which must be unique: it is the
+	 * position.
+	 */
 	private static JdbcPagingItemReader<InfoItemPointer> keysetReader(String name, DataSource dataSource,
 			PagingQueryProvider query, int pageSize, Map<String, Object> parameters) throws Exception {
 		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name(name)
@@ -192,7 +202,8 @@ class ReconcileJobConfiguration {
 	/**
 	 * A thread per pointer of the chunk, so that their backoffs overlap, up to a cap: at
 	 * Watcher's usual latency 256 sleeping threads keep far more than the default eight
-	 * requests in flight, and more would only cost memory. Requests stay at --concurrency.
+	 * requests in flight, and more would only cost memory. Requests stay at
+	 * --concurrency.
 	 */
 	@Bean
 	ThreadPoolTaskExecutor watcherRecheckExecutor(ReconcilerProperties properties) {

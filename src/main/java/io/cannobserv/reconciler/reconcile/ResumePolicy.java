@@ -13,8 +13,8 @@ import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.run.RunIdentity;
 
 /**
- * Which run a launch resumes: the latest run of the same identity (mode, partition, table),
- * if it did not complete. A completed or abandoned latest run means a new run.
+ * Which run a launch resumes: the latest run of the same identity (mode, partition,
+ * table), if it did not complete. A completed or abandoned latest run means a new run.
  */
 @Component
 class ResumePolicy {

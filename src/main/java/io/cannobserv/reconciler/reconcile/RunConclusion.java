@@ -28,8 +28,8 @@ import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 
 /**
- * What an ended execution amounts to for its run: the exit code, the counts every execution
- * committed, the brake's state, and the report of it all.
+ * What an ended execution amounts to for its run: the exit code, the counts every
+ * execution committed, the brake's state, and the report of it all.
  */
 @Component
 class RunConclusion {
@@ -99,10 +99,10 @@ class RunConclusion {
 		String message = null;
 		if (exitCode == ExitCode.BRAKE) {
 			state = BrakeState.TRIPPED;
-			// the trip's own message, whole: the run's failure message is cut at 300 characters,
+			// the trip's own message, whole: the run's failure message is cut at 300
+			// characters,
 			// which can drop the override instruction
-			message = brakeTrip(execution).map((trip) -> trip.trip().message())
-				.orElse(RunReports.failureOf(execution));
+			message = brakeTrip(execution).map((trip) -> trip.trip().message()).orElse(RunReports.failureOf(execution));
 		}
 		else {
 			for (StepExecution step : execution.getStepExecutions()) {

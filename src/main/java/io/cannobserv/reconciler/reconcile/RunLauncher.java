@@ -17,8 +17,8 @@ import io.cannobserv.reconciler.run.RunIdentity;
 
 /**
  * Launches a reconcile run under the run lock: resumes the run the {@link ResumePolicy}
- * names from its last committed chunk, after repairing what a dead process left behind, or
- * starts a new one.
+ * names from its last committed chunk, after repairing what a dead process left behind,
+ * or starts a new one.
  */
 @Component
 class RunLauncher {
@@ -53,15 +53,19 @@ class RunLauncher {
 			JobExecution execution = unfinished.get();
 			long runId = execution.getJobInstance().getInstanceId();
 			if (execution.getStatus().isRunning()) {
-				// we hold the lock, so the process that left it running is gone (SIGKILL, OOM, eviction)
+				// we hold the lock, so the process that left it running is gone (SIGKILL,
+				// OOM, eviction)
 				logger.warn("Run {} was left {} by a process that died; marking it failed so it can resume", runId,
 						execution.getStatus());
 				execution = this.jobOperator.recover(execution);
 			}
 			if (endedUnknown(execution)) {
-				// Spring Batch ends a run UNKNOWN, and will not restart it, when a chunk's rollback or the step's
-				// last metadata write fails, as when the database goes away mid-chunk. Each chunk commits its
-				// clears, audit rows and reader position in one transaction, so the last committed chunk is exact
+				// Spring Batch ends a run UNKNOWN, and will not restart it, when a
+				// chunk's rollback or the step's
+				// last metadata write fails, as when the database goes away mid-chunk.
+				// Each chunk commits its
+				// clears, audit rows and reader position in one transaction, so the last
+				// committed chunk is exact
 				logger.warn("Run {} ended UNKNOWN (the database failed under a chunk); marking it failed so it can "
 						+ "resume from its last committed chunk", runId);
 				execution = markFailed(execution);

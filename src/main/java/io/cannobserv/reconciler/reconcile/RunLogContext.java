@@ -7,8 +7,8 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
  * Puts the run id in every log line of a run (the MDC, which structured logs carry as a
- * field); lookup threads copy it from the step thread. It stays until the report is written:
- * {@link ReconcileCommand} clears it.
+ * field); lookup threads copy it from the step thread. It stays until the report is
+ * written: {@link ReconcileCommand} clears it.
  */
 class RunLogContext implements JobExecutionListener {
 

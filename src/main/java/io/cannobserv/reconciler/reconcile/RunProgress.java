@@ -17,9 +17,9 @@ import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunIdentity;
 
 /**
- * Progress of a long run: at the start, how many pointers there are to check; then, at most
- * every interval, one line with done/total, the rate and an estimate of the time left. A
- * resumed run counts from what earlier executions committed.
+ * Progress of a long run: at the start, how many pointers there are to check; then, at
+ * most every interval, one line with done/total, the rate and an estimate of the time
+ * left. A resumed run counts from what earlier executions committed.
  */
 final class RunProgress implements StepExecutionListener, ItemWriteListener<PointerVerdict> {
 

@@ -80,15 +80,15 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	}
 
 	/** The writer of the first pass: every pointer of a chunk is read once, here. */
-	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
-			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake) {
+	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			VerdictTally tally, SafetyBrake brake) {
 		return new StalePointerWriter(new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
 				(chunk) -> RunCounts.of(Outcome.READ, chunk)), pointerTable, jdbc, jobSchema, tally, brake);
 	}
 
 	/**
-	 * The writer of the recheck: the brake judges the whole run, so it starts from what the
-	 * first pass committed.
+	 * The writer of the recheck: the brake judges the whole run, so it starts from what
+	 * the first pass committed.
 	 */
 	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
 			VerdictTally tally, SafetyBrake brake, JobRepository jobRepository) {
@@ -97,8 +97,10 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 					ReconcileJobConfiguration.STEP_NAME);
 			return (firstPass != null) ? VerdictTally.countsIn(firstPass.getExecutionContext()) : RunCounts.ZERO;
 		};
-		return new StalePointerWriter(new Pass("Recheck committed", "rechecked", firstPassCounts, true,
-				(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)), pointerTable, jdbc, jobSchema, tally, brake);
+		return new StalePointerWriter(
+				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
+						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
+				pointerTable, jdbc, jobSchema, tally, brake);
 	}
 
 	@Override
@@ -162,8 +164,8 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	}
 
 	/**
-	 * In apply mode the chunk is not written: the exception rolls it back and fails the run.
-	 * A dry run notes once that the brake would trip, and goes on classifying.
+	 * In apply mode the chunk is not written: the exception rolls it back and fails the
+	 * run. A dry run notes once that the brake would trip, and goes on classifying.
 	 */
 	private void brake(RunScope run, BrakeTrip trip) {
 		if (run.mode() == RunMode.APPLY) {
@@ -176,8 +178,9 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	}
 
 	private void forgetTransientFindings(RunScope run, Chunk<? extends PointerVerdict> chunk) {
-		this.jdbc.batchUpdate("DELETE FROM " + this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = :runId AND info_item_id = :infoItemId AND verdict = :verdict",
+		this.jdbc.batchUpdate(
+				"DELETE FROM " + this.jobSchema.table("pointer_finding")
+						+ " WHERE run_id = :runId AND info_item_id = :infoItemId AND verdict = :verdict",
 				chunk.getItems()
 					.stream()
 					.map((verdict) -> parameters(run, verdict).addValue("verdict", Outcome.TRANSIENT.name()))
@@ -262,10 +265,12 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 
 	/**
 	 * What sets a pass apart.
+	 *
 	 * @param logTitle the start of its line per chunk
 	 * @param sizeName what the chunk's size is called in that line
 	 * @param baseline what the run had committed before the step, for the brake
-	 * @param replacesTransientFindings whether each pointer's transient finding is replaced
+	 * @param replacesTransientFindings whether each pointer's transient finding is
+	 * replaced
 	 * @param intake the counts a chunk of that many pointers adds before its verdicts
 	 */
 	private record Pass(String logTitle, String sizeName, Function<StepExecution, RunCounts> baseline,

@@ -11,8 +11,8 @@ import io.cannobserv.reconciler.watcher.WatchedItemLookup;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
 /**
- * Classifies a pointer by asking Watcher. Returns a verdict for every outcome, so that the
- * decision "gone or not" is made here, once, and never by the step's retry or skip
+ * Classifies a pointer by asking Watcher. Returns a verdict for every outcome, so that
+ * the decision "gone or not" is made here, once, and never by the step's retry or skip
  * machinery. A pointer that is not a ULID is never sent.
  * <p>
  * The {@link #firstPass first pass} asks once: a lookup that sleeps through its backoff

@@ -19,16 +19,20 @@ import io.cannobserv.reconciler.run.RunCounts;
 
 /**
  * A run, or the run list, as one self-contained HTML page: inline CSS (the
- * {@code report.css} resource), inline SVG charts, no script and nothing fetched, so it can
- * be mailed, attached to a ticket or opened from a CronJob's volume. Every value from the
- * database or from Watcher is escaped. A page is its sections, each a method, in order.
+ * {@code report.css} resource), inline SVG charts, no script and nothing fetched, so it
+ * can be mailed, attached to a ticket or opened from a CronJob's volume. Every value from
+ * the database or from Watcher is escaped. A page is its sections, each a method, in
+ * order.
  */
 final class HtmlReport {
 
 	/** Rows of each item table; past that the JSON report has them all. */
 	static final int ITEM_LIMIT = 1000;
 
-	/** Kept items grouped by why, the likeliest question first; an outcome not listed comes last. */
+	/**
+	 * Kept items grouped by why, the likeliest question first; an outcome not listed
+	 * comes last.
+	 */
 	private static final List<Outcome> KEPT_ORDER = List.of(Outcome.TRANSIENT, Outcome.NOT_FOUND_UNCONFIRMED,
 			Outcome.MISMATCHED, Outcome.MALFORMED, Outcome.CHANGED_CONCURRENTLY);
 
@@ -63,7 +67,10 @@ final class HtmlReport {
 		html.append("</h1><p class=\"meta\"><b>").append(Html.text(report.mode().label())).append("</b>");
 		html.append(" · table <b>").append(Html.text(report.table())).append("</b>");
 		if (report.partitions() > 1) {
-			html.append(" · partition <b>").append(report.partition()).append(" of ").append(report.partitions())
+			html.append(" · partition <b>")
+				.append(report.partition())
+				.append(" of ")
+				.append(report.partitions())
 				.append("</b>");
 		}
 		html.append(" · exit code <b>").append(report.exitCode()).append("</b>");
@@ -75,7 +82,8 @@ final class HtmlReport {
 
 	private static void alerts(StringBuilder html, RunReport report) {
 		if (report.exitMessage() != null) {
-			html.append("<div class=\"alert\"><b>Stopped because:</b> ").append(Html.text(report.exitMessage()))
+			html.append("<div class=\"alert\"><b>Stopped because:</b> ")
+				.append(Html.text(report.exitMessage()))
 				.append(" <span class=\"note\">Run the same command again to resume from the last committed chunk.</span></div>");
 		}
 		BrakeState brake = report.brake().state();
@@ -108,7 +116,8 @@ final class HtmlReport {
 			.append(brakeAccent(report.brake().state()))
 			.append("\"><div class=\"label\">Safety brake</div><div class=\"value\">");
 		badge(html, "brake-" + report.brake().state().label(), report.brake().state().label());
-		html.append("</div><div class=\"sub\">").append(Html.text(Figures.brakeLimits(report.brake())))
+		html.append("</div><div class=\"sub\">")
+			.append(Html.text(Figures.brakeLimits(report.brake())))
 			.append("</div></div></section>");
 	}
 
@@ -125,7 +134,8 @@ final class HtmlReport {
 			}
 		}
 		html.append("<span>Share of the pointers checked.</span></figcaption></figure>");
-		html.append("<figure class=\"panel\"><h2>Trend over the last ").append(trend.size())
+		html.append("<figure class=\"panel\"><h2>Trend over the last ")
+			.append(trend.size())
 			.append(trend.size() == 1 ? " run" : " runs");
 		if (report.partitions() > 1) {
 			html.append(" of partition ").append(report.partition()).append('/').append(report.partitions());
@@ -160,7 +170,8 @@ final class HtmlReport {
 			html.append("</tbody></table>");
 			more(html, report.runId(), cleared.size());
 			if (applied) {
-				html.append("<p class=\"note\">To put these pointers back where they are still empty: <code>restore --run ")
+				html.append(
+						"<p class=\"note\">To put these pointers back where they are still empty: <code>restore --run ")
 					.append(report.runId())
 					.append(" --apply</code>.</p>");
 			}
@@ -186,7 +197,8 @@ final class HtmlReport {
 		html.append("<div class=\"chips\">");
 		byVerdict.forEach((verdict, count) -> {
 			verdict(html, verdict);
-			html.append(" <span class=\"note\" style=\"margin:0 8px 0 0\">").append(Figures.count(count))
+			html.append(" <span class=\"note\" style=\"margin:0 8px 0 0\">")
+				.append(Figures.count(count))
 				.append("</span>");
 		});
 		html.append("</div>");
@@ -222,14 +234,18 @@ final class HtmlReport {
 		}
 		html.append("<h1>The last ").append(runs.size()).append(runs.size() == 1 ? " run" : " runs").append("</h1>");
 		html.append("<p class=\"meta\">Each run in detail: <code>report --run ID --format html</code></p></header>");
-		html.append("<section class=\"panel\"><figure><h2>Trend</h2>").append(SvgCharts.trend(runs, 0, SvgCharts.FULL_WIDTH));
+		html.append("<section class=\"panel\"><figure><h2>Trend</h2>")
+			.append(SvgCharts.trend(runs, 0, SvgCharts.FULL_WIDTH));
 		html.append("<figcaption>");
 		trendLegend(html, runs);
 		html.append("</figcaption></figure></section>");
 		html.append("<section class=\"panel\"><table class=\"runs\"><thead><tr>");
 		for (Column column : TextRunList.COLUMNS) {
-			html.append("<th").append(column.left() ? "" : " class=\"num\"").append('>')
-				.append(Html.text(column.heading())).append("</th>");
+			html.append("<th")
+				.append(column.left() ? "" : " class=\"num\"")
+				.append('>')
+				.append(Html.text(column.heading()))
+				.append("</th>");
 		}
 		html.append("</tr></thead><tbody>");
 		for (int i = runs.size() - 1; i >= 0; i--) {
@@ -283,27 +299,44 @@ final class HtmlReport {
 	}
 
 	private static void kpi(StringBuilder html, String key, String label, long value, String sub, String accent) {
-		html.append("<div class=\"kpi\" data-kpi=\"").append(key).append("\" style=\"--accent: ").append(accent)
-			.append("\"><div class=\"label\">").append(Html.text(label)).append("</div><div class=\"value\">")
-			.append(Figures.count(value)).append("</div><div class=\"sub\">").append(Html.text(sub))
+		html.append("<div class=\"kpi\" data-kpi=\"")
+			.append(key)
+			.append("\" style=\"--accent: ")
+			.append(accent)
+			.append("\"><div class=\"label\">")
+			.append(Html.text(label))
+			.append("</div><div class=\"value\">")
+			.append(Figures.count(value))
+			.append("</div><div class=\"sub\">")
+			.append(Html.text(sub))
 			.append("</div></div>");
 	}
 
 	private static void badge(StringBuilder html, String cssClass, String text) {
-		html.append("<span class=\"badge ").append(Html.text(cssClass)).append("\">").append(Html.text(text))
+		html.append("<span class=\"badge ")
+			.append(Html.text(cssClass))
+			.append("\">")
+			.append(Html.text(text))
 			.append("</span>");
 	}
 
 	private static void verdict(StringBuilder html, String verdict) {
-		html.append("<span class=\"verdict\" style=\"background: ").append(Outcomes.colour(verdict)).append("\">")
-			.append(Html.text(verdict)).append("</span>");
+		html.append("<span class=\"verdict\" style=\"background: ")
+			.append(Outcomes.colour(verdict))
+			.append("\">")
+			.append(Html.text(verdict))
+			.append("</span>");
 	}
 
 	private static void trendLegend(StringBuilder html, List<RunSummary> runs) {
 		for (SvgCharts.Series series : SvgCharts.TREND_SERIES) {
-			html.append("<span class=\"legend\" data-series=\"").append(series.key())
-				.append("\"><i class=\"line-swatch\" style=\"background: ").append(series.colour()).append("\"></i>")
-				.append(Html.text(series.label())).append("</span>");
+			html.append("<span class=\"legend\" data-series=\"")
+				.append(series.key())
+				.append("\"><i class=\"line-swatch\" style=\"background: ")
+				.append(series.colour())
+				.append("\"></i>")
+				.append(Html.text(series.label()))
+				.append("</span>");
 		}
 		if (runs.stream().anyMatch((run) -> !run.applied())) {
 			html.append("<span class=\"legend\" data-series=\"dry-run\"><i class=\"hollow-swatch\"></i>")
@@ -312,14 +345,19 @@ final class HtmlReport {
 	}
 
 	private static void swatch(StringBuilder html, String colour, String label) {
-		html.append("<span><i class=\"swatch\" style=\"background: ").append(colour).append("\"></i>")
-			.append(Html.text(label)).append("</span>");
+		html.append("<span><i class=\"swatch\" style=\"background: ")
+			.append(colour)
+			.append("\"></i>")
+			.append(Html.text(label))
+			.append("</span>");
 	}
 
 	private static void more(StringBuilder html, long runId, int total) {
 		if (total > ITEM_LIMIT) {
-			html.append("<p class=\"note\">… and ").append(Figures.count(total - ITEM_LIMIT))
-				.append(" more: <code>report --run ").append(runId)
+			html.append("<p class=\"note\">… and ")
+				.append(Figures.count(total - ITEM_LIMIT))
+				.append(" more: <code>report --run ")
+				.append(runId)
 				.append(" --format json</code> lists them all.</p>");
 		}
 	}

@@ -14,9 +14,9 @@ import io.cannobserv.reconciler.run.RunCounts;
 
 /**
  * A run, or the run list, in GitHub-flavoured Markdown short enough for a chat message or
- * a ticket: the figures, then the first few items of each list and how many more there are.
- * Everything that came from a database row or from Watcher is escaped: a pointer may hold
- * {@code |}, backticks or HTML.
+ * a ticket: the figures, then the first few items of each list and how many more there
+ * are. Everything that came from a database row or from Watcher is escaped: a pointer may
+ * hold {@code |}, backticks or HTML.
  */
 final class MarkdownReport {
 
@@ -84,7 +84,10 @@ final class MarkdownReport {
 			md.append(cleared.size()).append("):\n\n");
 			cleared.stream()
 				.limit(ITEM_LIMIT)
-				.forEach((c) -> md.append("- ").append(id(c.infoItemId())).append(" → ").append(id(c.watcherItemId()))
+				.forEach((c) -> md.append("- ")
+					.append(id(c.infoItemId()))
+					.append(" → ")
+					.append(id(c.watcherItemId()))
 					.append('\n'));
 			more(md, report.runId(), cleared.size());
 		}
@@ -107,7 +110,8 @@ final class MarkdownReport {
 		return md.toString();
 	}
 
-	/** @param runs oldest first */
+	/**
+	 * @param runs oldest first */
 	static String list(List<RunSummary> runs) {
 		List<RunSummary> newestFirst = new ArrayList<>(runs);
 		Collections.reverse(newestFirst);
@@ -145,16 +149,20 @@ final class MarkdownReport {
 		}
 	}
 
-	/** An id or a verdict in a code span when it is plain, else escaped text in quotes (it may be blank). */
+	/**
+	 * An id or a verdict in a code span when it is plain, else escaped text in quotes (it
+	 * may be blank).
+	 */
 	private static String id(String value) {
 		return PLAIN.matcher(value).matches() ? "`" + value + "`" : escape(PointerText.quoted(value));
 	}
 
 	/**
-	 * Text safe inside a line or a table cell: the characters that Markdown or HTML read as
-	 * syntax there are backslash-escaped. Those that matter only at the start of a line
-	 * ({@code #}, {@code -}, {@code +}, {@code .}) are left alone, as values never start one:
-	 * escaping them too would litter the text for chat clients that show the backslashes.
+	 * Text safe inside a line or a table cell: the characters that Markdown or HTML read
+	 * as syntax there are backslash-escaped. Those that matter only at the start of a
+	 * line ({@code #}, {@code -}, {@code +}, {@code .}) are left alone, as values never
+	 * start one: escaping them too would litter the text for chat clients that show the
+	 * backslashes.
 	 */
 	static String escape(String text) {
 		StringBuilder escaped = new StringBuilder(text.length());

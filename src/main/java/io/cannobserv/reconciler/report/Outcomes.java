@@ -9,8 +9,8 @@ import io.cannobserv.reconciler.run.RunCounts;
 
 /**
  * A run's counts as the charts show them: one bar per verdict, the gone pointers split by
- * what was done with them. The colours are the outcomes' own, shared by both charts and the
- * tables, so that "transient" is the same purple everywhere.
+ * what was done with them. The colours are the outcomes' own, shared by both charts and
+ * the tables, so that "transient" is the same purple everywhere.
  */
 final class Outcomes {
 
@@ -31,7 +31,10 @@ final class Outcomes {
 		return bars;
 	}
 
-	/** Gone = cleared + re-linked meanwhile; a brake trip leaves the rest of its chunk unwritten. */
+	/**
+	 * Gone = cleared + re-linked meanwhile; a brake trip leaves the rest of its chunk
+	 * unwritten.
+	 */
 	private static List<Segment> gone(RunSummary run) {
 		RunCounts c = run.counts();
 		if (!run.applied()) {
@@ -41,7 +44,8 @@ final class Outcomes {
 		for (Outcome written : List.of(Outcome.CLEARED, Outcome.CHANGED_CONCURRENTLY)) {
 			gone.add(segment(written, c.get(written), written.label().toLowerCase(Locale.ROOT)));
 		}
-		long unwritten = Math.max(0, c.get(Outcome.GONE) - c.get(Outcome.CLEARED) - c.get(Outcome.CHANGED_CONCURRENTLY));
+		long unwritten = Math.max(0,
+				c.get(Outcome.GONE) - c.get(Outcome.CLEARED) - c.get(Outcome.CHANGED_CONCURRENTLY));
 		if (unwritten > 0) {
 			gone.add(new Segment(UNWRITTEN, "not written (run halted)", unwritten, Outcome.MALFORMED.colour()));
 		}
@@ -52,7 +56,10 @@ final class Outcomes {
 		return new Segment(outcome.jsonName(), label, count, outcome.colour());
 	}
 
-	/** The colour of an outcome named as the report's items carry it; a gone pointer is the cleared red. */
+	/**
+	 * The colour of an outcome named as the report's items carry it; a gone pointer is
+	 * the cleared red.
+	 */
 	static String colour(String outcomeName) {
 		for (Outcome outcome : Outcome.values()) {
 			if (outcome.name().equals(outcomeName)) {
@@ -64,6 +71,7 @@ final class Outcomes {
 
 	/**
 	 * One verdict's bar.
+	 *
 	 * @param verdict the verdict's name, as in the report's items
 	 * @param label its name for people
 	 * @param segments what was done with those pointers, in stacking order
@@ -78,6 +86,7 @@ final class Outcomes {
 
 	/**
 	 * Part of a bar.
+	 *
 	 * @param key the count's name in the report
 	 * @param label its name for people
 	 * @param count how many pointers

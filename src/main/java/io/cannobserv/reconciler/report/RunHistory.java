@@ -27,8 +27,8 @@ import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * The {@code reconcile_run} table: one row per run, replaced each time one of its
- * executions ends. The counts are one {@code jsonb} object keyed as in the report, so a new
- * outcome needs no new column.
+ * executions ends. The counts are one {@code jsonb} object keyed as in the report, so a
+ * new outcome needs no new column.
  */
 @Component
 class RunHistory {
@@ -97,12 +97,16 @@ class RunHistory {
 				+ " ORDER BY run_id DESC LIMIT ?", this.rowMapper, limit));
 	}
 
-	/** The runs of {@code run}'s table and partition up to it, oldest first: the trend that led to it. */
+	/**
+	 * The runs of {@code run}'s table and partition up to it, oldest first: the trend
+	 * that led to it.
+	 */
 	List<RunSummary> upTo(RunSummary run, int limit) {
-		return oldestFirst(this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
-				+ " WHERE run_id <= ? AND archiver_table = ? AND partition = ? AND partitions = ?"
-				+ " ORDER BY run_id DESC LIMIT ?", this.rowMapper, run.runId(), run.table(), run.partition(),
-				run.partitions(), limit));
+		return oldestFirst(this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
+						+ " WHERE run_id <= ? AND archiver_table = ? AND partition = ? AND partitions = ?"
+						+ " ORDER BY run_id DESC LIMIT ?",
+				this.rowMapper, run.runId(), run.table(), run.partition(), run.partitions(), limit));
 	}
 
 	private static List<RunSummary> oldestFirst(List<RunSummary> newestFirst) {
@@ -133,6 +137,7 @@ class RunHistory {
 
 	/**
 	 * A run as recorded.
+	 *
 	 * @param summary its figures
 	 * @param lastJobExecutionId the execution they are as of
 	 */

@@ -35,8 +35,8 @@ import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * Builds a run's report from what was committed (the step's execution context and the
- * job's own tables), records it in the run history, prints the summary and writes the JSON
- * file. {@link #load(long)} rebuilds the same report later from the database alone.
+ * job's own tables), records it in the run history, prints the summary and writes the
+ * JSON file. {@link #load(long)} rebuilds the same report later from the database alone.
  */
 @Component
 public class RunReports {
@@ -77,16 +77,15 @@ public class RunReports {
 			@Nullable LocalDateTime firstStart, int executions, RunCounts counts, RunReport.Brake brake) {
 		long runId = execution.getJobInstance().getInstanceId();
 		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
-				execution.getStatus().name(), exitCode,
-				failureOf(execution), instant(firstStart), instant(execution.getEndTime()), executions, counts, brake,
-				cleared(runId, execution.getId()), wouldClear(runId, execution.getId()),
-				skipped(runId, execution.getId()));
+				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
+				instant(execution.getEndTime()), executions, counts, brake, cleared(runId, execution.getId()),
+				wouldClear(runId, execution.getId()), skipped(runId, execution.getId()));
 	}
 
 	/**
-	 * Records the run's figures in the run history ({@code reconcile_run}), replacing those
-	 * of its earlier executions. Its items are already in the database, written with each
-	 * chunk.
+	 * Records the run's figures in the run history ({@code reconcile_run}), replacing
+	 * those of its earlier executions. Its items are already in the database, written
+	 * with each chunk.
 	 * @param report the run's report, as {@link #assemble assembled}
 	 * @param jobExecutionId the execution that just ended
 	 */
@@ -95,8 +94,8 @@ public class RunReports {
 	}
 
 	/**
-	 * The report of a run rebuilt from the database alone, equal to the one written at the
-	 * end of its latest recorded execution.
+	 * The report of a run rebuilt from the database alone, equal to the one written at
+	 * the end of its latest recorded execution.
 	 * @param runId the run (job instance) id
 	 * @return the report, or empty when no execution of that run has been recorded
 	 */
@@ -107,7 +106,10 @@ public class RunReports {
 						skipped(runId, run.lastJobExecutionId())));
 	}
 
-	/** Writes {@link #file run-<id>.json} atomically, so a reader never sees half a report. */
+	/**
+	 * Writes {@link #file run-<id>.json} atomically, so a reader never sees half a
+	 * report.
+	 */
 	public Path write(RunReport report) {
 		Path target = file(report);
 		try {
@@ -137,7 +139,8 @@ public class RunReports {
 	/**
 	 * The summary.
 	 * @param limit lines of each list
-	 * @param elsewhere where the lines past the limit are, as in "and 3 more {@code elsewhere}"
+	 * @param elsewhere where the lines past the limit are, as in "and 3 more
+	 * {@code elsewhere}"
 	 */
 	void print(RunReport report, @Nullable Path file, PrintStream out, int limit, String elsewhere) {
 		RunCounts counts = report.counts();
@@ -157,26 +160,29 @@ public class RunReports {
 			out.printf("  started %s, ended %s, took %s%n", report.startedAt(), report.endedAt(),
 					format(Duration.between(report.startedAt(), report.endedAt())));
 		}
-		out.printf("  checked %d: %s%n", counts.get(Outcome.READ), Outcome.verdicts()
-			.stream()
-			.map((verdict) -> verdict.summaryName() + " " + counts.get(verdict))
-			.collect(Collectors.joining(", ")));
+		out.printf("  checked %d: %s%n", counts.get(Outcome.READ),
+				Outcome.verdicts()
+					.stream()
+					.map((verdict) -> verdict.summaryName() + " " + counts.get(verdict))
+					.collect(Collectors.joining(", ")));
 		if (report.mode() == RunMode.APPLY) {
 			out.printf("  cleared %d, left alone because re-linked meanwhile %d%n", counts.get(Outcome.CLEARED),
 					counts.get(Outcome.CHANGED_CONCURRENTLY));
-			list(out, Outcome.CLEARED.label().toLowerCase(Locale.ROOT), report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
+			list(out, Outcome.CLEARED.label().toLowerCase(Locale.ROOT),
+					report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
 		else {
 			out.printf("  would clear %d (dry run: nothing written; run with --apply to clear)%n",
 					counts.get(Outcome.WOULD_CLEAR));
-			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit,
-					elsewhere);
+			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
-		list(out, "kept and reported", report.skipped()
-			.stream()
-			.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict() + ": "
-					+ s.reason())
-			.toList(), limit, elsewhere);
+		list(out, "kept and reported",
+				report.skipped()
+					.stream()
+					.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict()
+							+ ": " + s.reason())
+					.toList(),
+				limit, elsewhere);
 		if (file != null) {
 			out.println("  report: " + file.toAbsolutePath().normalize());
 		}
@@ -193,14 +199,17 @@ public class RunReports {
 		}
 	}
 
-	// The item queries read up to a given execution, so that a report rebuilt while a resumed
-	// execution is still writing equals the one written when the recorded execution ended.
+	// The item queries read up to a given execution, so that a report rebuilt while a
+	// resumed
+	// execution is still writing equals the one written when the recorded execution
+	// ended.
 	// COLLATE "C": the same order whatever the database's locale (ULIDs sort by bytes).
 
 	private List<ClearedPointer> cleared(long runId, long upToExecution) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
-				+ this.jobSchema.table("pointer_clear")
-				+ " WHERE run_id = ? AND job_execution_id <= ? ORDER BY info_item_id COLLATE \"C\"",
+		return this.jdbc.query(
+				"SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
+						+ this.jobSchema.table("pointer_clear")
+						+ " WHERE run_id = ? AND job_execution_id <= ? ORDER BY info_item_id COLLATE \"C\"",
 				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
 				upToExecution);
 	}
@@ -232,7 +241,10 @@ public class RunReports {
 		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant().truncatedTo(ChronoUnit.MICROS) : null;
 	}
 
-	/** The root cause of the first failure: the wrapper exceptions of the step say nothing useful. */
+	/**
+	 * The root cause of the first failure: the wrapper exceptions of the step say nothing
+	 * useful.
+	 */
 	public static @Nullable String failureOf(JobExecution execution) {
 		List<Throwable> failures = execution.getAllFailureExceptions();
 		if (failures.isEmpty()) {

@@ -15,7 +15,10 @@ import io.cannobserv.reconciler.run.Outcome;
  */
 final class SvgCharts {
 
-	/** Width of a chart in a half-page panel: drawn at the size it is shown, text stays 12 px. */
+	/**
+	 * Width of a chart in a half-page panel: drawn at the size it is shown, text stays 12
+	 * px.
+	 */
 	static final int HALF_WIDTH = 560;
 
 	/** Width of a chart across the page. */
@@ -23,8 +26,10 @@ final class SvgCharts {
 
 	/** The trend's lines. A dry run's "cleared" is what it would clear. */
 	static final List<Series> TREND_SERIES = List.of(
-			new Series(Outcome.CLEARED.jsonName(), "Cleared", Outcome.CLEARED.colour(), RunSummary::clearedOrWouldClear),
-			series(Outcome.TRANSIENT, Outcome.TRANSIENT.label()), series(Outcome.NOT_FOUND_UNCONFIRMED, "Unconfirmed 404"));
+			new Series(Outcome.CLEARED.jsonName(), "Cleared", Outcome.CLEARED.colour(),
+					RunSummary::clearedOrWouldClear),
+			series(Outcome.TRANSIENT, Outcome.TRANSIENT.label()),
+			series(Outcome.NOT_FOUND_UNCONFIRMED, "Unconfirmed 404"));
 
 	private SvgCharts() {
 	}
@@ -77,8 +82,9 @@ final class SvgCharts {
 
 	/**
 	 * Lines of cleared, transient and unconfirmed pointers over {@code runs}, the one the
-	 * page is about shaded. A dry run's point is hollow, its "cleared" what it would clear.
-	 * The legend is the page's (see {@link HtmlReport}): HTML text wraps, SVG text does not.
+	 * page is about shaded. A dry run's point is hollow, its "cleared" what it would
+	 * clear. The legend is the page's (see {@link HtmlReport}): HTML text wraps, SVG text
+	 * does not.
 	 * @param runs oldest first
 	 * @param current the run to shade, or 0 for none
 	 * @param width the drawing's width
@@ -99,8 +105,8 @@ final class SvgCharts {
 		long step = niceStep(max / 4.0);
 		long yMax = step * (long) Math.ceil((double) max / step);
 		StringBuilder svg = new StringBuilder();
-		svg.append(open("trend-chart", width, height, "Cleared, transient and unconfirmed pointers over the last "
-				+ runs.size() + " run(s)"));
+		svg.append(open("trend-chart", width, height,
+				"Cleared, transient and unconfirmed pointers over the last " + runs.size() + " run(s)"));
 		double slot = (right - left) / (double) Math.max(1, runs.size());
 		for (int i = 0; i < runs.size(); i++) {
 			if (runs.get(i).runId() == current) {
@@ -112,8 +118,8 @@ final class SvgCharts {
 		for (long tick = 0; tick <= yMax; tick += step) {
 			double y = y(tick, yMax, top, bottom);
 			svg.append(String.format(Locale.ROOT,
-					"<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", left, right, y, y,
-					(tick == 0) ? "#9aa3ad" : "#e3e7ec"));
+					"<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", left, right, y,
+					y, (tick == 0) ? "#9aa3ad" : "#e3e7ec"));
 			svg.append(String.format(Locale.ROOT,
 					"<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"central\">%s</text>",
 					left - 8, y, Figures.count(tick)));
@@ -168,7 +174,10 @@ final class SvgCharts {
 		return bottom - (double) value / yMax * (bottom - top);
 	}
 
-	/** 1, 2 or 5 times a power of ten, at least {@code raw} (and at least 1: counts are whole). */
+	/**
+	 * 1, 2 or 5 times a power of ten, at least {@code raw} (and at least 1: counts are
+	 * whole).
+	 */
 	static long niceStep(double raw) {
 		long power = 1;
 		while (true) {
@@ -183,6 +192,7 @@ final class SvgCharts {
 
 	/**
 	 * A line of the trend.
+	 *
 	 * @param key its name in the report's counts
 	 * @param label its name for people
 	 * @param colour its stroke

@@ -13,7 +13,10 @@ import io.cannobserv.reconciler.run.Outcome;
  */
 final class TextRunList {
 
-	/** The columns of every format's run list; a dry run's "cleared" is what it would clear. */
+	/**
+	 * The columns of every format's run list; a dry run's "cleared" is what it would
+	 * clear.
+	 */
 	static final List<Column> COLUMNS = List.of(new Column("RUN", false, (r) -> String.valueOf(r.runId())),
 			new Column("MODE", true, (r) -> r.mode().label()),
 			new Column("PARTITION", true, (r) -> r.partitionLabel().isEmpty() ? "-" : r.partitionLabel()),
@@ -34,7 +37,8 @@ final class TextRunList {
 	private TextRunList() {
 	}
 
-	/** @param runs oldest first, as the history gives them */
+	/**
+	 * @param runs oldest first, as the history gives them */
 	static String render(List<RunSummary> runs) {
 		List<RunSummary> newestFirst = new ArrayList<>(runs);
 		Collections.reverse(newestFirst);
@@ -71,6 +75,7 @@ final class TextRunList {
 
 	/**
 	 * A column of the run list.
+	 *
 	 * @param heading its title
 	 * @param left whether it is text (left-aligned) rather than a figure
 	 * @param value the cell of a run

@@ -28,8 +28,8 @@ import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * {@code restore --run ID [--apply]}: puts back the pointers a run cleared, from the audit.
- * Compare-and-set again: a pointer is restored only where it is still empty, so an
+ * {@code restore --run ID [--apply]}: puts back the pointers a run cleared, from the
+ * audit. Compare-and-set again: a pointer is restored only where it is still empty, so an
  * InfoItem re-linked since is left alone and reported. Every decision is recorded. A dry
  * run (the default) says what it would do.
  */
@@ -95,11 +95,15 @@ class RestoreCommand implements Command {
 		}
 	}
 
-	/** A run made on another table is not this table's to undo: its ids may mean other rows here. */
+	/**
+	 * A run made on another table is not this table's to undo: its ids may mean other
+	 * rows here.
+	 */
 	private void refuseAnotherTable(long runId) {
 		String configured = this.pointerTable.table().identity();
-		List<String> tables = this.jdbc.queryForList("SELECT DISTINCT archiver_table FROM "
-				+ this.jobSchema.table("pointer_clear") + " WHERE run_id = :runId AND archiver_table <> :table",
+		List<String> tables = this.jdbc.queryForList(
+				"SELECT DISTINCT archiver_table FROM " + this.jobSchema.table("pointer_clear")
+						+ " WHERE run_id = :runId AND archiver_table <> :table",
 				new MapSqlParameterSource("runId", runId).addValue("table", configured), String.class);
 		if (!tables.isEmpty()) {
 			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Run " + runId + " reconciled " + tables.get(0)
@@ -122,9 +126,10 @@ class RestoreCommand implements Command {
 			}
 		}
 		if (!alone.isEmpty()) {
-			this.jdbc.batchUpdate("INSERT INTO " + this.jobSchema.table("pointer_restore")
-					+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome, detail)"
-					+ " VALUES (:clearId, :runId, :infoItemId, :watcherItemId, :outcome, :detail)",
+			this.jdbc.batchUpdate(
+					"INSERT INTO " + this.jobSchema.table("pointer_restore")
+							+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome, detail)"
+							+ " VALUES (:clearId, :runId, :infoItemId, :watcherItemId, :outcome, :detail)",
 					alone.stream()
 						.map((a) -> a.clear()
 							.parameters(runId)
@@ -161,10 +166,11 @@ class RestoreCommand implements Command {
 	}
 
 	private List<Clear> pendingClears(long runId) {
-		return this.jdbc.query("SELECT c.clear_id, c.info_item_id, c.watcher_item_id FROM "
-				+ this.jobSchema.table("pointer_clear") + " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
-				+ this.jobSchema.table("pointer_restore")
-				+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
+		return this.jdbc.query(
+				"SELECT c.clear_id, c.info_item_id, c.watcher_item_id FROM " + this.jobSchema.table("pointer_clear")
+						+ " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
+						+ this.jobSchema.table("pointer_restore")
+						+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
 				new MapSqlParameterSource("runId", runId).addValue("restored", RestoreOutcome.RESTORED.name()),
 				(rs, i) -> new Clear(rs.getLong(1), rs.getString(2), rs.getString(3)));
 	}
@@ -180,8 +186,8 @@ class RestoreCommand implements Command {
 			List<LeftAlone> leftAlone) {
 		out.println();
 		out.printf("Restore of run %d (%s): %d pointer(s) to put back, %s %d, left alone %d%n", runId,
-				(apply ? RunMode.APPLY : RunMode.DRY_RUN).label(), pending, apply ? "restored" : "would restore", restored.size(),
-				leftAlone.size());
+				(apply ? RunMode.APPLY : RunMode.DRY_RUN).label(), pending, apply ? "restored" : "would restore",
+				restored.size(), leftAlone.size());
 		leftAlone.forEach((a) -> out.printf("    %s -> %s  left alone: %s%n", a.clear().infoItemId(),
 				a.clear().watcherItemId(), a.reason()));
 		if (!apply && !restored.isEmpty()) {

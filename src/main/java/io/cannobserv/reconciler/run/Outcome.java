@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a run counts: the pointers it read, the verdict on each, and what was done with the
- * gone ones. A new outcome is one constant here: the counts, the run history, the reports,
- * the metrics and the brake take it from its traits. The declaration order is the order of
- * every report and of the report's JSON.
+ * What a run counts: the pointers it read, the verdict on each, and what was done with
+ * the gone ones. A new outcome is one constant here: the counts, the run history, the
+ * reports, the metrics and the brake take it from its traits. The declaration order is
+ * the order of every report and of the report's JSON.
  */
 public enum Outcome {
 
@@ -23,7 +23,10 @@ public enum Outcome {
 	/** Watcher has the WatchedItem, archived: it still exists, the pointer stays. */
 	ARCHIVED("Archived", "#8db5d6", Trait.VERDICT, Trait.DEFINITE, Trait.KEPT),
 
-	/** Watcher answered the typed 404: the WatchedItem was deleted. The only clearable verdict. */
+	/**
+	 * Watcher answered the typed 404: the WatchedItem was deleted. The only clearable
+	 * verdict.
+	 */
 	GONE("Gone in Watcher", "#c0392b", Trait.VERDICT, Trait.DEFINITE),
 
 	/** A gone pointer cleared, with its audit row. */
@@ -43,10 +46,12 @@ public enum Outcome {
 	MALFORMED("Malformed", "#9aa3ad", Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/** The WatchedItem links back to another InfoItem. */
-	MISMATCHED("Mismatched", "#5f6f81", Trait.VERDICT, Trait.DEFINITE, Trait.KEPT, Trait.FINDING,
-			Trait.REPORTED),
+	MISMATCHED("Mismatched", "#5f6f81", Trait.VERDICT, Trait.DEFINITE, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
-	/** No usable answer after every retry; asked again by the recheck, and by the next run. */
+	/**
+	 * No usable answer after every retry; asked again by the recheck, and by the next
+	 * run.
+	 */
 	TRANSIENT("Transient", "#7e57c2", Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED);
 
 	private final String label;
@@ -71,7 +76,10 @@ public enum Outcome {
 		return this.colour;
 	}
 
-	/** Its name in the report's JSON, the run history and the metrics: {@code notFoundUnconfirmed}. */
+	/**
+	 * Its name in the report's JSON, the run history and the metrics:
+	 * {@code notFoundUnconfirmed}.
+	 */
 	public String jsonName() {
 		StringBuilder name = new StringBuilder();
 		for (String word : name().toLowerCase(Locale.ROOT).split("_")) {
@@ -95,7 +103,10 @@ public enum Outcome {
 		return this.traits.contains(Trait.WRITE);
 	}
 
-	/** Whether Watcher answered definitely: the brake judges the share of gone among these. */
+	/**
+	 * Whether Watcher answered definitely: the brake judges the share of gone among
+	 * these.
+	 */
 	public boolean isDefinite() {
 		return this.traits.contains(Trait.DEFINITE);
 	}

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * How many pointers a run counted per {@link Outcome}. Immutable; an outcome never counted
- * is 0. In JSON (the report, the run history's {@code counts} column) it is an object keyed
- * by {@link Outcome#jsonName()}, every outcome present, in report order.
+ * How many pointers a run counted per {@link Outcome}. Immutable; an outcome never
+ * counted is 0. In JSON (the report, the run history's {@code counts} column) it is an
+ * object keyed by {@link Outcome#jsonName()}, every outcome present, in report order.
  */
 public final class RunCounts {
 
@@ -60,7 +60,10 @@ public final class RunCounts {
 		return map;
 	}
 
-	/** Counts from their JSON names; names of outcomes this release does not know are refused. */
+	/**
+	 * Counts from their JSON names; names of outcomes this release does not know are
+	 * refused.
+	 */
 	@JsonCreator(mode = JsonCreator.Mode.DELEGATING)
 	public static RunCounts fromMap(Map<String, ? extends Number> byJsonName) {
 		EnumMap<Outcome, Long> counts = new EnumMap<>(Outcome.class);

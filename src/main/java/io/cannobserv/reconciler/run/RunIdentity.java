@@ -6,9 +6,9 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
 /**
- * Which pointers a run reconciles and how: its identifying job parameters. An unfinished run
- * is resumed only by a process of the same identity, and {@code restore} undoes a run only
- * on the table it reconciled.
+ * Which pointers a run reconciles and how: its identifying job parameters. An unfinished
+ * run is resumed only by a process of the same identity, and {@code restore} undoes a run
+ * only on the table it reconciled.
  *
  * @param mode dry run or apply
  * @param partition the share of the pointers it checks, from 0
@@ -30,10 +30,16 @@ public record RunIdentity(RunMode mode, int partition, int partitions, String ta
 	/** Job parameter: the table and columns reconciled. */
 	public static final String TABLE = "table";
 
-	/** Job parameter: when the run was started, which makes each new run a new job instance. */
+	/**
+	 * Job parameter: when the run was started, which makes each new run a new job
+	 * instance.
+	 */
 	public static final String RUN_KEY = "runKey";
 
-	/** The parameters of a new run of this identity; a resumed run keeps those it started with. */
+	/**
+	 * The parameters of a new run of this identity; a resumed run keeps those it started
+	 * with.
+	 */
 	public JobParameters newRun() {
 		return new JobParametersBuilder().addString(MODE, this.mode.label())
 			.addLong(PARTITION, (long) this.partition)
@@ -46,8 +52,9 @@ public record RunIdentity(RunMode mode, int partition, int partitions, String ta
 	/**
 	 * The identity of the run that {@code parameters} started.
 	 * @param parameters a run's job parameters
-	 * @param tableOfOlderRuns the table of a run started before the table was part of a run's
-	 * identity (the table configured now: the run history is backfilled with it too)
+	 * @param tableOfOlderRuns the table of a run started before the table was part of a
+	 * run's identity (the table configured now: the run history is backfilled with it
+	 * too)
 	 */
 	public static RunIdentity of(JobParameters parameters, String tableOfOlderRuns) {
 		Long partition = parameters.getLong(PARTITION);

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Whether a run writes. Dry run is the default: it classifies everything and writes nothing
- * to Archiver's tables.
+ * Whether a run writes. Dry run is the default: it classifies everything and writes
+ * nothing to Archiver's tables.
  */
 public enum RunMode {
 

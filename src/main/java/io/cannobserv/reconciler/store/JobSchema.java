@@ -13,9 +13,9 @@ import io.cannobserv.reconciler.archiver.ArchiverTable;
 
 /**
  * The job's own schema: batch metadata, the clear audit and run findings. Created and
- * versioned by the job (Flyway, history in the same schema), so Archiver's schema is never
- * migrated. Migrated by each command after its preflight rather than at start-up, so a run
- * that cannot start writes nothing anywhere.
+ * versioned by the job (Flyway, history in the same schema), so Archiver's schema is
+ * never migrated. Migrated by each command after its preflight rather than at start-up,
+ * so a run that cannot start writes nothing anywhere.
  */
 @Component
 public class JobSchema {
@@ -33,7 +33,8 @@ public class JobSchema {
 			.createSchemas(true)
 			.locations("classpath:db/reconciler")
 			.loggers("slf4j")
-			// rows written before the table was part of a run's identity were written on the configured one
+			// rows written before the table was part of a run's identity were written on
+			// the configured one
 			.placeholders(Map.of("archiverTable", archiverTable.identity()))
 			.load();
 	}

@@ -66,7 +66,10 @@ public class WatcherClient {
 
 	private final Counter retries;
 
-	/** Requests in flight, whatever the number of threads asking: sleeping retries hold none. */
+	/**
+	 * Requests in flight, whatever the number of threads asking: sleeping retries hold
+	 * none.
+	 */
 	private final Semaphore inFlight;
 
 	@Autowired
@@ -75,13 +78,14 @@ public class WatcherClient {
 		this(properties, jsonMapper, meters, reconcilerProperties.concurrency());
 	}
 
-	/** Without metrics, and with no limit on requests in flight but the caller's threads. */
+	/**
+	 * Without metrics, and with no limit on requests in flight but the caller's threads.
+	 */
 	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
 		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE);
 	}
 
-	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
-			int maxInFlight) {
+	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters, int maxInFlight) {
 		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
@@ -137,8 +141,8 @@ public class WatcherClient {
 			if (last instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last),
-					null, attempts.get());
+			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last), null,
+					attempts.get());
 		}
 	}
 
@@ -208,7 +212,8 @@ public class WatcherClient {
 			}
 			throw new TransientAnswer(status, evidence(status, body));
 		}
-		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of anything
+		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of
+		// anything
 		return new WatchedItemLookup(Outcome.UNAVAILABLE, status, "unexpected " + evidence(status, body), null,
 				attempts.get());
 	}
@@ -283,6 +288,7 @@ public class WatcherClient {
 
 	/**
 	 * A plain answer, for preflight.
+	 *
 	 * @param status the HTTP status
 	 * @param body the body on one line
 	 * @param typedNotFound whether it is Watcher's typed 404 for a deleted WatchedItem

@@ -12,7 +12,8 @@ import org.springframework.util.StringUtils;
 /**
  * Settings for calls to the Watcher API.
  *
- * @param baseUrl Watcher's root URL, {@code http} or {@code https}, without {@code /api/v1}
+ * @param baseUrl Watcher's root URL, {@code http} or {@code https}, without
+ * {@code /api/v1}
  * @param apiKey sent as {@code X-API-Key}, to that origin only
  * @param connectTimeout connect timeout per request
  * @param readTimeout longest wait for the next bytes of an answer (its status line, then
@@ -30,7 +31,9 @@ public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKe
 		@DefaultValue("5s") Duration maxBackoff, @DefaultValue("30s") Duration maxRetryAfter,
 		@DefaultValue(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND) double maxRequestsPerSecond) {
 
-	/** High enough that concurrency, not the cap, bounds a run at Watcher's usual latency. */
+	/**
+	 * High enough that concurrency, not the cap, bounds a run at Watcher's usual latency.
+	 */
 	public static final String DEFAULT_MAX_REQUESTS_PER_SECOND = "1000";
 
 	public WatcherProperties {
@@ -100,7 +103,8 @@ public record WatcherProperties(@Nullable String baseUrl, @Nullable String apiKe
 
 	private static void positive(Duration value, String option) {
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(option + " must be a positive duration such as 500ms or 5s, was " + value);
+			throw new IllegalArgumentException(
+					option + " must be a positive duration such as 500ms or 5s, was " + value);
 		}
 	}
 

@@ -38,7 +38,8 @@ class OptionsDocumentationTests {
 		// when
 		List<Row> rows = readmeOptionTable();
 
-		// then every documented property has one row, and each row's option, default and purpose are the metadata's
+		// then every documented property has one row, and each row's option, default and
+		// purpose are the metadata's
 		Map<String, Row> byProperty = new LinkedHashMap<>();
 		rows.stream().filter((row) -> row.property().startsWith("reconciler.")).forEach((row) -> {
 			assertThat(byProperty.put(row.property(), row)).as("a second row for " + row.property()).isNull();
@@ -85,9 +86,10 @@ class OptionsDocumentationTests {
 		Binder nothingSet = new Binder(new MapConfigurationPropertySource(Map.of()));
 
 		// then each settings record is the same as with nothing set
-		for (Map.Entry<String, Class<?>> settings : Map.<String, Class<?>>of("reconciler", ReconcilerProperties.class,
-				"reconciler.brake", SafetyBrakeProperties.class, "reconciler.watcher", WatcherProperties.class,
-				"reconciler.archiver", ArchiverTable.class)
+		for (Map.Entry<String, Class<?>> settings : Map
+			.<String, Class<?>>of("reconciler", ReconcilerProperties.class, "reconciler.brake",
+					SafetyBrakeProperties.class, "reconciler.watcher", WatcherProperties.class, "reconciler.archiver",
+					ArchiverTable.class)
 			.entrySet()) {
 			assertThat(documented.bindOrCreate(settings.getKey(), settings.getValue())).as(settings.getKey())
 				.isEqualTo(nothingSet.bindOrCreate(settings.getKey(), settings.getValue()));
@@ -96,7 +98,10 @@ class OptionsDocumentationTests {
 			.containsEntry("reconciler.watcher.read-timeout", "5s");
 	}
 
-	/** The README's option flags, and the command line's options, as the README spells them. */
+	/**
+	 * The README's option flags, and the command line's options, as the README spells
+	 * them.
+	 */
 	private static List<String> optionsAndFlags() {
 		List<String> options = new ArrayList<>(List.of("--apply", "--fresh"));
 		Options.all().forEach((option) -> options.add("--" + option.name()));

@@ -63,7 +63,8 @@ class SafetyBrakeTests {
 
 	@Test
 	void checkWhenSampleIsReachedAcrossChunksJudgesCommittedAndChunkTogether() {
-		// given 10 committed (all live) and a chunk of 10 with 9 gone: 9 of 20, then 11 of 20
+		// given 10 committed (all live) and a chunk of 10 with 9 gone: 9 of 20, then 11
+		// of 20
 
 		// when
 		Optional<BrakeTrip> under = this.defaults.check(counts(10, 0, 0), counts(10, 9, 0));
@@ -76,11 +77,13 @@ class SafetyBrakeTests {
 
 	@Test
 	void checkWhenMalformedPointersWereReadDoesNotCountThemAsChecked() {
-		// given 22 read of which 3 malformed: only 19 checked, below the sample (22 would trip: 19/22)
+		// given 22 read of which 3 malformed: only 19 checked, below the sample (22 would
+		// trip: 19/22)
 
 		// when
 		Optional<BrakeTrip> belowSample = this.defaults.check(RunCounts.ZERO, counts(22, 19, 3));
-		// 40 read of which 20 malformed: 11 gone of 20 checked is 55% (11 of 40 would not trip)
+		// 40 read of which 20 malformed: 11 gone of 20 checked is 55% (11 of 40 would not
+		// trip)
 		Optional<BrakeTrip> diluted = this.defaults.check(RunCounts.ZERO, counts(40, 11, 20));
 
 		// then
@@ -147,7 +150,10 @@ class SafetyBrakeTests {
 			.withMessageContaining("--max-clears");
 	}
 
-	/** Counts of pointers read, of which {@code gone} were gone and {@code malformed} never sent. */
+	/**
+	 * Counts of pointers read, of which {@code gone} were gone and {@code malformed}
+	 * never sent.
+	 */
 	@Test
 	void checkWhenHalfTransientAndHalfGoneTripsOnTheDefiniteAnswers() {
 		// given 40 read: 20 answered 503 every time, 20 answered the typed 404
@@ -155,7 +161,8 @@ class SafetyBrakeTests {
 
 		Optional<BrakeTrip> trip = this.defaults.check(RunCounts.ZERO, chunk);
 
-		// then transient pointers do not water the share down: 20 of 20 definite answers are gone
+		// then transient pointers do not water the share down: 20 of 20 definite answers
+		// are gone
 		assertThat(trip).hasValueSatisfying((t) -> {
 			assertThat(t.checked()).isEqualTo(20);
 			assertThat(t.gone()).isEqualTo(20);

@@ -85,7 +85,8 @@ class MetricsPushIntegrationTests {
 			.contains("reconciler_run_last_success_timestamp_seconds")
 			.contains("reconciler_watcher_requests_seconds_count{outcome=\"answered\",partition=\"0\",status=\"4xx\"}")
 			.contains("reconciler_watcher_retries_total{partition=\"0\"} 6.0")
-			.contains("spring_batch_job_seconds_count{error=\"none\",partition=\"0\",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
+			.contains(
+					"spring_batch_job_seconds_count{error=\"none\",partition=\"0\",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
 	}
 
 	@Test

@@ -53,7 +53,8 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenApplyingMixedRegistryClearsExactlyTheGonePointers() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.ofEach(6).live(30));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.ofEach(6).live(30));
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
@@ -80,7 +81,8 @@ class ReconcileJobIntegrationTests {
 			else {
 				assertThat(after.get(id)).as(id).isEqualTo(before.get(id));
 				if (statusBefore.containsKey(id)) {
-					assertThat(this.bed.archiver().watchStatusSnapshot().get(id)).as(id).isEqualTo(statusBefore.get(id));
+					assertThat(this.bed.archiver().watchStatusSnapshot().get(id)).as(id)
+						.isEqualTo(statusBefore.get(id));
 				}
 			}
 		}
@@ -135,7 +137,8 @@ class ReconcileJobIntegrationTests {
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
-		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--chunk-size=5");
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir,
+				"--chunk-size=5");
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
@@ -189,8 +192,9 @@ class ReconcileJobIntegrationTests {
 
 		assertThat(resumed.exitCode()).as(resumed.err()).isZero();
 		assertThat(clearedIds()).isEqualTo(Set.copyOf(registry.ids(PointerClass.GONE)));
-		assertThat(jdbc.queryForObject("SELECT count(*) - count(DISTINCT info_item_id) FROM " + JOB_SCHEMA
-				+ ".pointer_clear", Long.class)).isZero();
+		assertThat(jdbc.queryForObject(
+				"SELECT count(*) - count(DISTINCT info_item_id) FROM " + JOB_SCHEMA + ".pointer_clear", Long.class))
+			.isZero();
 		for (String id : registry.ids(PointerClass.GONE)) {
 			assertThat(this.bed.archiver().pointerOf(id)).isNull();
 		}
@@ -223,11 +227,13 @@ class ReconcileJobIntegrationTests {
 				"--chunk-size=5");
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
-		// the first pass asks once; the recheck asks with retries (503, then the typed 404)
+		// the first pass asks once; the recheck asks with retries (503, then the typed
+		// 404)
 		assertThat(this.bed.watcher().requestsFor(deletedPointer)).hasSize(3);
 		assertThat(this.bed.archiver().pointerOf(deletedBehindProxy)).isNull();
 		assertThat(clearedIds()).containsExactly(deletedBehindProxy);
-		// a pointer failing every time: one request in the first pass, --max-attempts (4) in the recheck
+		// a pointer failing every time: one request in the first pass, --max-attempts (4)
+		// in the recheck
 		assertThat(this.bed.watcher().requestsFor(failing)).hasSize(1 + 4);
 		JsonNode report = onlyReport();
 		JsonNode counts = report.get("counts");
@@ -245,7 +251,8 @@ class ReconcileJobIntegrationTests {
 	@Test
 	void reconcileWhenRunCompletedStartsANewRunNextTime() throws Exception {
 		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(3).gone(2));
-		assertThat(ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply").exitCode())
+		assertThat(
+				ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply").exitCode())
 			.isZero();
 
 		Result second = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");
@@ -259,7 +266,8 @@ class ReconcileJobIntegrationTests {
 
 	@Test
 	void reconcileWhenPointerRelinkedBetweenReadAndWriteLeavesItRelinked() throws Exception {
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(3));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(2).gone(3));
 		String relinked = registry.ids(PointerClass.GONE).get(1);
 		String oldPointer = registry.entry(relinked).watcherItemId();
 		// Watcher answers this one slowly; meanwhile someone re-links the InfoItem
@@ -306,7 +314,9 @@ class ReconcileJobIntegrationTests {
 				"--report-dir=" + this.reportDir);
 
 		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.err().strip()).doesNotContain("\n").contains("rejected the API key").contains("WATCHER_API_KEY");
+		assertThat(result.err().strip()).doesNotContain("\n")
+			.contains("rejected the API key")
+			.contains("WATCHER_API_KEY");
 		assertNothingReadOrWritten(before);
 	}
 
@@ -318,7 +328,9 @@ class ReconcileJobIntegrationTests {
 		Result result = ReconcilerRun.reconcile(newer, this.bed.watcher(), this.reportDir, "--apply");
 
 		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.err().strip()).doesNotContain("\n").contains("has no column watcher_item_id").contains("4.13");
+		assertThat(result.err().strip()).doesNotContain("\n")
+			.contains("has no column watcher_item_id")
+			.contains("4.13");
 		assertThat(this.bed.watcher().itemRequests()).isEmpty();
 	}
 
@@ -330,8 +342,8 @@ class ReconcileJobIntegrationTests {
 		this.bed.watcher().stop();
 
 		Result result = ReconcilerRun.run("reconcile", "--apply", this.bed.database().springArgs()[0],
-				this.bed.database().springArgs()[1], this.bed.database().springArgs()[2], "--watcher-base-url=" + baseUrl,
-				"--reconciler.watcher.api-key=key", "--report-dir=" + this.reportDir);
+				this.bed.database().springArgs()[1], this.bed.database().springArgs()[2],
+				"--watcher-base-url=" + baseUrl, "--reconciler.watcher.api-key=key", "--report-dir=" + this.reportDir);
 
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n").contains("unreachable");
@@ -342,7 +354,8 @@ class ReconcileJobIntegrationTests {
 	void reconcileWhenKeyIsRevokedMidRunStopsWithoutClearingMore() throws Exception {
 		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 				Mix.none().live(20).gone(20));
-		// the preflight probe and the first two chunks (8 lookups) pass; the third chunk meets 401
+		// the preflight probe and the first two chunks (8 lookups) pass; the third chunk
+		// meets 401
 		this.bed.watcher().revokeKeyAfter(9);
 
 		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
@@ -402,8 +415,10 @@ class ReconcileJobIntegrationTests {
 
 	private void assertNothingReadOrWritten(Map<String, Map<String, @Nullable Object>> before) {
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
-		assertThat(this.bed.watcher().itemRequests()).allMatch((r) -> r.getUrl().endsWith("/00000000000000000000000000"));
-		assertThat(this.bed.database().jdbc()
+		assertThat(this.bed.watcher().itemRequests())
+			.allMatch((r) -> r.getUrl().endsWith("/00000000000000000000000000"));
+		assertThat(this.bed.database()
+			.jdbc()
 			.queryForObject("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", Integer.class,
 					JOB_SCHEMA))
 			.as("the job schema is created only after preflight")
@@ -424,12 +439,14 @@ class ReconcileJobIntegrationTests {
 	}
 
 	private Set<String> clearedIds() {
-		return Set.copyOf(this.bed.database().jdbc()
+		return Set.copyOf(this.bed.database()
+			.jdbc()
 			.queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class));
 	}
 
 	private long auditRows() {
-		Long rows = this.bed.database().jdbc()
+		Long rows = this.bed.database()
+			.jdbc()
 			.queryForObject("SELECT count(*) FROM " + JOB_SCHEMA + ".pointer_clear", Long.class);
 		return (rows != null) ? rows : 0;
 	}

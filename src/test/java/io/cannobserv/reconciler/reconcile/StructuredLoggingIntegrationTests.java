@@ -27,8 +27,8 @@ import io.cannobserv.reconciler.support.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code kubernetes} profile logs for machines: one JSON object per line, and every line
- * of the run carries its id.
+ * The {@code kubernetes} profile logs for machines: one JSON object per line, and every
+ * line of the run carries its id.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StructuredLoggingIntegrationTests {

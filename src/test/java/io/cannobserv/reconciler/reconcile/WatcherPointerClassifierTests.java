@@ -51,9 +51,7 @@ class WatcherPointerClassifierTests {
 	private static final int MAX_ATTEMPTS = 2;
 
 	@RegisterExtension
-	static WireMockExtension watcher = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort())
-		.build();
+	static WireMockExtension watcher = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
 	@Test
 	void processWhenItemLinksBackReturnsLive() {
@@ -85,7 +83,8 @@ class WatcherPointerClassifierTests {
 
 	@Test
 	void processWhenPointerIsLargestUlidSendsIt() {
-		// given: '7' is the last first character that fits 128 bits; it must not be refused
+		// given: '7' is the last first character that fits 128 bits; it must not be
+		// refused
 		String largest = "7ZZZZZZZZZZZZZZZZZZZZZZZZZ";
 		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, largest);
 		stubItem(largest, json(200, WatcherBodies.live(largest, INFO_ITEM_ID)));
@@ -133,15 +132,15 @@ class WatcherPointerClassifierTests {
 						aResponse().withStatus(404)
 							.withHeader("Content-Type", "text/html")
 							.withBody(WatcherBodies.NGINX_NOT_FOUND)),
-				arguments("empty body", aResponse().withStatus(404)),
-				arguments("typed detail plus a field",
+				arguments("empty body", aResponse().withStatus(404)), arguments("typed detail plus a field",
 						json(404, "{\"detail\":\"WatchedItem not found\",\"extra\":1}")));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("untypedNotFounds")
 	void processWhenOtherNotFoundReturnsUnconfirmed(String label, ResponseDefinitionBuilder answer) {
-		// given: a wrong base URL or an ingress answers 404 too; only the typed one is proof
+		// given: a wrong base URL or an ingress answers 404 too; only the typed one is
+		// proof
 		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID);
 		stubItem(WATCHED_ID, answer);
 		// when
@@ -157,9 +156,10 @@ class WatcherPointerClassifierTests {
 	void processWhenWatcherKeepsFailingReturnsTransient() {
 		// given
 		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID);
-		stubItem(WATCHED_ID, aResponse().withStatus(500)
-			.withHeader("Content-Type", "text/plain; charset=utf-8")
-			.withBody(WatcherBodies.INTERNAL_SERVER_ERROR));
+		stubItem(WATCHED_ID,
+				aResponse().withStatus(500)
+					.withHeader("Content-Type", "text/plain; charset=utf-8")
+					.withBody(WatcherBodies.INTERNAL_SERVER_ERROR));
 		// when
 		PointerVerdict verdict = classifier().process(pointer);
 		// then
@@ -185,7 +185,8 @@ class WatcherPointerClassifierTests {
 
 	@Test
 	void processWhenKeyRejectedThrows() {
-		// given: a wrong key must stop the run, not become a verdict that a writer could act on
+		// given: a wrong key must stop the run, not become a verdict that a writer could
+		// act on
 		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID);
 		stubItem(WATCHED_ID, json(401, WatcherBodies.INVALID_API_KEY));
 		WatcherPointerClassifier classifier = classifier();
@@ -225,11 +226,11 @@ class WatcherPointerClassifierTests {
 	static Stream<Arguments> malformedPointers() {
 		String ulid = WATCHED_ID;
 		String head = ulid.substring(0, 25);
-		return Stream.of(arguments("blank", ""), arguments("one space", " "),
-				arguments("leading spaces", "   " + ulid), arguments("trailing space", ulid + " "),
-				arguments("trailing newline", ulid + "\n"), arguments("lowercase", ulid.toLowerCase(Locale.ROOT)),
-				arguments("25 chars", ulid.substring(1)), arguments("27 chars", ulid + "0"),
-				arguments("path traversal", "../admin"), arguments("encoded slash", "%2F.."), arguments("slash", "a/b"),
+		return Stream.of(arguments("blank", ""), arguments("one space", " "), arguments("leading spaces", "   " + ulid),
+				arguments("trailing space", ulid + " "), arguments("trailing newline", ulid + "\n"),
+				arguments("lowercase", ulid.toLowerCase(Locale.ROOT)), arguments("25 chars", ulid.substring(1)),
+				arguments("27 chars", ulid + "0"), arguments("path traversal", "../admin"),
+				arguments("encoded slash", "%2F.."), arguments("slash", "a/b"),
 				arguments("query", "?archiver_info_item_id=" + ulid), arguments("non-ASCII letter", head + "É"),
 				arguments("full-width digit", "\uFF10" + ulid.substring(1)), arguments("single quote", "'"),
 				arguments("double quote", "\""), arguments("SQL fragment", "x' OR '1'='1"),
@@ -268,8 +269,8 @@ class WatcherPointerClassifierTests {
 
 	/** Exactly {@code count} keyed GETs of the item's exact path, and nothing else. */
 	private static void assertOnlyRequestsFor(String watchedId, int count) {
-		watcher.verify(count, getRequestedFor(urlEqualTo("/api/v1/watched-items/" + watchedId))
-			.withHeader("X-API-Key", equalTo(API_KEY)));
+		watcher.verify(count, getRequestedFor(urlEqualTo("/api/v1/watched-items/" + watchedId)).withHeader("X-API-Key",
+				equalTo(API_KEY)));
 		watcher.verify(count, anyRequestedFor(anyUrl()));
 	}
 

@@ -19,8 +19,9 @@ import io.cannobserv.reconciler.support.TestDatabase;
 /**
  * A database as release 0.1.0 left it: its job schema (migrations V1 to V4, the release's
  * own) and the rows of an apply run it left unfinished, with Archiver's table as that run
- * left it. The rows are in {@code upgrade/0.1.0/unfinished-run.sql}, copied out of a real run
- * of 0.1.0 (its header says which); {@code run-1.json} is the report file 0.1.0 wrote for it.
+ * left it. The rows are in {@code upgrade/0.1.0/unfinished-run.sql}, copied out of a real
+ * run of 0.1.0 (its header says which); {@code run-1.json} is the report file 0.1.0 wrote
+ * for it.
  */
 final class PreviousRelease {
 
@@ -31,7 +32,10 @@ final class PreviousRelease {
 	private PreviousRelease() {
 	}
 
-	/** Replaces what {@code database} holds of Archiver's pointers and the job's schema with 0.1.0's. */
+	/**
+	 * Replaces what {@code database} holds of Archiver's pointers and the job's schema
+	 * with 0.1.0's.
+	 */
 	static void load(TestDatabase database) throws SQLException {
 		Flyway.configure()
 			.dataSource(database.dataSource())

@@ -24,10 +24,11 @@ import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A database that release 0.1.0 left behind: its run history (the counts as eleven columns,
- * no table in a run's identity) and an apply run it left unfinished after two chunks (the
- * counts in the step's execution context, under the keys 0.1.0 wrote). This release migrates
- * the schema, reads the old history unchanged and resumes the old run with its counts.
+ * A database that release 0.1.0 left behind: its run history (the counts as eleven
+ * columns, no table in a run's identity) and an apply run it left unfinished after two
+ * chunks (the counts in the step's execution context, under the keys 0.1.0 wrote). This
+ * release migrates the schema, reads the old history unchanged and resumes the old run
+ * with its counts.
  */
 class PreviousReleaseIntegrationTests {
 
@@ -103,7 +104,8 @@ class PreviousReleaseIntegrationTests {
 		assertThat(counts.get("malformed").asLong()).isEqualTo(MIX.malformed());
 		assertThat(counts.get("mismatched").asLong()).isEqualTo(MIX.mismatched());
 		assertThat(counts.get("transient").asLong()).isEqualTo(MIX.transientAlways());
-		// every gone pointer cleared once, the one 0.1.0 cleared included, and nothing else
+		// every gone pointer cleared once, the one 0.1.0 cleared included, and nothing
+		// else
 		List<String> cleared = this.bed.database()
 			.jdbc()
 			.queryForList("SELECT info_item_id FROM " + PreviousRelease.JOB_SCHEMA

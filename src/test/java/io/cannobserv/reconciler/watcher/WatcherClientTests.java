@@ -66,9 +66,7 @@ class WatcherClientTests {
 	private static final Duration SHORT_READ_TIMEOUT = Duration.ofMillis(300);
 
 	@RegisterExtension
-	static WireMockExtension watcher = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort())
-		.build();
+	static WireMockExtension watcher = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
 	// where a redirect would lead: it must never see a request (nor the key)
 	@RegisterExtension
@@ -256,8 +254,8 @@ class WatcherClientTests {
 				arguments("502", plain(502, "Bad Gateway"), 502, "HTTP 502 Bad Gateway", 1),
 				arguments("503", plain(503, "Service Unavailable"), 503, "HTTP 503 Service Unavailable", 1),
 				arguments("504", plain(504, "Gateway Timeout"), 504, "HTTP 504 Gateway Timeout", 1),
-				arguments("429 without Retry-After", plain(429, "Too Many Requests"), 429,
-						"HTTP 429 Too Many Requests", 1),
+				arguments("429 without Retry-After", plain(429, "Too Many Requests"), 429, "HTTP 429 Too Many Requests",
+						1),
 				arguments("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), 0,
 						"SocketException: Connection reset", 2),
 				arguments("empty response", aResponse().withFault(Fault.EMPTY_RESPONSE), 0,
@@ -275,8 +273,8 @@ class WatcherClientTests {
 							.withHeader("Content-Type", "text/html")
 							.withBody("<html><body>Welcome to nginx!</body></html>"),
 						200, notTheItem + " <html>", 1),
-				arguments("200 with truncated JSON",
-						json(200, "{\"id\":\"" + ID + "\",\"archiver_info_item_id\":"), 200, notTheItem, 1),
+				arguments("200 with truncated JSON", json(200, "{\"id\":\"" + ID + "\",\"archiver_info_item_id\":"),
+						200, notTheItem, 1),
 				arguments("200 with an empty body", json(200, ""), 200, notTheItem, 1),
 				arguments("200 with another WatchedItem", json(200, WatcherBodies.live(OTHER_ID, INFO_ITEM_ID)), 200,
 						notTheItem + " {\"id\":\"" + OTHER_ID + "\"", 1),
@@ -316,9 +314,9 @@ class WatcherClientTests {
 		// given: the WatchedItem, but only after the read timeout
 		int delayMillis = (int) SHORT_READ_TIMEOUT.toMillis() + 700;
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)).withFixedDelay(delayMillis));
-		WatcherClient client = client(new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
-				SHORT_READ_TIMEOUT, MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1),
-				0));
+		WatcherClient client = client(
+				new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500), SHORT_READ_TIMEOUT,
+						MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0));
 		// when
 		long start = System.nanoTime();
 		WatchedItemLookup lookup = client.lookup(ID);
@@ -368,8 +366,7 @@ class WatcherClientTests {
 	@Timeout(10) // an uncapped wait must fail the test, not hang the build
 	void lookupWhenTooManyRequestsWithRetryAfterWaitsBeforeRetrying() {
 		// given
-		stubInScenario(Scenario.STARTED, "throttled",
-				plain(429, "Too Many Requests").withHeader("Retry-After", "1"));
+		stubInScenario(Scenario.STARTED, "throttled", plain(429, "Too Many Requests").withHeader("Retry-After", "1"));
 		stubInScenario("throttled", "answered", json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(5), 0));
 		// when
@@ -409,8 +406,7 @@ class WatcherClientTests {
 	@Timeout(10) // an uncapped wait must fail the test, not hang the build
 	void lookupWhenServiceUnavailableWithRetryAfterHonoursIt() {
 		// given: a 503 may carry the hint too
-		stubInScenario(Scenario.STARTED, "throttled",
-				plain(503, "Service Unavailable").withHeader("Retry-After", "1"));
+		stubInScenario(Scenario.STARTED, "throttled", plain(503, "Service Unavailable").withHeader("Retry-After", "1"));
 		stubInScenario("throttled", "answered", json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofMillis(500), 0));
 		// when
@@ -475,7 +471,8 @@ class WatcherClientTests {
 
 	@Test
 	void lookupWhenRateCappedSpacesRequests() {
-		// given: 20 requests per second, so 11 lookups need at least 10 intervals of 50 ms
+		// given: 20 requests per second, so 11 lookups need at least 10 intervals of 50
+		// ms
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 20));
 		// when
@@ -583,8 +580,7 @@ class WatcherClientTests {
 			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, Duration.ZERO, 3,
 					Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
 			.withMessageContaining("--read-timeout");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> properties("http://watcher:8000", 3, negative, 0))
+		assertThatIllegalArgumentException().isThrownBy(() -> properties("http://watcher:8000", 3, negative, 0))
 			.withMessageContaining("--max-retry-after");
 	}
 
@@ -646,10 +642,12 @@ class WatcherClientTests {
 			.willReturn(answer));
 	}
 
-	/** Exactly {@code count} requests, all GETs of the item's exact path with the key, and nothing else. */
+	/**
+	 * Exactly {@code count} requests, all GETs of the item's exact path with the key, and
+	 * nothing else.
+	 */
 	private static void assertOnlyItemRequests(int count) {
-		watcher.verify(count,
-				getRequestedFor(urlEqualTo(ITEM_PATH)).withHeader("X-API-Key", equalTo(API_KEY)));
+		watcher.verify(count, getRequestedFor(urlEqualTo(ITEM_PATH)).withHeader("X-API-Key", equalTo(API_KEY)));
 		watcher.verify(count, anyRequestedFor(anyUrl()));
 	}
 
