@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -42,6 +42,7 @@ final class HtmlReport {
 	}
 
 	/**
+	 * One run's page.
 	 * @param report the run
 	 * @param trend the runs of its table and partition up to it, oldest first
 	 * @param schema the job schema it was read from
@@ -76,7 +77,9 @@ final class HtmlReport {
 		html.append(" · exit code <b>").append(report.exitCode()).append("</b>");
 		html.append(" · started <b>").append(Figures.time(report.startedAt())).append("</b>");
 		html.append(" · took <b>").append(Figures.duration(report.summary().duration())).append("</b>");
-		html.append(" · ").append(report.executions()).append(report.executions() == 1 ? " execution" : " executions");
+		html.append(" · ")
+			.append(report.executions())
+			.append((report.executions() == 1) ? " execution" : " executions");
 		html.append("</p></header>");
 	}
 
@@ -136,7 +139,7 @@ final class HtmlReport {
 		html.append("<span>Share of the pointers checked.</span></figcaption></figure>");
 		html.append("<figure class=\"panel\"><h2>Trend over the last ")
 			.append(trend.size())
-			.append(trend.size() == 1 ? " run" : " runs");
+			.append((trend.size() == 1) ? " run" : " runs");
 		if (report.partitions() > 1) {
 			html.append(" of partition ").append(report.partition()).append('/').append(report.partitions());
 		}
@@ -218,6 +221,7 @@ final class HtmlReport {
 	}
 
 	/**
+	 * The run list's page.
 	 * @param runs the latest runs, oldest first
 	 * @param schema the job schema they were read from
 	 * @param now when the page is made
@@ -232,7 +236,7 @@ final class HtmlReport {
 			footer(html, schema, now);
 			return html.toString();
 		}
-		html.append("<h1>The last ").append(runs.size()).append(runs.size() == 1 ? " run" : " runs").append("</h1>");
+		html.append("<h1>The last ").append(runs.size()).append((runs.size() == 1) ? " run" : " runs").append("</h1>");
 		html.append("<p class=\"meta\">Each run in detail: <code>report --run ID --format html</code></p></header>");
 		html.append("<section class=\"panel\"><figure><h2>Trend</h2>")
 			.append(SvgCharts.trend(runs, 0, SvgCharts.FULL_WIDTH));

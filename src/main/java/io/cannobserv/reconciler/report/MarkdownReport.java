@@ -111,7 +111,9 @@ final class MarkdownReport {
 	}
 
 	/**
-	 * @param runs oldest first */
+	 * The run list, newest first.
+	 * @param runs oldest first
+	 */
 	static String list(List<RunSummary> runs) {
 		List<RunSummary> newestFirst = new ArrayList<>(runs);
 		Collections.reverse(newestFirst);

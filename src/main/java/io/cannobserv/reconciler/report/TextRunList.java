@@ -38,7 +38,9 @@ final class TextRunList {
 	}
 
 	/**
-	 * @param runs oldest first, as the history gives them */
+	 * The run list, newest first.
+	 * @param runs oldest first, as the history gives them
+	 */
 	static String render(List<RunSummary> runs) {
 		List<RunSummary> newestFirst = new ArrayList<>(runs);
 		Collections.reverse(newestFirst);

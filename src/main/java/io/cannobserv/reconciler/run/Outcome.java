@@ -63,7 +63,7 @@ public enum Outcome {
 	Outcome(String label, String colour, Trait... traits) {
 		this.label = label;
 		this.colour = colour;
-		this.traits = traits.length > 0 ? EnumSet.copyOf(Arrays.asList(traits)) : EnumSet.noneOf(Trait.class);
+		this.traits = (traits.length > 0) ? EnumSet.copyOf(Arrays.asList(traits)) : EnumSet.noneOf(Trait.class);
 	}
 
 	/** Its name for people, capitalised: {@code Not found, unconfirmed}. */

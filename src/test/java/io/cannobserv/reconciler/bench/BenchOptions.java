@@ -1,7 +1,5 @@
 package io.cannobserv.reconciler.bench;
 
-import io.cannobserv.reconciler.watcher.WatcherProperties;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -41,9 +41,10 @@ class OptionsDocumentationTests {
 		// then every documented property has one row, and each row's option, default and
 		// purpose are the metadata's
 		Map<String, Row> byProperty = new LinkedHashMap<>();
-		rows.stream().filter((row) -> row.property().startsWith("reconciler.")).forEach((row) -> {
-			assertThat(byProperty.put(row.property(), row)).as("a second row for " + row.property()).isNull();
-		});
+		rows.stream()
+			.filter((row) -> row.property().startsWith("reconciler."))
+			.forEach((row) -> assertThat(byProperty.put(row.property(), row)).as("a second row for " + row.property())
+				.isNull());
 		assertThat(byProperty.keySet()).containsExactlyInAnyOrderElementsOf(metadata.keySet());
 		byProperty.forEach((property, row) -> {
 			JsonNode described = metadata.get(property);

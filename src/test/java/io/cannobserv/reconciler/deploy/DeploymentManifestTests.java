@@ -265,9 +265,9 @@ class DeploymentManifestTests {
 					K8S.resolve("overlays").resolve(name).resolve("kustomization.yaml"));
 			assertThat(kustomization.get("namespace")).as(name).isInstanceOf(String.class);
 			assertThat(list(kustomization, "resources")).as(name).contains("../../base");
-			assertThat(maps(kustomization, "images")).as(name).singleElement().satisfies((image) -> {
-				assertThat(image).containsEntry("name", APP).containsKey("newTag");
-			});
+			assertThat(maps(kustomization, "images")).as(name)
+				.singleElement()
+				.satisfies((image) -> assertThat(image).containsEntry("name", APP).containsKey("newTag"));
 		}
 		// the nightly-partitioned component swaps which CronJob runs, never both
 		Map<String, Object> component = document(K8S.resolve("components/nightly-partitioned/kustomization.yaml"));
@@ -279,7 +279,7 @@ class DeploymentManifestTests {
 
 		@SuppressWarnings("unchecked")
 		Map<String, Object> map() {
-			return (root instanceof Map<?, ?>) ? (Map<String, Object>) root : Map.of();
+			return (this.root instanceof Map<?, ?>) ? (Map<String, Object>) this.root : Map.of();
 		}
 
 		String kind() {

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.cannobserv.reconciler.support.RegistryFixture.Entry;
-import io.cannobserv.reconciler.support.RegistryFixture.Mix;
-import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import io.cannobserv.reconciler.support.RegistryFixture.Entry;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
