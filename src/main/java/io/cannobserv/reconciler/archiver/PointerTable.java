@@ -129,13 +129,13 @@ public class PointerTable {
 				+ " = :watcherItemId RETURNING " + id + " AS info_item_id)" + forgetStatus + " INSERT INTO "
 				+ this.jobSchema.table("pointer_clear")
 				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence)"
-				+ " SELECT :runId, :jobExecutionId, :table, info_item_id, :watcherItemId, :httpStatus, :evidence"
+				+ " SELECT :runId, :jobExecutionId, :archiverTable, info_item_id, :watcherItemId, :httpStatus, :evidence"
 				+ " FROM cleared";
 		return this.jdbc.batchUpdate(sql,
 				clears.stream()
 					.map((clear) -> new MapSqlParameterSource().addValue("runId", clear.runId())
 						.addValue("jobExecutionId", clear.jobExecutionId())
-						.addValue("table", this.table.identity())
+						.addValue("archiverTable", this.table.identity())
 						.addValue("infoItemId", clear.infoItemId())
 						.addValue("watcherItemId", clear.watcherItemId())
 						.addValue("httpStatus", clear.httpStatus())

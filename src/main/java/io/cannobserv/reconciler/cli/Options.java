@@ -146,25 +146,24 @@ public final class Options {
 		return properties;
 	}
 
+	/**
+	 * The properties that have an option, in the order of {@code --help}. An option is
+	 * named after its property's last part ({@code reconciler.chunk-size} is
+	 * {@code --chunk-size}), unless that would be unclear on its own.
+	 */
 	private static Map<String, String> properties() {
+		Map<String, String> renamed = Map.of("reconciler.brake.min-sample", "brake-min-sample",
+				"reconciler.watcher.base-url", "watcher-base-url");
 		Map<String, String> options = new LinkedHashMap<>();
-		options.put("chunk-size", "reconciler.chunk-size");
-		options.put("concurrency", "reconciler.concurrency");
-		options.put("partition", "reconciler.partition");
-		options.put("partitions", "reconciler.partitions");
-		options.put("report-dir", "reconciler.report-dir");
-		options.put("job-schema", "reconciler.job-schema");
-		options.put("max-clear-fraction", "reconciler.brake.max-clear-fraction");
-		options.put("brake-min-sample", "reconciler.brake.min-sample");
-		options.put("max-clears", "reconciler.brake.max-clears");
-		options.put("watcher-base-url", "reconciler.watcher.base-url");
-		options.put("connect-timeout", "reconciler.watcher.connect-timeout");
-		options.put("read-timeout", "reconciler.watcher.read-timeout");
-		options.put("max-attempts", "reconciler.watcher.max-attempts");
-		options.put("initial-backoff", "reconciler.watcher.initial-backoff");
-		options.put("max-backoff", "reconciler.watcher.max-backoff");
-		options.put("max-retry-after", "reconciler.watcher.max-retry-after");
-		options.put("max-requests-per-second", "reconciler.watcher.max-requests-per-second");
+		for (String property : List.of("reconciler.chunk-size", "reconciler.concurrency", "reconciler.partition",
+				"reconciler.partitions", "reconciler.report-dir", "reconciler.job-schema",
+				"reconciler.brake.max-clear-fraction", "reconciler.brake.min-sample", "reconciler.brake.max-clears",
+				"reconciler.watcher.base-url", "reconciler.watcher.connect-timeout", "reconciler.watcher.read-timeout",
+				"reconciler.watcher.max-attempts", "reconciler.watcher.initial-backoff",
+				"reconciler.watcher.max-backoff", "reconciler.watcher.max-retry-after",
+				"reconciler.watcher.max-requests-per-second")) {
+			options.put(renamed.getOrDefault(property, property.substring(property.lastIndexOf('.') + 1)), property);
+		}
 		return Collections.unmodifiableMap(options);
 	}
 

@@ -194,11 +194,11 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		SqlParameterSource[] batch = findings.stream()
 			.map((finding) -> parameters(run, finding.source()).addValue("verdict", finding.outcome().name())
 				.addValue("httpStatus", finding.source().httpStatus())
-				.addValue("table", this.pointerTable.table().identity()))
+				.addValue("archiverTable", this.pointerTable.table().identity()))
 			.toArray(SqlParameterSource[]::new);
 		this.jdbc.batchUpdate("INSERT INTO " + this.jobSchema.table("pointer_finding")
 				+ " (run_id, archiver_table, info_item_id, watcher_item_id, verdict, http_status, evidence,"
-				+ " job_execution_id) VALUES (:runId, :table, :infoItemId, :watcherItemId, :verdict, :httpStatus,"
+				+ " job_execution_id) VALUES (:runId, :archiverTable, :infoItemId, :watcherItemId, :verdict, :httpStatus,"
 				+ " :evidence, :jobExecutionId) ON CONFLICT (run_id, info_item_id) DO NOTHING", batch);
 	}
 

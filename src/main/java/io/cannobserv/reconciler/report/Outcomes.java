@@ -10,7 +10,7 @@ import io.cannobserv.reconciler.run.RunCounts;
 /**
  * A run's counts as the charts show them: one bar per verdict, the gone pointers split by
  * what was done with them. The colours are the outcomes' own, shared by both charts and
- * the tables, so that "transient" is the same purple everywhere.
+ * the tables, so that transient pointers are the same purple everywhere.
  */
 final class Outcomes {
 

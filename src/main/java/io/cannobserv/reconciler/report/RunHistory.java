@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.report.RunReport.Brake;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
@@ -120,9 +121,10 @@ class RunHistory {
 		Brake brake = new Brake(BrakeState.fromLabel(rs.getString("brake_state")), rs.getString("brake_message"),
 				rs.getDouble("brake_max_clear_fraction"), rs.getLong("brake_min_sample"),
 				rs.getObject("brake_max_clears", Long.class));
-		return new RunSummary(rs.getLong("run_id"), RunMode.fromLabel(rs.getString("mode")),
-				rs.getString("archiver_table"), rs.getInt("partition"), rs.getInt("partitions"), rs.getString("status"),
-				rs.getInt("exit_code"), rs.getString("exit_message"),
+		// the identity's columns are named as its job parameters
+		return new RunSummary(rs.getLong("run_id"), RunMode.fromLabel(rs.getString(RunIdentity.MODE)),
+				rs.getString("archiver_table"), rs.getInt(RunIdentity.PARTITION), rs.getInt(RunIdentity.PARTITIONS),
+				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
 				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake);
 	}

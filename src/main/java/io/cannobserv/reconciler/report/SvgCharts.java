@@ -24,7 +24,7 @@ final class SvgCharts {
 	/** Width of a chart across the page. */
 	static final int FULL_WIDTH = 1100;
 
-	/** The trend's lines. A dry run's "cleared" is what it would clear. */
+	/** The trend's lines. A dry run's cleared figure is what it would clear. */
 	static final List<Series> TREND_SERIES = List.of(
 			new Series(Outcome.CLEARED.jsonName(), "Cleared", Outcome.CLEARED.colour(),
 					RunSummary::clearedOrWouldClear),
@@ -82,7 +82,7 @@ final class SvgCharts {
 
 	/**
 	 * Lines of cleared, transient and unconfirmed pointers over {@code runs}, the one the
-	 * page is about shaded. A dry run's point is hollow, its "cleared" what it would
+	 * page is about shaded. A dry run's point is hollow, its cleared figure what it would
 	 * clear. The legend is the page's (see {@link HtmlReport}): HTML text wraps, SVG text
 	 * does not.
 	 * @param runs oldest first

@@ -14,7 +14,7 @@ import io.cannobserv.reconciler.run.Outcome;
 final class TextRunList {
 
 	/**
-	 * The columns of every format's run list; a dry run's "cleared" is what it would
+	 * The columns of every format's run list; a dry run's cleared figure is what it would
 	 * clear.
 	 */
 	static final List<Column> COLUMNS = List.of(new Column("RUN", false, (r) -> String.valueOf(r.runId())),
@@ -24,11 +24,11 @@ final class TextRunList {
 			new Column("EXIT", false, (r) -> String.valueOf(r.exitCode())),
 			new Column("STARTED (UTC)", true, (r) -> Figures.time(r.startedAt()).replace(" UTC", "")),
 			new Column("DURATION", false, (r) -> Figures.duration(r.duration())),
-			new Column("READ", false, (r) -> String.valueOf(r.counts().get(Outcome.READ))),
-			new Column("CLEARED", false,
+			new Column(Outcome.READ.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.READ))),
+			new Column(Outcome.CLEARED.name(), false,
 					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.CLEARED))
 							: "(" + r.counts().get(Outcome.WOULD_CLEAR) + ")"),
-			new Column("TRANSIENT", false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
+			new Column(Outcome.TRANSIENT.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
 			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
 			new Column("BRAKE", true, (r) -> r.brake().state().label()));
 

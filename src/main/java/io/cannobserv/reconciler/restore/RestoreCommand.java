@@ -103,8 +103,8 @@ class RestoreCommand implements Command {
 		String configured = this.pointerTable.table().identity();
 		List<String> tables = this.jdbc.queryForList(
 				"SELECT DISTINCT archiver_table FROM " + this.jobSchema.table("pointer_clear")
-						+ " WHERE run_id = :runId AND archiver_table <> :table",
-				new MapSqlParameterSource("runId", runId).addValue("table", configured), String.class);
+						+ " WHERE run_id = :runId AND archiver_table <> :archiverTable",
+				new MapSqlParameterSource("runId", runId).addValue("archiverTable", configured), String.class);
 		if (!tables.isEmpty()) {
 			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Run " + runId + " reconciled " + tables.get(0)
 					+ ", not the configured " + configured + ": set reconciler.archiver.* to that table to restore it");
