@@ -160,11 +160,14 @@ public class RunReports {
 			out.printf("  started %s, ended %s, took %s%n", report.startedAt(), report.endedAt(),
 					format(Duration.between(report.startedAt(), report.endedAt())));
 		}
-		out.printf("  checked %d: %s%n", counts.get(Outcome.READ),
-				Outcome.verdicts()
-					.stream()
-					.map((verdict) -> verdict.summaryName() + " " + counts.get(verdict))
-					.collect(Collectors.joining(", ")));
+		// the verdicts found: a zero says nothing on one screen, and the JSON report has
+		// every count
+		String found = Outcome.verdicts()
+			.stream()
+			.filter((verdict) -> counts.get(verdict) > 0)
+			.map((verdict) -> verdict.summaryName() + " " + counts.get(verdict))
+			.collect(Collectors.joining(", "));
+		out.printf("  checked %d%s%n", counts.get(Outcome.READ), found.isEmpty() ? "" : (": " + found));
 		if (report.mode() == RunMode.APPLY) {
 			out.printf("  cleared %d, left alone because re-linked meanwhile %d%n", counts.get(Outcome.CLEARED),
 					counts.get(Outcome.CHANGED_CONCURRENTLY));
