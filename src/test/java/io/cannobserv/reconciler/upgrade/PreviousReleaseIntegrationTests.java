@@ -76,7 +76,7 @@ class PreviousReleaseIntegrationTests {
 		expected.put("table", ARCHIVER_TABLE);
 		for (Outcome outcome : Outcome.values()) {
 			if (!countsOf010.has(outcome.jsonName())) {
-				((ObjectNode) expected.get("counts")).put(outcome.jsonName(), 0L);
+				((ObjectNode) expected.get("counts")).put(outcome.jsonName(), 0);
 			}
 		}
 		assertThat(this.json.readTree(result.out())).isEqualTo(expected);
