@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.store.JobSchema;
 
@@ -32,20 +33,24 @@ public class RunLocks {
 
 	private final String table;
 
-	public RunLocks(DataSource dataSource, JobSchema jobSchema, ArchiverTable table) {
+	private final ReconcilerProperties properties;
+
+	public RunLocks(DataSource dataSource, JobSchema jobSchema, ArchiverTable table, ReconcilerProperties properties) {
 		this.dataSource = dataSource;
 		this.prefix = jobSchema.name();
 		this.table = table.identity();
+		this.properties = properties;
 	}
 
 	/**
-	 * The lock of a reconcile run: one run at a time per partition, partitions side by
-	 * side.
+	 * The lock of this process's reconcile run: one run at a time per table and
+	 * partition, partitions side by side.
+	 * @return the lock, held until closed
 	 * @throws CommandRefusedException with exit code 4 when another run holds it, 2 when
 	 * the database cannot be reached
 	 */
-	public RunLock reconcile(int partition, int partitions) {
-		String name = reconcileName(this.prefix, this.table, partition, partitions);
+	public RunLock reconcile() {
+		String name = reconcileName(this.prefix, this.table, this.properties.partition(), this.properties.partitions());
 		return acquire(name, "Another run holds the lock '" + name + "' in this database; this process read and wrote "
 				+ "nothing. Let that run finish, or check for a stuck process");
 	}

@@ -10,8 +10,6 @@ import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.ReconcilerProperties;
-import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.guard.Preflight;
@@ -20,7 +18,6 @@ import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReports;
-import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
@@ -46,13 +43,8 @@ public class ReconcileCommand implements Command {
 
 	private final RunReports runReports;
 
-	private final ReconcilerProperties properties;
-
-	private final String table;
-
 	ReconcileCommand(RunLocks runLocks, Preflight preflight, JobSchema jobSchema, RunLauncher runLauncher,
-			RunConclusion runConclusion, ApplicationEventPublisher events, RunReports runReports,
-			ReconcilerProperties properties, ArchiverTable table) {
+			RunConclusion runConclusion, ApplicationEventPublisher events, RunReports runReports) {
 		this.runLocks = runLocks;
 		this.preflight = preflight;
 		this.jobSchema = jobSchema;
@@ -60,8 +52,6 @@ public class ReconcileCommand implements Command {
 		this.runConclusion = runConclusion;
 		this.events = events;
 		this.runReports = runReports;
-		this.properties = properties;
-		this.table = table.identity();
 	}
 
 	@Override
@@ -84,10 +74,8 @@ public class ReconcileCommand implements Command {
 	 * written
 	 */
 	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
-		RunIdentity identity = new RunIdentity(mode, this.properties.partition(), this.properties.partitions(),
-				this.table);
 		// the lock first: a second process leaves at once, having asked nothing of anyone
-		try (RunLock lock = this.runLocks.reconcile(identity.partition(), identity.partitions())) {
+		try (RunLock lock = this.runLocks.reconcile()) {
 			try {
 				this.preflight.check();
 			}
@@ -95,7 +83,7 @@ public class ReconcileCommand implements Command {
 				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
 			}
 			this.jobSchema.migrate();
-			JobExecution execution = this.runLauncher.launch(identity, fresh);
+			JobExecution execution = this.runLauncher.launch(mode, fresh);
 			RunEnded ended = this.runConclusion.conclude(execution);
 			this.events.publishEvent(ended);
 			this.runReports.print(ended.report(), this.runReports.file(ended.report()), out);

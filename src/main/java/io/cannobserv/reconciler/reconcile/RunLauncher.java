@@ -13,7 +13,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.RunMode;
 
 /**
  * Launches a reconcile run under the run lock: resumes the run the {@link ResumePolicy}
@@ -33,21 +36,30 @@ class RunLauncher {
 
 	private final Job job;
 
+	private final ReconcilerProperties properties;
+
+	private final String table;
+
 	RunLauncher(ResumePolicy resumePolicy, JobOperator jobOperator, JobRepository jobRepository,
-			Job watcherLinkReconcileJob) {
+			Job watcherLinkReconcileJob, ReconcilerProperties properties, ArchiverTable table) {
 		this.resumePolicy = resumePolicy;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.job = watcherLinkReconcileJob;
+		this.properties = properties;
+		this.table = table.identity();
 	}
 
 	/**
-	 * Run to the end of this execution.
-	 * @param identity the run's mode, partition and table
+	 * Run this process's run (its partition, on the configured table) to the end of this
+	 * execution.
+	 * @param mode dry run or apply
 	 * @param fresh abandon an unfinished run of this identity and start a new one
 	 * @return the execution, ended
 	 */
-	JobExecution launch(RunIdentity identity, boolean fresh) throws Exception {
+	JobExecution launch(RunMode mode, boolean fresh) throws Exception {
+		RunIdentity identity = new RunIdentity(mode, this.properties.partition(), this.properties.partitions(),
+				this.table);
 		Optional<JobExecution> unfinished = this.resumePolicy.unfinished(identity);
 		if (unfinished.isPresent()) {
 			JobExecution execution = unfinished.get();
