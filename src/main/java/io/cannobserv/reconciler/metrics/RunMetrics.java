@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
@@ -28,8 +26,6 @@ import io.cannobserv.reconciler.run.BrakeState;
 @Component
 public class RunMetrics {
 
-	private static final Logger logger = LoggerFactory.getLogger(RunMetrics.class);
-
 	private final MeterRegistry registry;
 
 	private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
@@ -38,19 +34,11 @@ public class RunMetrics {
 		this.registry = registry;
 	}
 
-	/**
-	 * Sets the gauges; a failure is logged, as metrics must never change a run's exit
-	 * code.
-	 */
+	/** Sets the gauges; a failure is logged, never changing the run's exit code. */
 	@EventListener
 	@Order(RunEnded.TELL)
 	void onRunEnded(RunEnded ended) {
-		try {
-			record(ended.report());
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not set the run's metrics: {}", ex.toString());
-		}
+		record(ended.report());
 	}
 
 	void record(RunReport report) {

@@ -7,10 +7,10 @@ import io.cannobserv.reconciler.ExitCode;
  * end of a run. Listeners run synchronously, in their {@code @Order}, on the command's
  * thread, before the summary is printed and the process exits with {@code exitCode}.
  * <p>
- * A listener that throws makes the command exit 1 ("run again") and the listeners after
- * it do not run: only recording the run may fail it so ({@link RunReportRecorder},
- * first), as a run whose report was not written is not done. Every other listener
- * (metrics, notifications) logs its own failure and leaves the exit code alone.
+ * Only recording the run may fail the command ({@link RunReportRecorder}, first: a run
+ * whose report was not written is not done, so the command exits 1 and running it again
+ * records it). Any other listener (metrics, notifications) that throws is logged, the
+ * listeners after it still run, and the exit code stands ({@link RunEndedListeners}).
  *
  * @param report the run's report, as committed
  * @param exitCode the code the process will exit with

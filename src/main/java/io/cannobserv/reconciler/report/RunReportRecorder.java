@@ -21,8 +21,13 @@ class RunReportRecorder {
 	@EventListener
 	@Order(RunEnded.RECORD)
 	void record(RunEnded ended) {
-		this.runReports.save(ended.report(), ended.jobExecutionId());
-		this.runReports.write(ended.report());
+		try {
+			this.runReports.save(ended.report(), ended.jobExecutionId());
+			this.runReports.write(ended.report());
+		}
+		catch (RuntimeException ex) {
+			throw new RunNotRecordedException(ex);
+		}
 	}
 
 }
