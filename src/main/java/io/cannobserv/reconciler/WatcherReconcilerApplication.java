@@ -88,7 +88,8 @@ public class WatcherReconcilerApplication {
 			exitCode = ExitCode.RESUMABLE;
 		}
 		try (context) {
-			// before the context closes, since closing pushes the metrics: every exit code reaches them
+			// before the context closes, since closing pushes the metrics: every exit
+			// code reaches them
 			context.getBean(RunMetrics.class).ended(labels, exitCode);
 		}
 		catch (RuntimeException ex) {

@@ -16,9 +16,9 @@ import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * When the last run of a kind completed, read from the job's own history
- * ({@code reconcile_run}, one row per run). Every run pushes it, whatever its own outcome,
- * so a failed night cannot drop it from its Pushgateway group, and the value comes back
- * right after a lost push or a Pushgateway restart.
+ * ({@code reconcile_run}, one row per run). Every run pushes it, whatever its own
+ * outcome, so a failed night cannot drop it from its Pushgateway group, and the value
+ * comes back right after a lost push or a Pushgateway restart.
  */
 @Component
 class LastSuccessfulRun {
@@ -35,18 +35,20 @@ class LastSuccessfulRun {
 	}
 
 	/**
-	 * When the last run of this kind that exited 0 ended; empty when none has, or when the
-	 * history cannot be read (a metric left out is better than a run that fails for it).
+	 * When the last run of this kind that exited 0 ended; empty when none has, or when
+	 * the history cannot be read (a metric left out is better than a run that fails for
+	 * it).
 	 */
 	Optional<Instant> endedAt(String mode, int partition, int partitions) {
 		try {
-			if (!Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
-					this.table))) {
+			if (!Boolean.TRUE
+				.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, this.table))) {
 				return Optional.empty();
 			}
-			OffsetDateTime endedAt = this.jdbc.queryForObject("SELECT max(ended_at) FROM " + this.table
-					+ " WHERE exit_code = 0 AND mode = ? AND partition = ? AND partitions = ?", OffsetDateTime.class,
-					mode, partition, partitions);
+			OffsetDateTime endedAt = this.jdbc.queryForObject(
+					"SELECT max(ended_at) FROM " + this.table
+							+ " WHERE exit_code = 0 AND mode = ? AND partition = ? AND partitions = ?",
+					OffsetDateTime.class, mode, partition, partitions);
 			return Optional.ofNullable(endedAt).map(OffsetDateTime::toInstant);
 		}
 		catch (DataAccessException ex) {

@@ -8,7 +8,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 import io.cannobserv.reconciler.cli.CommandLine;
-import io.cannobserv.reconciler.pointer.RunMode;
+import io.cannobserv.reconciler.run.RunMode;
 
 /**
  * What tells one kind of run from another in the metrics: the command and its mode. With

@@ -9,20 +9,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.run.BrakeState;
 
 /**
  * The outcome of a run as gauges, set once when the run ends and pushed when the process
- * exits (a CronJob's pod is gone before any scrape). Values are the run's committed counts,
- * the same as in its report, so a dashboard and the report never disagree.
+ * exits (a CronJob's pod is gone before any scrape). Values are the run's committed
+ * counts, the same as in its report, so a dashboard and the report never disagree.
  * <p>
  * The push replaces the run's whole group ({@code shutdown-operation=put}), so each push
- * carries everything the group must keep: the exit code of every reconcile run, refused or
- * reported, and the last success of its kind, read from the run history.
+ * carries everything the group must keep: the exit code of every reconcile run, refused
+ * or reported, and the last success of its kind, read from the run history.
  */
 @Component
 public class RunMetrics {
@@ -41,7 +45,14 @@ public class RunMetrics {
 		this.properties = properties;
 	}
 
-	public void record(RunReport report) {
+	/** Sets the gauges; a failure is logged, never changing the run's exit code. */
+	@EventListener
+	@Order(RunEnded.TELL)
+	void onRunEnded(RunEnded ended) {
+		record(ended.report());
+	}
+
+	void record(RunReport report) {
 		report.counts()
 			.asMap()
 			.forEach((outcome, count) -> gauge("reconciler.run.pointers", Tags.of("outcome", outcome),
@@ -49,7 +60,7 @@ public class RunMetrics {
 				.set(count));
 		exitCode(report.exitCode());
 		gauge("reconciler.run.brake.tripped", Tags.empty(), "1 when the safety brake halted the run or would have")
-			.set("clear".equals(report.brake().state()) ? 0 : 1);
+			.set((report.brake().state() == BrakeState.CLEAR) ? 0 : 1);
 		if (report.startedAt() != null && report.endedAt() != null) {
 			gauge("reconciler.run.duration.seconds", Tags.empty(), "Wall time of the run, all executions")
 				.set(Duration.between(report.startedAt(), report.endedAt()).toSeconds());
@@ -58,11 +69,12 @@ public class RunMetrics {
 
 	/**
 	 * The command ended with {@code exitCode}: called whichever way it ended, before the
-	 * context closes (closing pushes). A reconcile run refused before it started (exit 2, 4)
-	 * or failed outside the job (exit 1) has no report, and its exit code must reach the
-	 * group all the same. The last success of this kind of run comes from the run history,
-	 * so that a failed run pushes the previous one again instead of dropping it: the
-	 * Pushgateway's advice is to alert on the age of the last success, not on a missing push.
+	 * context closes (closing pushes). A reconcile run refused before it started (exit 2,
+	 * 4) or failed outside the job (exit 1) has no report, and its exit code must reach
+	 * the group all the same. The last success of this kind of run comes from the run
+	 * history, so that a failed run pushes the previous one again instead of dropping it:
+	 * the Pushgateway's advice is to alert on the age of the last success, not on a
+	 * missing push.
 	 * @param labels the command and its mode
 	 * @param exitCode the process's exit code
 	 */

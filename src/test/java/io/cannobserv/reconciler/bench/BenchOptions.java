@@ -1,7 +1,5 @@
 package io.cannobserv.reconciler.bench;
 
-import io.cannobserv.reconciler.watcher.WatcherProperties;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +27,14 @@ import io.cannobserv.reconciler.watcher.WatcherProperties;
  * @param jobArgs extra options for the job, e.g. {@code --max-requests-per-second=0}
  * @param jvmOptions the job's JVM options
  * @param wrkSeconds how long wrk measures the fake Watcher alone, 0 = not at all
- * @param maxRunMinutes skip a case whose estimate (from a smaller size at the same latency)
- * passes this, 0 = never skip
+ * @param maxRunMinutes skip a case whose estimate (from a smaller size at the same
+ * latency) passes this, 0 = never skip
  * @param runTimeoutMinutes kill a run that takes longer
  * @param pgFast PostgreSQL without fsync (default: durable commits, as in production)
  * @param help whether usage was asked for
  */
-record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies,
-		int repeats, boolean startup, int startupRepeats, boolean throughput, int concurrency, List<String> jobArgs,
+record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies, int repeats,
+		boolean startup, int startupRepeats, boolean throughput, int concurrency, List<String> jobArgs,
 		List<String> jvmOptions, int wrkSeconds, double maxRunMinutes, double runTimeoutMinutes, boolean pgFast,
 		boolean help) {
 
@@ -44,8 +42,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 
 	private static final String RATE_CAP_OPTION = "max-requests-per-second";
 
-	static final int JOB_DEFAULT_RATE_CAP = (int) Double
-		.parseDouble(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND);
+	static final int JOB_DEFAULT_RATE_CAP = (int) Double.parseDouble(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND);
 
 	static String usage() {
 		return """
@@ -74,7 +71,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --wiremock-jar JAR       [~/.m2/.../wiremock-standalone-3.13.2.jar]
 				  --jar JAR                the job's jar (required)
 				  -h, --help               this help
-				""".formatted(DEFAULT_JVM_OPTIONS);
+				"""
+			.formatted(DEFAULT_JVM_OPTIONS);
 	}
 
 	static BenchOptions parse(String... args) {
@@ -160,7 +158,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 			workDir = ((parent != null) ? parent : Path.of(".")).resolve("bench");
 		}
 		if (jobArgs.stream().noneMatch((arg) -> arg.startsWith("--" + RATE_CAP_OPTION + "="))) {
-			// the cap guards Watcher in production; here it would measure itself, not the job
+			// the cap guards Watcher in production; here it would measure itself, not the
+			// job
 			jobArgs.add(0, "--" + RATE_CAP_OPTION + "=0");
 		}
 		return new BenchOptions(jar.toAbsolutePath(), workDir.toAbsolutePath(), wiremockJar, List.copyOf(sizes),
@@ -169,7 +168,10 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				false);
 	}
 
-	/** The job's request-rate cap in force: from {@code --job-arg}, else the job's default. */
+	/**
+	 * The job's request-rate cap in force: from {@code --job-arg}, else the job's
+	 * default.
+	 */
 	double rateCap() {
 		String value = jobOption(RATE_CAP_OPTION);
 		return (value != null) ? Double.parseDouble(value) : JOB_DEFAULT_RATE_CAP;

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Dockerfile, checked statically (no Docker engine runs where the tests run): a Java 17
- * JRE base pinned to a release, a non-root numeric user, an exec-form entrypoint (so SIGTERM
- * reaches the JVM and the run stops at a chunk boundary), the layered jar, and a
+ * The Dockerfile, checked statically (no Docker engine runs where the tests run): a Java
+ * 17 JRE base pinned to a release, a non-root numeric user, an exec-form entrypoint (so
+ * SIGTERM reaches the JVM and the run stops at a chunk boundary), the layered jar, and a
  * class-data-sharing archive made by a training run and used at start.
  */
 class DockerfileTests {
@@ -98,13 +98,12 @@ class DockerfileTests {
 		assertThat(entrypoints).hasSize(1);
 		List<String> entrypoint = execForm(entrypoints.get(0).arguments());
 		assertThat(entrypoint.get(0)).isEqualTo("java");
-		assertThat(entrypoint).contains("-XX:SharedArchiveFile=application.jsa", "-XX:TieredStopAtLevel=1",
-				"-XX:MaxRAMPercentage=75", "-jar")
+		assertThat(entrypoint)
+			.contains("-XX:SharedArchiveFile=application.jsa", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75",
+					"-jar")
 			.doesNotContain("-XX:+ExitOnOutOfMemoryError");
 		assertThat(entrypoint.get(entrypoint.size() - 1)).endsWith(".jar");
-		runtime.stream()
-			.filter((i) -> i.is("CMD"))
-			.forEach((cmd) -> assertThat(cmd.arguments()).startsWith("["));
+		runtime.stream().filter((i) -> i.is("CMD")).forEach((cmd) -> assertThat(cmd.arguments()).startsWith("["));
 	}
 
 	@Test
@@ -120,7 +119,8 @@ class DockerfileTests {
 	@Test
 	void imageWhenRunHasNoVolumeAndReportsUnderSlashReports() {
 		assertThat(instructions).noneSatisfy((i) -> assertThat(i.is("VOLUME")).isTrue());
-		assertThat(runtime).anySatisfy((i) -> assertThat(i.is("ENV") && i.arguments().contains("RECONCILER_REPORT_DIR=/reports")).isTrue());
+		assertThat(runtime).anySatisfy(
+				(i) -> assertThat(i.is("ENV") && i.arguments().contains("RECONCILER_REPORT_DIR=/reports")).isTrue());
 	}
 
 	@Test

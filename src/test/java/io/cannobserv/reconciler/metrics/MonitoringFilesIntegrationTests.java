@@ -60,7 +60,10 @@ class MonitoringFilesIntegrationTests {
 
 	private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
 
-	/** Every sample of the push, with the grouping key's labels, as Prometheus would scrape it. */
+	/**
+	 * Every sample of the push, with the grouping key's labels, as Prometheus would
+	 * scrape it.
+	 */
 	private static List<Sample> pushed;
 
 	@TempDir
@@ -111,7 +114,9 @@ class MonitoringFilesIntegrationTests {
 
 	@Test
 	void dashboardWhenParsedIsAGrafanaDashboardSelectingOnlySeriesTheJobPushes() throws IOException {
-		JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(MONITORING.resolve("dashboard.json")));
+		JsonNode dashboard = JsonMapper.builder()
+			.build()
+			.readTree(Files.readString(MONITORING.resolve("dashboard.json")));
 		assertThat(dashboard.path("uid").asString()).isEqualTo("watcher-link-reconciler");
 		assertThat(dashboard.path("schemaVersion").asInt()).isPositive();
 		List<String> variables = new ArrayList<>();
@@ -142,7 +147,8 @@ class MonitoringFilesIntegrationTests {
 			panel.path("targets").forEach((target) -> exprs.add(target.path("expr").asString()));
 		}
 		Set<String> used = checkSelectors("dashboard.json", exprs);
-		// the panels an operator needs: outcomes, brake, last success, verdicts, Watcher, duration
+		// the panels an operator needs: outcomes, brake, last success, verdicts, Watcher,
+		// duration
 		assertThat(used).contains("reconciler_run_exit_code", "reconciler_run_brake_tripped",
 				"reconciler_run_last_success_timestamp_seconds", "reconciler_run_pointers",
 				"reconciler_watcher_requests_seconds_count", "reconciler_watcher_requests_seconds_sum",
@@ -161,7 +167,9 @@ class MonitoringFilesIntegrationTests {
 				assertThat(selector.metric()).as("a metric name in every selector of %s: %s", file, expr).isNotNull();
 				assertThat(names).as("metric %s in %s: %s", selector.metric(), file, expr).contains(selector.metric());
 				used.add(selector.metric());
-				List<Sample> series = pushed.stream().filter((sample) -> sample.name().equals(selector.metric())).toList();
+				List<Sample> series = pushed.stream()
+					.filter((sample) -> sample.name().equals(selector.metric()))
+					.toList();
 				for (PromQlSelectors.Matcher matcher : selector.matchers()) {
 					checkMatcher(file, expr, selector.metric(), series, matcher);
 				}
@@ -196,7 +204,10 @@ class MonitoringFilesIntegrationTests {
 		}
 	}
 
-	/** The samples with the labels of the grouping key in the push's path, as the Pushgateway adds them. */
+	/**
+	 * The samples with the labels of the grouping key in the push's path, as the
+	 * Pushgateway adds them.
+	 */
 	private static List<Sample> withGroupingKey(List<Sample> samples, String url) {
 		String[] parts = url.replaceFirst("^/metrics/", "").split("/");
 		Map<String, String> groupingKey = new LinkedHashMap<>();

@@ -7,8 +7,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The series selectors of a PromQL expression ({@code name{label="value", ...}}), enough of
- * PromQL to tell a metric name from a function, a keyword, a label list
+ * The series selectors of a PromQL expression ({@code name{label="value", ...}}), enough
+ * of PromQL to tell a metric name from a function, a keyword, a label list
  * ({@code by (...)}, {@code on (...)}), a number, a duration or a string. Grafana's
  * variables ({@code $mode}, {@code $__rate_interval}) are left in place.
  */
@@ -22,7 +22,9 @@ final class PromQlSelectors {
 	private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "atan2", "inf", "nan",
 			"group_left", "group_right");
 
-	/** Aggregation operators, which may take their label list before their parentheses. */
+	/**
+	 * Aggregation operators, which may take their label list before their parentheses.
+	 */
 	private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar",
 			"count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
 
@@ -78,8 +80,10 @@ final class PromQlSelectors {
 				if (LABEL_LISTS.contains(word.toLowerCase()) && next == '(') {
 					skipTo(')');
 				}
-				else if (KEYWORDS.contains(word.toLowerCase()) || AGGREGATIONS.contains(word.toLowerCase()) || next == '(') {
-					// a keyword, or a function or aggregation: its arguments are read as they come
+				else if (KEYWORDS.contains(word.toLowerCase()) || AGGREGATIONS.contains(word.toLowerCase())
+						|| next == '(') {
+					// a keyword, or a function or aggregation: its arguments are read as
+					// they come
 				}
 				else {
 					selectors.add(new Selector(word, (next == '{') ? matchers() : List.of()));
@@ -161,6 +165,7 @@ final class PromQlSelectors {
 
 	/**
 	 * A series selector.
+	 *
 	 * @param metric the metric name, or null for a selector of labels only
 	 * @param matchers its label matchers
 	 */
@@ -169,6 +174,7 @@ final class PromQlSelectors {
 
 	/**
 	 * A label matcher.
+	 *
 	 * @param label the label
 	 * @param operator {@code =}, {@code !=}, {@code =~} or {@code !~}
 	 * @param value the value or regular expression

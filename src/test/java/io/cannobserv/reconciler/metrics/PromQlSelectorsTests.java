@@ -18,8 +18,8 @@ class PromQlSelectorsTests {
 
 	@Test
 	void ofWhenAggregatedWithLabelListsFindsOnlyTheMetrics() {
-		List<Selector> selectors = PromQlSelectors.of(
-				"sum by (outcome) (a_total{mode=\"apply\"}) / ignoring (outcome) group_left (x) max without (y) (b)");
+		List<Selector> selectors = PromQlSelectors
+			.of("sum by (outcome) (a_total{mode=\"apply\"}) / ignoring (outcome) group_left (x) max without (y) (b)");
 
 		assertThat(selectors).extracting(Selector::metric).containsExactly("a_total", "b");
 		assertThat(selectors.get(0).matchers()).containsExactly(new Matcher("mode", "=", "apply"));
@@ -40,8 +40,8 @@ class PromQlSelectorsTests {
 
 	@Test
 	void ofWhenGrafanaVariablesAndEscapedQuotesKeepsValuesWhole() {
-		List<Selector> selectors = PromQlSelectors.of(
-				"rate(c_total{mode=\"$mode\", path=\"a\\\"b\", x=~'1|2'}[$__rate_interval]) or vector(0)");
+		List<Selector> selectors = PromQlSelectors
+			.of("rate(c_total{mode=\"$mode\", path=\"a\\\"b\", x=~'1|2'}[$__rate_interval]) or vector(0)");
 
 		assertThat(selectors).singleElement().satisfies((selector) -> {
 			assertThat(selector.metric()).isEqualTo("c_total");

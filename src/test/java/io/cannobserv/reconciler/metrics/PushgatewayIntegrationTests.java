@@ -59,7 +59,8 @@ class PushgatewayIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		// started by the first test, so that each test reports the reason when it is skipped
+		// started by the first test, so that each test reports the reason when it is
+		// skipped
 		if (gateway == null) {
 			gateway = Pushgateway.startOrSkip();
 		}
@@ -88,24 +89,28 @@ class PushgatewayIntegrationTests {
 		assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds")).contains((double) lastSuccess);
 		assertThat(value(nightly, "reconciler_run_pointers", "outcome", "cleared")).contains(2.0);
 
-		// when: the next night Watcher rejects the key, so the run is refused before it starts
+		// when: the next night Watcher rejects the key, so the run is refused before it
+		// starts
 		Result refused = reconcile("--apply", "--reconciler.watcher.api-key=revoked-key");
 
 		// then: the group shows the refusal and still holds the last success
 		assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2);
 		assertThat(value(nightly, "reconciler_run_exit_code")).contains(2.0);
 		assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds")).contains((double) lastSuccess);
-		// a refused run checked nothing: the previous night's counts are not presented as its own
+		// a refused run checked nothing: the previous night's counts are not presented as
+		// its own
 		assertThat(value(nightly, "reconciler_run_pointers", "outcome", "cleared")).isEmpty();
 
-		// when: the night after, Watcher answers "deleted" for every pointer, and the brake halts the run
+		// when: the night after, Watcher answers "deleted" for every pointer, and the
+		// brake halts the run
 		this.registry.entries()
 			.stream()
 			.filter((entry) -> entry.pointerClass() == PointerClass.LIVE)
 			.forEach((entry) -> this.watcher.deleted(entry.watcherItemId()));
 		Result braked = reconcile("--apply");
 
-		// then: the group shows the brake and the exit code, and still the same last success
+		// then: the group shows the brake and the exit code, and still the same last
+		// success
 		assertThat(braked.exitCode()).as(braked.err()).isEqualTo(3);
 		assertThat(value(nightly, "reconciler_run_exit_code")).contains(3.0);
 		assertThat(value(nightly, "reconciler_run_brake_tripped")).contains(1.0);
@@ -121,12 +126,14 @@ class PushgatewayIntegrationTests {
 		Map<String, String> apply = group("reconcile", "apply", 0, 1);
 		List<Sample> before = gateway.group(apply);
 
-		// when: an operator runs a dry run, a report and a restore dry run from the same configuration
+		// when: an operator runs a dry run, a report and a restore dry run from the same
+		// configuration
 		assertThat(reconcile().exitCode()).isZero();
 		assertThat(command("report").exitCode()).isZero();
 		assertThat(command("restore", "--run=1").exitCode()).isZero();
 
-		// then: each has a group of its own, and the nightly run's group is exactly as it was
+		// then: each has a group of its own, and the nightly run's group is exactly as it
+		// was
 		assertThat(withoutPushTimes(gateway.group(apply))).isEqualTo(withoutPushTimes(before));
 		assertThat(value(apply, "reconciler_run_pointers", "outcome", "cleared")).contains(2.0);
 		Map<String, String> dryRun = group("reconcile", "dry-run", 0, 1);
@@ -210,8 +217,10 @@ class PushgatewayIntegrationTests {
 	/** When the run ended, as the job's own history recorded it, in whole seconds. */
 	private long endedAtOfRun(long runId) {
 		Long seconds = this.database.jdbc()
-			.queryForObject("SELECT floor(extract(epoch FROM ended_at))::bigint FROM watcher_link_reconciler.reconcile_run"
-					+ " WHERE run_id = ?", Long.class, runId);
+			.queryForObject(
+					"SELECT floor(extract(epoch FROM ended_at))::bigint FROM watcher_link_reconciler.reconcile_run"
+							+ " WHERE run_id = ?",
+					Long.class, runId);
 		assertThat(seconds).as("run %d in the history", runId).isNotNull();
 		return seconds;
 	}

@@ -26,7 +26,10 @@ final class HeadlessChromium {
 	private HeadlessChromium() {
 	}
 
-	/** Fails, naming the fix, when Chromium is not installed: a browser test must not pass by skipping. */
+	/**
+	 * Fails, naming the fix, when Chromium is not installed: a browser test must not pass
+	 * by skipping.
+	 */
 	static void requireInstalled() {
 		if (!Files.isExecutable(BINARY)) {
 			throw new AssertionError(BINARY + " is missing: .ci/run installs it (apt-get install -y chromium);"
@@ -49,11 +52,12 @@ final class HeadlessChromium {
 	/** A PNG of {@code page} as a 1280 px wide window shows it. */
 	static void screenshot(Path page, Path png, int height) throws IOException, InterruptedException {
 		Files.deleteIfExists(png);
-		run(page, null, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1280," + height,
-				"--hide-scrollbars"));
+		run(page, null,
+				List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1280," + height, "--hide-scrollbars"));
 	}
 
-	private static void run(Path page, @Nullable Path stdout, List<String> options) throws IOException, InterruptedException {
+	private static void run(Path page, @Nullable Path stdout, List<String> options)
+			throws IOException, InterruptedException {
 		requireInstalled();
 		Path profile = Files.createTempDirectory("chromium-profile");
 		Path log = Files.createTempFile("chromium", ".log");

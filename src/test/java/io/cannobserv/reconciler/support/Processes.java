@@ -3,7 +3,8 @@ package io.cannobserv.reconciler.support;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops the helper processes the tests and the benchmark start (a Pushgateway, a WireMock).
+ * Stops the helper processes the tests and the benchmark start (a Pushgateway, a
+ * WireMock).
  */
 public final class Processes {
 

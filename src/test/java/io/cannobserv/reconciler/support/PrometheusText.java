@@ -27,7 +27,9 @@ public final class PrometheusText {
 		return samples;
 	}
 
-	/** The names of the samples, e.g. {@code reconciler_watcher_requests_seconds_count}. */
+	/**
+	 * The names of the samples, e.g. {@code reconciler_watcher_requests_seconds_count}.
+	 */
 	public static Set<String> names(List<Sample> samples) {
 		Set<String> names = new TreeSet<>();
 		samples.forEach((sample) -> names.add(sample.name()));
@@ -81,6 +83,7 @@ public final class PrometheusText {
 
 	/**
 	 * One sample.
+	 *
 	 * @param name the sample's name
 	 * @param labels its labels
 	 * @param value its value

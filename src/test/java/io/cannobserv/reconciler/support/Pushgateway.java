@@ -52,7 +52,8 @@ public final class Pushgateway implements AutoCloseable {
 	}
 
 	/**
-	 * Start a Pushgateway, or skip the calling test (fail it under CI) when none is installed.
+	 * Start a Pushgateway, or skip the calling test (fail it under CI) when none is
+	 * installed.
 	 */
 	public static Pushgateway startOrSkip() {
 		Optional<Path> binary = binary();
@@ -106,18 +107,26 @@ public final class Pushgateway implements AutoCloseable {
 		return false;
 	}
 
-	/** {@code host:port}, as {@code management.prometheus.metrics.export.pushgateway.address} takes it. */
+	/**
+	 * {@code host:port}, as
+	 * {@code management.prometheus.metrics.export.pushgateway.address} takes it.
+	 */
 	public String address() {
 		return "127.0.0.1:" + this.port;
 	}
 
-	/** What Prometheus would scrape: every group's samples, with their grouping labels. */
+	/**
+	 * What Prometheus would scrape: every group's samples, with their grouping labels.
+	 */
 	public List<Sample> metrics() {
 		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/metrics")).GET());
 		return PrometheusText.parse(response.body());
 	}
 
-	/** The samples of one group: those carrying every grouping label of {@code groupingKey}. */
+	/**
+	 * The samples of one group: those carrying every grouping label of
+	 * {@code groupingKey}.
+	 */
 	public List<Sample> group(Map<String, String> groupingKey) {
 		return metrics().stream().filter((sample) -> sample.has(groupingKey)).toList();
 	}
