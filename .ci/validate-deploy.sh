@@ -8,12 +8,14 @@ usage() {
 Usage: .ci/validate-deploy.sh [--help]
 
 Validates the deployment files without a cluster:
-  1. renders every overlay under k8s/overlays/ (kubectl kustomize, or a standalone kustomize)
+  1. renders every overlay under k8s/overlays/, and k8s/monitoring/ (kubectl kustomize, or a
+     standalone kustomize)
   2. validates each rendered object against the Kubernetes OpenAPI schema, in two passes:
      - the Kubernetes Java client's generated model (io.kubernetes:client-java-api, from Maven
        Central): unknown (misspelt) fields, value types, required fields
      - the npm package kubernetes-models (its validators compiled from the same schema): enum
-       values and formats
+       values and formats; the PrometheusRule (a custom resource, which the Java model lacks)
+       against the Prometheus Operator's CRD schema (@kubernetes-models/prometheus-operator)
   3. runs shellcheck on jobs/*.sh and .ci/*.sh, and each script's --help
 
 Installs what is missing: shellcheck (Debian), node and npm (Debian), and, when no kubectl is
@@ -152,9 +154,9 @@ rm -rf "$WORK"
 mkdir -p "$WORK/rendered"
 
 # --- 2. render ------------------------------------------------------------------------------
-step "render the overlays"
+step "render the overlays and the monitoring files"
 overlays=()
-for dir in k8s/overlays/*/; do
+for dir in k8s/overlays/*/ k8s/monitoring/; do
 	name=$(basename "$dir")
 	overlays+=("$name")
 	out="$WORK/rendered/$name.yaml"

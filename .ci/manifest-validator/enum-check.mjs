@@ -6,8 +6,13 @@
 // action...) and formats (int32, int64...). They do not reject unknown properties: the first
 // pass (ManifestValidator.java) does that.
 //
+// Custom resources are checked the same way against their CRD's schema: the PrometheusRule
+// (monitoring.coreos.com/v1) with @kubernetes-models/prometheus-operator, generated from the
+// Prometheus Operator's CRDs (types, required properties, enums). Its rules themselves are
+// checked by promtool (.ci/check-monitoring.sh), which rejects unknown fields.
+//
 // Usage: node enum-check.mjs MODELS_DIR DOCUMENTS.json
-//   MODELS_DIR: where `npm install --prefix MODELS_DIR kubernetes-models` put node_modules
+//   MODELS_DIR: where `npm ci` of package.json put node_modules
 //   DOCUMENTS.json: the array ManifestValidator.java --json-out wrote
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -18,12 +23,17 @@ if (!modelsDir || !documentsFile) {
   console.error("Usage: node enum-check.mjs MODELS_DIR DOCUMENTS.json");
   process.exit(2);
 }
-const models = join(modelsDir, "node_modules", "kubernetes-models");
+// the package that has each API group's models; the core groups are in kubernetes-models
+const packages = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
+const modelsOf = (apiVersion) => {
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  return join(modelsDir, "node_modules", packages[group] ?? "kubernetes-models");
+};
 const entries = JSON.parse(readFileSync(documentsFile, "utf8"));
 let invalid = 0;
 for (const { source, document } of entries) {
   const where = `${source} ${document.kind}/${document.metadata?.name}`;
-  const module = join(models, document.apiVersion, `${document.kind}.js`);
+  const module = join(modelsOf(document.apiVersion), document.apiVersion, `${document.kind}.js`);
   if (!existsSync(module)) {
     console.log(`INVALID  ${where}\n           no model for ${document.apiVersion}/${document.kind}`);
     invalid++;

@@ -1,7 +1,8 @@
 package io.cannobserv.reconciler;
 
 /**
- * A command that could not start, with the exit code and a one-line reason naming the fix.
+ * A command that could not start, with the exit code and a one-line reason naming the
+ * fix.
  */
 public class CommandRefusedException extends RuntimeException {
 

@@ -8,10 +8,15 @@ public enum ExitCode {
 	/** The run completed; transient skips are allowed and reported. */
 	COMPLETED(0),
 
-	/** The run failed or was stopped; the same command resumes it from its last committed chunk. */
+	/**
+	 * The run failed or was stopped; the same command resumes it from its last committed
+	 * chunk.
+	 */
 	RESUMABLE(1),
 
-	/** The run could not start (configuration, preflight): nothing read, nothing written. */
+	/**
+	 * The run could not start (configuration, preflight): nothing read, nothing written.
+	 */
 	NOT_STARTED(2),
 
 	/** The safety brake halted the run before a chunk was written. */

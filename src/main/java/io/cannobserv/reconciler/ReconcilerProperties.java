@@ -2,31 +2,28 @@ package io.cannobserv.reconciler;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import io.cannobserv.reconciler.archiver.ArchiverTable;
+
 /**
  * Settings of a reconcile run.
  *
- * @param chunkSize pointers per chunk, which is also the reader's page size: one keyset
- * query, one transaction and one commit of the reader position per chunk
- * @param concurrency parallel Watcher lookups within a chunk
- * @param partition which share of the pointers this process checks, from 0
- * @param partitions how many shares the pointers are split into (one per process)
- * @param reportDir where run reports are written
- * @param progressInterval how often a long run logs its progress
- * @param jobSchema the job's own schema: batch metadata, audit and run history
- * @param archiver where Archiver keeps the pointers
+ * @param chunkSize pointers per chunk, = the reader's page: one keyset query, one
+ * transaction per chunk
+ * @param concurrency Watcher lookups in flight
+ * @param partition this process's share of the pointers, from 0
+ * @param partitions how many shares the pointers are split into, one process each
+ * @param reportDir where {@code run-<id>.json} is written
+ * @param progressInterval how often long runs log progress
+ * @param jobSchema the job's own schema (batch metadata, audit, history)
  */
 @ConfigurationProperties("reconciler")
 public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("8") int concurrency,
 		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir,
-		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema,
-		@DefaultValue ArchiverTable archiver) {
-
-	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema) {
 
 	public ReconcilerProperties {
 		if (chunkSize < 1 || chunkSize > 10_000) {
@@ -42,45 +39,11 @@ public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultV
 			throw new IllegalArgumentException("--partition must be between 0 and --partitions minus 1 ("
 					+ (partitions - 1) + "), was " + partition);
 		}
-		identifier(jobSchema, "--job-schema");
+		ArchiverTable.identifier(jobSchema, "--job-schema");
 	}
 
 	public boolean partitioned() {
 		return this.partitions > 1;
-	}
-
-	/**
-	 * Archiver's table and column names. Defaults are Archiver's own; they are properties so
-	 * that a renamed copy can be reconciled too.
-	 */
-	public record ArchiverTable(@DefaultValue("information") String schema, @DefaultValue("info_items") String table,
-			@DefaultValue("info_item_id") String idColumn, @DefaultValue("watcher_item_id") String pointerColumn,
-			@DefaultValue("watch_status") String watchStatusTable) {
-
-		public ArchiverTable {
-			// these names are spliced into SQL, so only plain lower-case identifiers pass
-			identifier(schema, "reconciler.archiver.schema");
-			identifier(table, "reconciler.archiver.table");
-			identifier(idColumn, "reconciler.archiver.id-column");
-			identifier(pointerColumn, "reconciler.archiver.pointer-column");
-			identifier(watchStatusTable, "reconciler.archiver.watch-status-table");
-		}
-
-		public String qualifiedTable() {
-			return this.schema + "." + this.table;
-		}
-
-		public String qualifiedWatchStatusTable() {
-			return this.schema + "." + this.watchStatusTable;
-		}
-
-	}
-
-	private static void identifier(String name, String option) {
-		if (!IDENTIFIER.matcher(name).matches()) {
-			throw new IllegalArgumentException(option + " '" + name
-					+ "' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)");
-		}
 	}
 
 }

@@ -13,6 +13,8 @@ import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.cli.StartupFailures;
 import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.GracefulStop;
+import io.cannobserv.reconciler.metrics.RunLabels;
+import io.cannobserv.reconciler.metrics.RunMetrics;
 
 /**
  * One process, one command, one exit code (see {@link ExitCode}).
@@ -49,16 +51,19 @@ public class WatcherReconcilerApplication {
 			return ExitCode.COMPLETED.code();
 		}
 		ConfigurableApplicationContext context;
+		RunLabels labels = RunLabels.of(commandLine);
 		try {
 			SpringApplication application = new SpringApplication(WatcherReconcilerApplication.class);
 			application.setBannerMode(Banner.Mode.OFF);
+			application.addInitializers(labels);
 			context = application.run(commandLine.springArgs().toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
 			err.println(NAME + ": cannot start: " + StartupFailures.describe(ex));
 			return ExitCode.NOT_STARTED.code();
 		}
-		try (context) {
+		ExitCode exitCode;
+		try {
 			if (ownsProcess) {
 				context.getBean(GracefulStop.class).install();
 			}
@@ -68,20 +73,30 @@ public class WatcherReconcilerApplication {
 				.filter((candidate) -> candidate.name().equals(commandLine.command()))
 				.findFirst()
 				.orElseThrow(() -> new UsageException("Command '" + commandLine.command() + "' is not available"));
-			return command.run(commandLine, out).code();
+			exitCode = command.run(commandLine, out);
 		}
 		catch (UsageException ex) {
 			err.println(NAME + ": " + ex.getMessage());
-			return ExitCode.NOT_STARTED.code();
+			exitCode = ExitCode.NOT_STARTED;
 		}
 		catch (CommandRefusedException ex) {
 			err.println(NAME + ": " + ex.getMessage());
-			return ex.exitCode().code();
+			exitCode = ex.exitCode();
 		}
 		catch (Exception ex) {
 			err.println(NAME + ": run failed: " + StartupFailures.describe(ex) + " (run again to resume)");
-			return ExitCode.RESUMABLE.code();
+			exitCode = ExitCode.RESUMABLE;
 		}
+		try (context) {
+			// before the context closes, since closing pushes the metrics: every exit
+			// code reaches them
+			context.getBean(RunMetrics.class).ended(labels, exitCode);
+		}
+		catch (RuntimeException ex) {
+			// the metrics never change what the run did
+			err.println(NAME + ": metrics not recorded: " + StartupFailures.describe(ex));
+		}
+		return exitCode.code();
 	}
 
 }

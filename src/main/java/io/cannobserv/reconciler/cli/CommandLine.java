@@ -7,11 +7,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parsed command line: a command, its flags, its own arguments, and options that become
- * properties. Each option is also a property (see {@link #usage()}) and so an environment
- * variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather than ignored,
- * so a typo never runs with a default. Values are given as {@code --name=value} or
- * {@code --name value}.
+ * The parsed command line: a command, its flags, its own arguments, and options that
+ * become properties. Each option is also a property (see {@link #usage()}) and so an
+ * environment variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather
+ * than ignored, so a typo never runs with a default. Values are given as
+ * {@code --name=value} or {@code --name value}.
  *
  * @param command the command
  * @param apply whether to write ({@code --apply}); every command is a dry run without it
@@ -28,7 +28,11 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 
 	private static final List<String> COMMAND_ARGUMENTS = List.of("run", "format", "output");
 
-	private static final Map<String, Option> OPTIONS = options();
+	/** Width of the usage text. */
+	private static final int WIDTH = 100;
+
+	/** Where an option's description starts. */
+	private static final int DESCRIPTION_COLUMN = 37;
 
 	/**
 	 * Parse {@code args}.
@@ -40,7 +44,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		boolean fresh = false;
 		boolean help = false;
 		Map<String, String> arguments = new LinkedHashMap<>();
-		// by property: a repeated option replaces the earlier value rather than joining it with a comma
+		// by property: a repeated option replaces the earlier value rather than joining
+		// it with a comma
 		Map<String, String> springArgs = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
@@ -81,7 +86,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				command = arg;
 			}
 			else {
-				throw new UsageException("Unexpected argument '" + arg + "': options take the form --name=value (see --help)");
+				throw new UsageException(
+						"Unexpected argument '" + arg + "': options take the form --name=value (see --help)");
 			}
 		}
 		if (command == null && !help) {
@@ -115,19 +121,21 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				|| name.startsWith("management.")) {
 			return name;
 		}
-		Option option = OPTIONS.get(name);
-		if (option == null) {
+		String property = Options.property(name);
+		if (property == null) {
 			throw new UsageException("Unknown option --" + name + " (see --help for the options)");
 		}
-		return option.property();
+		return property;
 	}
 
 	public static String usage() {
 		StringBuilder usage = new StringBuilder();
 		usage.append("Usage: java -jar watcher-link-reconciler.jar COMMAND [--apply] [options]\n\n");
 		usage.append("Commands:\n");
-		usage.append("  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
-		usage.append("                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
+		usage.append(
+				"  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
+		usage.append(
+				"                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
 		usage.append("                                  same mode unless --fresh\n");
 		usage.append("  restore --run ID [--apply]      put back the pointers run ID cleared, where still empty\n");
 		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
@@ -135,8 +143,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		usage.append("Every command is a dry run unless --apply is given.\n\n");
 		usage.append("Options (default in brackets; each is also a property and an environment variable:\n");
 		usage.append("--chunk-size is reconciler.chunk-size and RECONCILER_CHUNK_SIZE):\n");
-		OPTIONS.forEach((name, option) -> usage.append(String.format("  --%-32s %s [%s]%n", name + "=VALUE",
-				option.description(), option.defaultValue())));
+		for (Options.Option option : Options.all()) {
+			usage.append(option(option));
+		}
 		usage.append("\nDatabase: SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD.\n");
 		usage.append("Watcher: WATCHER_BASE_URL, WATCHER_API_KEY.\n");
 		usage.append("Exit codes: 0 completed, 1 failed or stopped (run again to resume), 2 could not start,\n");
@@ -144,38 +153,23 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		return usage.toString();
 	}
 
-	private static Map<String, Option> options() {
-		Map<String, Option> options = new LinkedHashMap<>();
-		options.put("chunk-size", new Option("reconciler.chunk-size", "250", "pointers per chunk and page"));
-		options.put("concurrency", new Option("reconciler.concurrency", "8", "parallel Watcher lookups"));
-		options.put("partition", new Option("reconciler.partition", "0", "this process's share, 0..partitions-1"));
-		options.put("partitions", new Option("reconciler.partitions", "1", "shares the pointers are split into"));
-		options.put("report-dir", new Option("reconciler.report-dir", "reports", "where run-<id>.json goes"));
-		options.put("job-schema",
-				new Option("reconciler.job-schema", "watcher_link_reconciler", "the job's own schema"));
-		options.put("max-clear-fraction", new Option("reconciler.brake.max-clear-fraction", "0.5",
-				"brake: largest share of gone pointers"));
-		options.put("brake-min-sample",
-				new Option("reconciler.brake.min-sample", "20", "brake: pointers checked before judging"));
-		options.put("max-clears", new Option("reconciler.brake.max-clears", "none", "brake: most clears per run"));
-		options.put("watcher-base-url",
-				new Option("reconciler.watcher.base-url", "$WATCHER_BASE_URL", "Watcher's root URL"));
-		options.put("connect-timeout", new Option("reconciler.watcher.connect-timeout", "2s", "per request"));
-		options.put("read-timeout", new Option("reconciler.watcher.read-timeout", "5s", "per read of an answer"));
-		options.put("max-attempts",
-				new Option("reconciler.watcher.max-attempts", "4", "attempts before a pointer is transient"));
-		options.put("initial-backoff",
-				new Option("reconciler.watcher.initial-backoff", "200ms", "first pause, doubling, with jitter"));
-		options.put("max-backoff", new Option("reconciler.watcher.max-backoff", "5s", "longest pause"));
-		options.put("max-retry-after",
-				new Option("reconciler.watcher.max-retry-after", "30s", "longest Retry-After honoured"));
-		options.put("max-requests-per-second",
-				new Option("reconciler.watcher.max-requests-per-second", "1000", "global rate cap, 0 = none"));
-		return options;
-	}
-
-	/** An option: the property it sets, its default and what it is for. */
-	private record Option(String property, String defaultValue, String description) {
+	/** {@code  --name=VALUE  what it is for [default]}, wrapped at {@link #WIDTH}. */
+	private static String option(Options.Option option) {
+		StringBuilder text = new StringBuilder(String.format("  --%-32s", option.name() + "=VALUE"));
+		int column = text.length();
+		for (String word : (Options.plain(option.description()) + " [" + option.defaultValue() + "]").split(" ")) {
+			if (column + 1 + word.length() > WIDTH) {
+				text.append('\n').append(" ".repeat(DESCRIPTION_COLUMN));
+				column = DESCRIPTION_COLUMN;
+			}
+			else {
+				text.append(' ');
+				column++;
+			}
+			text.append(word);
+			column += word.length();
+		}
+		return text.append('\n').toString();
 	}
 
 }

@@ -23,11 +23,11 @@ import org.springframework.stereotype.Component;
  * half-written, since every chunk is one transaction.
  * <p>
  * The stop is only flagged, in memory; the step thread sees it at the chunk boundary and
- * remains the only writer of the run's metadata. {@code JobOperator.stop} is not used: from
- * this thread it writes the running step execution (racing the step's own writes, see
- * spring-batch#5308) and, through {@code StepSynchronizationManager.release()}, closes the
- * step-scoped reader under the running step, which resets the read count the last chunk then
- * commits to 0, so the resumed run would start again from the first page.
+ * remains the only writer of the run's metadata. {@code JobOperator.stop} is not used:
+ * from this thread it writes the running step execution (racing the step's own writes,
+ * see spring-batch#5308) and, through {@code StepSynchronizationManager.release()},
+ * closes the step-scoped reader under the running step, which resets the read count the
+ * last chunk then commits to 0, so the resumed run would start again from the first page.
  */
 @Component
 public class GracefulStop implements JobExecutionListener {
@@ -38,7 +38,9 @@ public class GracefulStop implements JobExecutionListener {
 
 	private volatile boolean stopRequested;
 
-	/** Take over SIGTERM and SIGINT. Called by {@code main} only: tests run in-process. */
+	/**
+	 * Take over SIGTERM and SIGINT. Called by {@code main} only: tests run in-process.
+	 */
 	public void install() {
 		Signal.handle(new Signal("TERM"), this::onSignal);
 		Signal.handle(new Signal("INT"), this::onSignal);
@@ -61,12 +63,14 @@ public class GracefulStop implements JobExecutionListener {
 		JobExecution execution = this.running.get();
 		if (this.stopRequested || execution == null) {
 			logger.warn("SIG{}: exiting now; no chunk is half-written (each is one transaction)", signal.getName());
-			// not System.exit from the signal thread: it would wait for the run that holds this process
+			// not System.exit from the signal thread: it would wait for the run that
+			// holds this process
 			Runtime.getRuntime().halt(1);
 		}
 		this.stopRequested = true;
 		stop(execution);
-		// logged after the flags are set: the step thread takes the same appender lock when it logs the
+		// logged after the flags are set: the step thread takes the same appender lock
+		// when it logs the
 		// chunk, so it sees them (they are not volatile)
 		logger.warn("SIG{}: stopping run {} at the next chunk boundary; run the same command again to resume",
 				signal.getName(), execution.getJobInstance().getInstanceId());
@@ -74,7 +78,8 @@ public class GracefulStop implements JobExecutionListener {
 
 	private void stop(JobExecution execution) {
 		try {
-			// a step not yet started is refused by the job; a running one stops after its chunk commits
+			// a step not yet started is refused by the job; a running one stops after its
+			// chunk commits
 			execution.setStatus(BatchStatus.STOPPING);
 			for (StepExecution step : execution.getStepExecutions()) {
 				if (step.getStatus().isRunning()) {

@@ -7,12 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.Failures;
-import io.cannobserv.reconciler.ReconcilerProperties;
-import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 import io.cannobserv.reconciler.watcher.WatcherClient.WatcherAnswer;
 import io.cannobserv.reconciler.watcher.WatcherProperties;
@@ -20,8 +19,8 @@ import io.cannobserv.reconciler.watcher.WatcherProperties;
 /**
  * Checks, before any item is read, that the run can do its work: Archiver's table and
  * pointer column exist, Watcher is healthy, and it accepts the key and answers an unknown
- * id with its typed 404. That last probe matters most: a wrong base URL, a path prefix or a
- * proxy answers 404 for everything, and only the typed body proves that a 404 means
+ * id with its typed 404. That last probe matters most: a wrong base URL, a path prefix or
+ * a proxy answers 404 for everything, and only the typed body proves that a 404 means
  * "deleted".
  */
 @Component
@@ -32,7 +31,7 @@ public class Preflight {
 	/** A well-formed ULID that no WatchedItem has: the lowest possible one. */
 	static final String PROBE_ID = "00000000000000000000000000";
 
-	private final JdbcTemplate jdbc;
+	private final PointerTable pointerTable;
 
 	private final ArchiverTable archiver;
 
@@ -40,10 +39,9 @@ public class Preflight {
 
 	private final WatcherProperties watcherProperties;
 
-	public Preflight(JdbcTemplate jdbc, ReconcilerProperties properties, WatcherClient watcherClient,
-			WatcherProperties watcherProperties) {
-		this.jdbc = jdbc;
-		this.archiver = properties.archiver();
+	public Preflight(PointerTable pointerTable, WatcherClient watcherClient, WatcherProperties watcherProperties) {
+		this.pointerTable = pointerTable;
+		this.archiver = pointerTable.table();
 		this.watcherClient = watcherClient;
 		this.watcherProperties = watcherProperties;
 	}
@@ -71,18 +69,13 @@ public class Preflight {
 	private void checkArchiverTable() {
 		String table = this.archiver.qualifiedTable();
 		try {
-			Boolean tableExists = this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, table);
-			if (!Boolean.TRUE.equals(tableExists)) {
+			if (!this.pointerTable.exists()) {
 				throw new PreflightException("Table " + table
 						+ " does not exist in this database: check SPRING_DATASOURCE_URL points at Archiver's database");
 			}
-			Integer columns = this.jdbc.queryForObject(
-					"SELECT count(*) FROM information_schema.columns WHERE table_schema = ? AND table_name = ? AND column_name IN (?, ?)",
-					Integer.class, this.archiver.schema(), this.archiver.table(), this.archiver.idColumn(),
-					this.archiver.pointerColumn());
-			if (columns == null || columns < 2) {
-				throw new PreflightException(table + " has no column " + this.archiver.pointerColumn()
-						+ " (or " + this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
+			if (!this.pointerTable.hasIdAndPointerColumns()) {
+				throw new PreflightException(table + " has no column " + this.archiver.pointerColumn() + " (or "
+						+ this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
 						+ "Watcher links back itself, so there is nothing to reconcile in this database");
 			}
 		}
@@ -110,8 +103,8 @@ public class Preflight {
 					+ "(got HTTP " + probe.status() + " " + abbreviate(probe.body())
 					+ "), so its 404s cannot be trusted as deletions: check WATCHER_BASE_URL and any proxy in front of Watcher");
 		}
-		logger.info("Preflight passed: {} has {}, Watcher at {} is healthy and accepts the key", this.archiver.qualifiedTable(),
-				this.archiver.pointerColumn(), baseUrl);
+		logger.info("Preflight passed: {} has {}, Watcher at {} is healthy and accepts the key",
+				this.archiver.qualifiedTable(), this.archiver.pointerColumn(), baseUrl);
 	}
 
 	private WatcherAnswer get(String path, boolean authenticated) {
@@ -119,8 +112,8 @@ public class Preflight {
 			return this.watcherClient.get(path, authenticated);
 		}
 		catch (SocketTimeoutException ex) {
-			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET " + path
-					+ " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
+			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET "
+					+ path + " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
 					+ this.watcherProperties.readTimeout() + "): check WATCHER_BASE_URL and the network");
 		}
 		catch (IOException ex) {

@@ -1,11 +1,13 @@
 package io.cannobserv.reconciler.guard;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.report.RunCounts;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
 
 /**
  * Judges, before a chunk is written, whether the run clears too much to be healthy: a
@@ -29,10 +31,11 @@ public class SafetyBrake {
 	 */
 	public Optional<BrakeTrip> check(RunCounts committed, RunCounts chunk) {
 		RunCounts total = committed.plus(chunk);
-		// only definite answers count: transient and unconfirmed pointers would water the share down,
+		// only definite answers count: transient and unconfirmed pointers would water the
+		// share down,
 		// so a Watcher answering half 503 and half "deleted" would never trip the brake
-		long checked = total.live() + total.archived() + total.gone() + total.mismatched();
-		long gone = total.gone();
+		long checked = Arrays.stream(Outcome.values()).filter(Outcome::isDefinite).mapToLong(total::get).sum();
+		long gone = total.get(Outcome.GONE);
 		Long maxClears = this.properties.maxClears();
 		if (maxClears != null && gone > maxClears) {
 			return Optional.of(new BrakeTrip("max-clears", checked, gone, String.format(Locale.ROOT,
@@ -57,8 +60,9 @@ public class SafetyBrake {
 
 	/**
 	 * Why the brake tripped.
+	 *
 	 * @param limit the option whose limit was passed
-	 * @param checked pointers Watcher answered definitely (live, archived, gone, mismatched),
+	 * @param checked pointers Watcher answered definitely ({@link Outcome#isDefinite()}),
 	 * including the chunk
 	 * @param gone of those, the gone ones
 	 * @param message the figures and how to override, for an operator

@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Limits that halt a run before it clears more than a healthy night would.
  *
- * @param maxClearFraction the largest share of checked pointers that may be gone
- * @param minSample how many pointers must be checked before the share is judged
- * @param maxClears the most pointers one run may clear; none means no cap
+ * @param maxClearFraction brake: largest share of checked pointers that may be gone
+ * @param minSample brake: pointers checked before the share is judged
+ * @param maxClears brake: most pointers one run may clear
  */
 @ConfigurationProperties("reconciler.brake")
 public record SafetyBrakeProperties(@DefaultValue("0.5") double maxClearFraction, @DefaultValue("20") long minSample,
@@ -19,7 +19,8 @@ public record SafetyBrakeProperties(@DefaultValue("0.5") double maxClearFraction
 	public SafetyBrakeProperties {
 		if (!(maxClearFraction >= 0 && maxClearFraction <= 1)) {
 			throw new IllegalArgumentException(
-					"--max-clear-fraction must be between 0 and 1 (1 turns the share check off), was " + maxClearFraction);
+					"--max-clear-fraction must be between 0 and 1 (1 turns the share check off), was "
+							+ maxClearFraction);
 		}
 		if (minSample < 1) {
 			throw new IllegalArgumentException("--brake-min-sample must be at least 1, was " + minSample);

@@ -1,7 +1,6 @@
 package io.cannobserv.reconciler.metrics;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,45 +9,90 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.run.BrakeState;
 
 /**
  * The outcome of a run as gauges, set once when the run ends and pushed when the process
- * exits (a CronJob's pod is gone before any scrape). Values are the run's committed counts,
- * the same as in its report, so a dashboard and the report never disagree.
+ * exits (a CronJob's pod is gone before any scrape). Values are the run's committed
+ * counts, the same as in its report, so a dashboard and the report never disagree.
+ * <p>
+ * The push replaces the run's whole group ({@code shutdown-operation=put}), so each push
+ * carries everything the group must keep: the exit code of every reconcile run, refused
+ * or reported, and the last success of its kind, read from the run history.
  */
 @Component
 public class RunMetrics {
 
 	private final MeterRegistry registry;
 
+	private final LastSuccessfulRun lastSuccessfulRun;
+
+	private final ReconcilerProperties properties;
+
 	private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
 
-	public RunMetrics(MeterRegistry registry) {
+	RunMetrics(MeterRegistry registry, LastSuccessfulRun lastSuccessfulRun, ReconcilerProperties properties) {
 		this.registry = registry;
+		this.lastSuccessfulRun = lastSuccessfulRun;
+		this.properties = properties;
 	}
 
-	public void record(RunReport report) {
+	/** Sets the gauges; a failure is logged, never changing the run's exit code. */
+	@EventListener
+	@Order(RunEnded.TELL)
+	void onRunEnded(RunEnded ended) {
+		record(ended.report());
+	}
+
+	void record(RunReport report) {
 		report.counts()
 			.asMap()
 			.forEach((outcome, count) -> gauge("reconciler.run.pointers", Tags.of("outcome", outcome),
 					"Pointers of the run by verdict and written outcome")
 				.set(count));
-		gauge("reconciler.run.exit.code", Tags.empty(), "The run's exit code (0 completed, 1 resumable, 3 brake)")
-			.set(report.exitCode());
+		exitCode(report.exitCode());
 		gauge("reconciler.run.brake.tripped", Tags.empty(), "1 when the safety brake halted the run or would have")
-			.set("clear".equals(report.brake().state()) ? 0 : 1);
+			.set((report.brake().state() == BrakeState.CLEAR) ? 0 : 1);
 		if (report.startedAt() != null && report.endedAt() != null) {
 			gauge("reconciler.run.duration.seconds", Tags.empty(), "Wall time of the run, all executions")
 				.set(Duration.between(report.startedAt(), report.endedAt()).toSeconds());
 		}
-		if (report.exitCode() == 0) {
-			// the Pushgateway's advice: alert on the age of the last success, not on a missing push
-			gauge("reconciler.run.last.success.timestamp.seconds", Tags.empty(), "When a run last completed")
-				.set(Instant.now().getEpochSecond());
+	}
+
+	/**
+	 * The command ended with {@code exitCode}: called whichever way it ended, before the
+	 * context closes (closing pushes). A reconcile run refused before it started (exit 2,
+	 * 4) or failed outside the job (exit 1) has no report, and its exit code must reach
+	 * the group all the same. The last success of this kind of run comes from the run
+	 * history, so that a failed run pushes the previous one again instead of dropping it:
+	 * the Pushgateway's advice is to alert on the age of the last success, not on a
+	 * missing push.
+	 * @param labels the command and its mode
+	 * @param exitCode the process's exit code
+	 */
+	public void ended(RunLabels labels, ExitCode exitCode) {
+		if (!labels.reconciles()) {
+			return;
 		}
+		exitCode(exitCode.code());
+		this.lastSuccessfulRun.endedAt(labels.mode(), this.properties.partition(), this.properties.partitions())
+			.ifPresent((endedAt) -> gauge("reconciler.run.last.success.timestamp.seconds", Tags.empty(),
+					"When the last run of this kind (command, mode, partition) completed")
+				.set(endedAt.getEpochSecond()));
+	}
+
+	private void exitCode(int code) {
+		gauge("reconciler.run.exit.code", Tags.empty(),
+				"The run's exit code (0 completed, 1 resumable, 2 not started, 3 brake, 4 locked)")
+			.set(code);
 	}
 
 	private AtomicLong gauge(String name, Tags tags, String description) {

@@ -15,13 +15,18 @@ final class AtomicFile {
 	private AtomicFile() {
 	}
 
-	/** Writes {@code text} as UTF-8 to a temporary file next to {@code target}, then moves it over. */
+	/**
+	 * Writes {@code text} as UTF-8 to a temporary file next to {@code target}, then moves
+	 * it over.
+	 */
 	static void write(Path target, String text) throws IOException {
 		Path absolute = target.toAbsolutePath().normalize();
 		Path directory = absolute.getParent();
 		Files.createDirectories(directory);
-		// same directory: same file system, so the move is a rename. Not createTempFile: its
-		// owner-only permissions would follow the file, and others may need to read reports.
+		// same directory: same file system, so the move is a rename. Not createTempFile:
+		// its
+		// owner-only permissions would follow the file, and others may need to read
+		// reports.
 		Path partial = directory
 			.resolve("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
 		try {

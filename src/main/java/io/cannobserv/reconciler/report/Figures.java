@@ -10,7 +10,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How the human formats write figures. Times are UTC, as a cluster's logs are, and say so.
+ * How the human formats write figures. Times are UTC, as a cluster's logs are, and say
+ * so.
  */
 final class Figures {
 
@@ -25,7 +26,9 @@ final class Figures {
 		return (instant != null) ? TIME.format(instant) + " UTC" : "–";
 	}
 
-	/** {@code 850 ms}, {@code 16.8 s}, {@code 4 min 05 s}, {@code 2 h 03 min}, or a dash. */
+	/**
+	 * {@code 850 ms}, {@code 16.8 s}, {@code 4 min 05 s}, {@code 2 h 03 min}, or a dash.
+	 */
 	static String duration(@Nullable Duration duration) {
 		if (duration == null) {
 			return "–";
@@ -60,9 +63,9 @@ final class Figures {
 
 	/** The brake's limits in words. */
 	static String brakeLimits(RunReport.Brake brake) {
-		String share = (brake.maxClearFraction() >= 1) ? "no share limit"
-				: "at most " + BigDecimal.valueOf(brake.maxClearFraction()).movePointRight(2).stripTrailingZeros()
-					.toPlainString() + "% gone once " + count(brake.minSample()) + " are checked";
+		String share = (brake.maxClearFraction() >= 1) ? "no share limit" : "at most "
+				+ BigDecimal.valueOf(brake.maxClearFraction()).movePointRight(2).stripTrailingZeros().toPlainString()
+				+ "% gone once " + count(brake.minSample()) + " are checked";
 		String cap = (brake.maxClears() != null) ? "at most " + count(brake.maxClears()) + " clears per run"
 				: "no cap on clears per run";
 		return share + "; " + cap;

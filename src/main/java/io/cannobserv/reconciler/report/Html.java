@@ -2,8 +2,8 @@ package io.cannobserv.reconciler.report;
 
 /**
  * Escaping for the HTML report. Pointers and Watcher's answers are data from outside (a
- * pointer may be {@code <script>}, an nginx 404 is an HTML page): every value goes through
- * {@link #text(String)}, in element content and in attributes alike.
+ * pointer may be {@code <script>}, an nginx 404 is an HTML page): every value goes
+ * through {@link #text(String)}, in element content and in attributes alike.
  */
 final class Html {
 
@@ -22,7 +22,8 @@ final class Html {
 				case '\'' -> escaped.append("&#39;");
 				default -> {
 					if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-						// control characters are invalid in HTML: show them, as PointerText does
+						// control characters are invalid in HTML: show them, as
+						// PointerText does
 						escaped.append(String.format("\\u%04x", c));
 					}
 					else {

@@ -8,12 +8,15 @@ import java.util.regex.Pattern;
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.report.TextRunList.Column;
+import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
 
 /**
  * A run, or the run list, in GitHub-flavoured Markdown short enough for a chat message or
- * a ticket: the figures, then the first few items of each list and how many more there are.
- * Everything that came from a database row or from Watcher is escaped: a pointer may hold
- * {@code |}, backticks or HTML.
+ * a ticket: the figures, then the first few items of each list and how many more there
+ * are. Everything that came from a database row or from Watcher is escaped: a pointer may
+ * hold {@code |}, backticks or HTML.
  */
 final class MarkdownReport {
 
@@ -29,7 +32,7 @@ final class MarkdownReport {
 		RunCounts counts = report.counts();
 		StringBuilder md = new StringBuilder();
 		md.append("### Watcher link reconciler: run ").append(report.runId()).append("\n\n");
-		md.append("**").append(report.mode()).append("**");
+		md.append("**").append(report.mode().label()).append("**");
 		if (report.partitions() > 1) {
 			md.append(", partition ").append(report.partition()).append(" of ").append(report.partitions());
 		}
@@ -37,6 +40,7 @@ final class MarkdownReport {
 		if (report.executions() > 1) {
 			md.append(", resumed ").append(report.executions() - 1).append(" time(s)");
 		}
+		md.append(", on `").append(report.table()).append('`');
 		md.append(". Started ")
 			.append(Figures.time(report.startedAt()))
 			.append(", took ")
@@ -45,31 +49,32 @@ final class MarkdownReport {
 		if (report.exitMessage() != null) {
 			md.append("> **Stopped because:** ").append(escape(report.exitMessage())).append("\n\n");
 		}
-		if (!"clear".equals(report.brake().state())) {
+		BrakeState brake = report.brake().state();
+		if (brake != BrakeState.CLEAR) {
 			md.append("> **Safety brake ")
-				.append("tripped".equals(report.brake().state()) ? "tripped" : "would trip in apply mode")
+				.append((brake == BrakeState.TRIPPED) ? BrakeState.TRIPPED.label() : "would trip in apply mode")
 				.append(":** ")
 				.append(escape(String.valueOf(report.brake().message())))
 				.append("\n\n");
 		}
 		md.append("| Outcome | Pointers |\n|:--|--:|\n");
-		row(md, "Checked", counts.read());
-		row(md, "Live", counts.live());
-		row(md, "Archived (kept)", counts.archived());
-		row(md, "Gone in Watcher", counts.gone());
-		if (report.summary().applied()) {
-			row(md, "**Cleared**", counts.cleared());
-			row(md, "Re-linked meanwhile, left alone", counts.changedConcurrently());
+		row(md, Outcome.READ.label(), counts.get(Outcome.READ));
+		for (Outcome outcome : Outcome.values()) {
+			if (outcome.isVerdict()) {
+				row(md, outcome.label() + (outcome.isKept() ? " (kept)" : ""), counts.get(outcome));
+			}
+			if (outcome == Outcome.GONE) {
+				if (report.summary().applied()) {
+					row(md, "**" + Outcome.CLEARED.label() + "**", counts.get(Outcome.CLEARED));
+					row(md, Outcome.CHANGED_CONCURRENTLY.label(), counts.get(Outcome.CHANGED_CONCURRENTLY));
+				}
+				else {
+					row(md, "**" + Outcome.WOULD_CLEAR.label() + "** (dry run)", counts.get(Outcome.WOULD_CLEAR));
+				}
+			}
 		}
-		else {
-			row(md, "**Would clear** (dry run)", counts.wouldClear());
-		}
-		row(md, "Not found, unconfirmed (kept)", counts.notFoundUnconfirmed());
-		row(md, "Malformed (kept)", counts.malformed());
-		row(md, "Mismatched (kept)", counts.mismatched());
-		row(md, "Transient (kept)", counts.transientCount());
 		md.append("\nSafety brake: **")
-			.append(report.brake().state())
+			.append(report.brake().state().label())
 			.append("** (")
 			.append(Figures.brakeLimits(report.brake()))
 			.append(").\n");
@@ -79,7 +84,10 @@ final class MarkdownReport {
 			md.append(cleared.size()).append("):\n\n");
 			cleared.stream()
 				.limit(ITEM_LIMIT)
-				.forEach((c) -> md.append("- ").append(id(c.infoItemId())).append(" → ").append(id(c.watcherItemId()))
+				.forEach((c) -> md.append("- ")
+					.append(id(c.infoItemId()))
+					.append(" → ")
+					.append(id(c.watcherItemId()))
 					.append('\n'));
 			more(md, report.runId(), cleared.size());
 		}
@@ -102,7 +110,10 @@ final class MarkdownReport {
 		return md.toString();
 	}
 
-	/** @param runs oldest first */
+	/**
+	 * The run list, newest first.
+	 * @param runs oldest first
+	 */
 	static String list(List<RunSummary> runs) {
 		List<RunSummary> newestFirst = new ArrayList<>(runs);
 		Collections.reverse(newestFirst);
@@ -140,16 +151,20 @@ final class MarkdownReport {
 		}
 	}
 
-	/** An id or a verdict in a code span when it is plain, else escaped text in quotes (it may be blank). */
+	/**
+	 * An id or a verdict in a code span when it is plain, else escaped text in quotes (it
+	 * may be blank).
+	 */
 	private static String id(String value) {
 		return PLAIN.matcher(value).matches() ? "`" + value + "`" : escape(PointerText.quoted(value));
 	}
 
 	/**
-	 * Text safe inside a line or a table cell: the characters that Markdown or HTML read as
-	 * syntax there are backslash-escaped. Those that matter only at the start of a line
-	 * ({@code #}, {@code -}, {@code +}, {@code .}) are left alone, as values never start one:
-	 * escaping them too would litter the text for chat clients that show the backslashes.
+	 * Text safe inside a line or a table cell: the characters that Markdown or HTML read
+	 * as syntax there are backslash-escaped. Those that matter only at the start of a
+	 * line ({@code #}, {@code -}, {@code +}, {@code .}) are left alone, as values never
+	 * start one: escaping them too would litter the text for chat clients that show the
+	 * backslashes.
 	 */
 	static String escape(String text) {
 		StringBuilder escaped = new StringBuilder(text.length());

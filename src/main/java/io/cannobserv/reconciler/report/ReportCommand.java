@@ -21,9 +21,10 @@ import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * {@code report [--run ID] [--format text|json|markdown|html] [--output FILE]}: the recent
- * runs, or one run, from the run history in the database. Needs nothing but the database:
- * no Watcher, no lock, and it never creates the job's schema just to find it empty.
+ * {@code report [--run ID] [--format text|json|markdown|html] [--output FILE]}: the
+ * recent runs, or one run, from the run history in the database. Needs nothing but the
+ * database: no Watcher, no lock, and it never creates the job's schema just to find it
+ * empty.
  */
 @Component
 class ReportCommand implements Command {
@@ -66,8 +67,8 @@ class ReportCommand implements Command {
 			}
 			return emit(noRuns(format), output, out);
 		}
-		if (!this.history.tableExists()) {
-			// a schema made by a release without run history: its migrations are additive
+		if (!this.jobSchema.upToDate()) {
+			// a schema made by an earlier release: its history is migrated, never lost
 			this.jobSchema.migrate();
 		}
 		if (runId != null) {
@@ -109,7 +110,8 @@ class ReportCommand implements Command {
 			this.runReports.print(report, null, text, TEXT_LIST_LIMIT,
 					"(report --run " + report.runId() + " --format json lists them all)");
 		}
-		// the console summary starts with a blank line to set it off from the logs; here it stands alone
+		// the console summary starts with a blank line to set it off from the logs; here
+		// it stands alone
 		return buffer.toString(StandardCharsets.UTF_8).stripLeading();
 	}
 
@@ -126,7 +128,8 @@ class ReportCommand implements Command {
 
 	private static ExitCode emit(String document, @Nullable String output, PrintStream out) {
 		if (output == null) {
-			// UTF-8 bytes, not the stream's charset: a JVM without a locale (a container) would print
+			// UTF-8 bytes, not the stream's charset: a JVM without a locale (a container)
+			// would print
 			// a non-ASCII pointer as '?', and JSON is UTF-8 by definition
 			out.writeBytes((document.endsWith("\n") ? document : document + "\n").getBytes(StandardCharsets.UTF_8));
 			out.flush();
@@ -138,16 +141,16 @@ class ReportCommand implements Command {
 		}
 		catch (IOException ex) {
 			// not "run again to resume": nothing was running, the path is at fault
-			throw new CommandRefusedException(ExitCode.NOT_STARTED,
-					"Cannot write the report to " + file + ": " + ex.getClass().getSimpleName() + " " + ex.getMessage());
+			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Cannot write the report to " + file + ": "
+					+ ex.getClass().getSimpleName() + " " + ex.getMessage());
 		}
 		out.println("Report written to " + file);
 		return ExitCode.COMPLETED;
 	}
 
 	private CommandRefusedException unknownRun(long runId) {
-		return new CommandRefusedException(ExitCode.NOT_STARTED, "No run " + runId + " in schema "
-				+ this.jobSchema.name() + ": `report` lists the recorded runs");
+		return new CommandRefusedException(ExitCode.NOT_STARTED,
+				"No run " + runId + " in schema " + this.jobSchema.name() + ": `report` lists the recorded runs");
 	}
 
 }

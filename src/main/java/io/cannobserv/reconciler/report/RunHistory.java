@@ -13,37 +13,45 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.report.RunReport.Brake;
+import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * The {@code reconcile_run} table: one row per run, replaced each time one of its
- * executions ends.
+ * executions ends. The counts are one {@code jsonb} object keyed as in the report, so a
+ * new outcome needs no new column.
  */
 @Component
 class RunHistory {
 
-	private static final String COLUMNS = "run_id, mode, partition, partitions, status, exit_code, exit_message,"
-			+ " started_at, ended_at, executions, last_job_execution_id, read, live, archived, gone, cleared,"
-			+ " would_clear, changed_concurrently, not_found_unconfirmed, malformed, mismatched, transient,"
-			+ " brake_state, brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears";
-
-	private static final RowMapper<RunSummary> ROW_MAPPER = RunHistory::summary;
+	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
+			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
+			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears";
 
 	private final JdbcTemplate jdbc;
 
 	private final JobSchema jobSchema;
 
+	private final JsonMapper jsonMapper;
+
+	private final RowMapper<RunSummary> rowMapper = this::summary;
+
 	private final String upsert;
 
-	RunHistory(JdbcTemplate jdbc, JobSchema jobSchema) {
+	RunHistory(JdbcTemplate jdbc, JobSchema jobSchema, JsonMapper jsonMapper) {
 		this.jdbc = jdbc;
 		this.jobSchema = jobSchema;
+		this.jsonMapper = jsonMapper;
 		this.upsert = upsert(jobSchema.table("reconcile_run"));
 	}
 
@@ -53,9 +61,11 @@ class RunHistory {
 			.filter((column) -> !column.equals("run_id"))
 			.map((column) -> column + " = EXCLUDED." + column)
 			.collect(Collectors.joining(", "));
-		return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES ("
-				+ String.join(", ", Collections.nCopies(columns.size(), "?"))
-				+ ") ON CONFLICT (run_id) DO UPDATE SET " + updates + ", recorded_at = now()";
+		String values = columns.stream()
+			.map((column) -> column.equals("counts") ? "?::jsonb" : "?")
+			.collect(Collectors.joining(", "));
+		return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + values + ") ON CONFLICT (run_id) DO UPDATE SET "
+				+ updates + ", recorded_at = now()";
 	}
 
 	/**
@@ -67,20 +77,12 @@ class RunHistory {
 				this.jobSchema.table("flyway_schema_history")));
 	}
 
-	boolean tableExists() {
-		return Boolean.TRUE.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class,
-				this.jobSchema.table("reconcile_run")));
-	}
-
 	void save(RunSummary run, long lastJobExecutionId) {
-		RunCounts c = run.counts();
 		Brake b = run.brake();
-		this.jdbc.update(this.upsert, run.runId(),
-				run.mode(), run.partition(), run.partitions(), run.status(), run.exitCode(), run.exitMessage(),
-				timestamp(run.startedAt()), timestamp(run.endedAt()), run.executions(), lastJobExecutionId, c.read(),
-				c.live(), c.archived(), c.gone(), c.cleared(), c.wouldClear(), c.changedConcurrently(),
-				c.notFoundUnconfirmed(), c.malformed(), c.mismatched(), c.transientCount(), b.state(), b.message(),
-				b.maxClearFraction(), b.minSample(), b.maxClears());
+		this.jdbc.update(this.upsert, run.runId(), run.mode().label(), run.table(), run.partition(), run.partitions(),
+				run.status(), run.exitCode(), run.exitMessage(), timestamp(run.startedAt()), timestamp(run.endedAt()),
+				run.executions(), lastJobExecutionId, this.jsonMapper.writeValueAsString(run.counts()),
+				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears());
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -93,14 +95,19 @@ class RunHistory {
 	/** The latest runs, oldest first. */
 	List<RunSummary> recent(int limit) {
 		return oldestFirst(this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
-				+ " ORDER BY run_id DESC LIMIT ?", ROW_MAPPER, limit));
+				+ " ORDER BY run_id DESC LIMIT ?", this.rowMapper, limit));
 	}
 
-	/** The runs of {@code run}'s partition up to it, oldest first: the trend that led to it. */
+	/**
+	 * The runs of {@code run}'s table and partition up to it, oldest first: the trend
+	 * that led to it.
+	 */
 	List<RunSummary> upTo(RunSummary run, int limit) {
-		return oldestFirst(this.jdbc.query("SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
-				+ " WHERE run_id <= ? AND partition = ? AND partitions = ? ORDER BY run_id DESC LIMIT ?", ROW_MAPPER,
-				run.runId(), run.partition(), run.partitions(), limit));
+		return oldestFirst(this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM " + this.jobSchema.table("reconcile_run")
+						+ " WHERE run_id <= ? AND archiver_table = ? AND partition = ? AND partitions = ?"
+						+ " ORDER BY run_id DESC LIMIT ?",
+				this.rowMapper, run.runId(), run.table(), run.partition(), run.partitions(), limit));
 	}
 
 	private static List<RunSummary> oldestFirst(List<RunSummary> newestFirst) {
@@ -109,16 +116,15 @@ class RunHistory {
 		return runs;
 	}
 
-	private static RunSummary summary(ResultSet rs, int rowNum) throws SQLException {
-		RunCounts counts = new RunCounts(rs.getLong("read"), rs.getLong("live"), rs.getLong("archived"),
-				rs.getLong("gone"), rs.getLong("cleared"), rs.getLong("would_clear"), rs.getLong("changed_concurrently"),
-				rs.getLong("not_found_unconfirmed"), rs.getLong("malformed"), rs.getLong("mismatched"),
-				rs.getLong("transient"));
-		Brake brake = new Brake(rs.getString("brake_state"), rs.getString("brake_message"),
+	private RunSummary summary(ResultSet rs, int rowNum) throws SQLException {
+		RunCounts counts = this.jsonMapper.readValue(rs.getString("counts"), RunCounts.class);
+		Brake brake = new Brake(BrakeState.fromLabel(rs.getString("brake_state")), rs.getString("brake_message"),
 				rs.getDouble("brake_max_clear_fraction"), rs.getLong("brake_min_sample"),
 				rs.getObject("brake_max_clears", Long.class));
-		return new RunSummary(rs.getLong("run_id"), rs.getString("mode"), rs.getInt("partition"),
-				rs.getInt("partitions"), rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
+		// the identity's columns are named as its job parameters
+		return new RunSummary(rs.getLong("run_id"), RunMode.fromLabel(rs.getString(RunIdentity.MODE)),
+				rs.getString("archiver_table"), rs.getInt(RunIdentity.PARTITION), rs.getInt(RunIdentity.PARTITIONS),
+				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
 				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake);
 	}
@@ -133,6 +139,7 @@ class RunHistory {
 
 	/**
 	 * A run as recorded.
+	 *
 	 * @param summary its figures
 	 * @param lastJobExecutionId the execution they are as of
 	 */

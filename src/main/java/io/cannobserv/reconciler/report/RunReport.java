@@ -5,12 +5,18 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunMode;
+
 /**
- * What one run did: the document written to {@code run-<runId>.json}. A run resumed after a
- * failure keeps its id, and its report covers every execution.
+ * What one run did: the document written to {@code run-<runId>.json}. A run resumed after
+ * a failure keeps its id, and its report covers every execution.
  *
  * @param runId the run (job instance) id
- * @param mode {@code dry-run} or {@code apply}
+ * @param mode dry run or apply
+ * @param table the table and columns reconciled
  * @param partition the share of the pointers this run checked, from 0
  * @param partitions how many shares the pointers were split into
  * @param status the batch status of the latest execution
@@ -25,32 +31,34 @@ import org.jspecify.annotations.Nullable;
  * @param wouldClear the pointers a dry run would clear
  * @param skipped pointers kept for a reason other than being live
  */
-public record RunReport(long runId, String mode, int partition, int partitions, String status, int exitCode,
-		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt, int executions,
-		RunCounts counts, Brake brake, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear,
+public record RunReport(long runId, RunMode mode, String table, int partition, int partitions, String status,
+		int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
+		int executions, RunCounts counts, Brake brake, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear,
 		List<SkippedPointer> skipped) {
 
 	/**
 	 * The safety brake of a run.
-	 * @param state {@code clear}, {@code tripped} (an applying run halted) or
-	 * {@code would-trip} (a dry run passed a limit)
+	 *
+	 * @param state whether a limit was passed, and with what effect
 	 * @param message the figures and how to override, when not clear
 	 * @param maxClearFraction the share limit in force
 	 * @param minSample the sample before the share is judged
 	 * @param maxClears the cap in force, if any
 	 */
-	public record Brake(String state, @Nullable String message, double maxClearFraction, long minSample,
+	public record Brake(BrakeState state, @Nullable String message, double maxClearFraction, long minSample,
 			@Nullable Long maxClears) {
 	}
 
 	/** The figures without the items: a row of the run history. */
 	RunSummary summary() {
-		return new RunSummary(this.runId, this.mode, this.partition, this.partitions, this.status, this.exitCode,
-				this.exitMessage, this.startedAt, this.endedAt, this.executions, this.counts, this.brake);
+		return new RunSummary(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
+				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.counts,
+				this.brake);
 	}
 
 	/**
 	 * A pointer cleared, or that a dry run would clear.
+	 *
 	 * @param infoItemId the InfoItem
 	 * @param watcherItemId the pointer it had
 	 * @param httpStatus Watcher's answer
@@ -61,9 +69,11 @@ public record RunReport(long runId, String mode, int partition, int partitions, 
 
 	/**
 	 * A pointer kept and reported.
+	 *
 	 * @param infoItemId the InfoItem
 	 * @param watcherItemId the pointer, as stored (it may be junk)
-	 * @param verdict why it was kept: a verdict, or {@code CHANGED_CONCURRENTLY}
+	 * @param verdict why it was kept: the name of a {@link Outcome#isReported() reported}
+	 * outcome
 	 * @param httpStatus Watcher's last answer, 0 when none came or none was asked
 	 * @param reason the evidence on one line
 	 */

@@ -10,7 +10,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
@@ -24,20 +26,23 @@ import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
+import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * Builds a run's report from what was committed (the step's execution context and the
- * job's own tables), records it in the run history, prints the summary and writes the JSON
- * file. {@link #load(long)} rebuilds the same report later from the database alone.
+ * job's own tables), records it in the run history, prints the summary and writes the
+ * JSON file. {@link #load(long)} rebuilds the same report later from the database alone.
  */
 @Component
 public class RunReports {
 
 	/** Lines of each list printed on the console; the JSON file has them all. */
 	private static final int CONSOLE_LIST_LIMIT = 20;
-
-	private static final String WOULD_CLEAR = "WOULD_CLEAR";
 
 	private final JdbcTemplate jdbc;
 
@@ -61,29 +66,26 @@ public class RunReports {
 	/**
 	 * The report of the run that {@code execution} belongs to, as committed.
 	 * @param execution the run's latest execution, finished
-	 * @param mode the run's mode label
+	 * @param identity the run's mode, partition and table
 	 * @param exitCode the exit code the process will return
 	 * @param firstStart when the run's first execution started
 	 * @param executions how many executions the run has had
 	 * @param counts what the run's steps committed
 	 * @param brake the brake's state
 	 */
-	public RunReport assemble(JobExecution execution, String mode, int exitCode, @Nullable LocalDateTime firstStart,
-			int executions, RunCounts counts, RunReport.Brake brake) {
+	public RunReport assemble(JobExecution execution, RunIdentity identity, int exitCode,
+			@Nullable LocalDateTime firstStart, int executions, RunCounts counts, RunReport.Brake brake) {
 		long runId = execution.getJobInstance().getInstanceId();
-		Long partition = execution.getJobParameters().getLong("partition");
-		Long partitions = execution.getJobParameters().getLong("partitions");
-		return new RunReport(runId, mode, (partition != null) ? partition.intValue() : 0,
-				(partitions != null) ? partitions.intValue() : 1, execution.getStatus().name(), exitCode,
-				failureOf(execution), instant(firstStart), instant(execution.getEndTime()), executions, counts, brake,
-				cleared(runId, execution.getId()), wouldClear(runId, execution.getId()),
-				skipped(runId, execution.getId()));
+		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
+				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
+				instant(execution.getEndTime()), executions, counts, brake, cleared(runId, execution.getId()),
+				wouldClear(runId, execution.getId()), skipped(runId, execution.getId()));
 	}
 
 	/**
-	 * Records the run's figures in the run history ({@code reconcile_run}), replacing those
-	 * of its earlier executions. Its items are already in the database, written with each
-	 * chunk.
+	 * Records the run's figures in the run history ({@code reconcile_run}), replacing
+	 * those of its earlier executions. Its items are already in the database, written
+	 * with each chunk.
 	 * @param report the run's report, as {@link #assemble assembled}
 	 * @param jobExecutionId the execution that just ended
 	 */
@@ -92,8 +94,8 @@ public class RunReports {
 	}
 
 	/**
-	 * The report of a run rebuilt from the database alone, equal to the one written at the
-	 * end of its latest recorded execution.
+	 * The report of a run rebuilt from the database alone, equal to the one written at
+	 * the end of its latest recorded execution.
 	 * @param runId the run (job instance) id
 	 * @return the report, or empty when no execution of that run has been recorded
 	 */
@@ -104,9 +106,12 @@ public class RunReports {
 						skipped(runId, run.lastJobExecutionId())));
 	}
 
-	/** Writes {@code run-<id>.json} atomically, so a reader never sees half a report. */
+	/**
+	 * Writes {@link #file run-<id>.json} atomically, so a reader never sees half a
+	 * report.
+	 */
 	public Path write(RunReport report) {
-		Path target = this.reportDir.resolve("run-" + report.runId() + ".json");
+		Path target = file(report);
 		try {
 			AtomicFile.write(target, toJson(report));
 			return target;
@@ -114,6 +119,11 @@ public class RunReports {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the report to " + this.reportDir + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/** Where the report file of {@code report}'s run is written. */
+	public Path file(RunReport report) {
+		return this.reportDir.resolve("run-" + report.runId() + ".json");
 	}
 
 	/** The report as its JSON file has it. */
@@ -129,43 +139,53 @@ public class RunReports {
 	/**
 	 * The summary.
 	 * @param limit lines of each list
-	 * @param elsewhere where the lines past the limit are, as in "and 3 more {@code elsewhere}"
+	 * @param elsewhere where the lines past the limit are, as in "and 3 more
+	 * {@code elsewhere}"
 	 */
 	void print(RunReport report, @Nullable Path file, PrintStream out, int limit, String elsewhere) {
 		RunCounts counts = report.counts();
 		out.println();
-		out.printf("Run %d (%s%s): %s, exit code %d%s%n", report.runId(), report.mode(),
+		out.printf("Run %d (%s%s): %s, exit code %d%s%n", report.runId(), report.mode().label(),
 				(report.partitions() > 1) ? ", partition " + report.partition() + " of " + report.partitions() : "",
 				report.status(), report.exitCode(),
 				(report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
+		out.println("  table " + report.table());
 		if (report.exitMessage() != null) {
 			out.println("  stopped because: " + report.exitMessage());
 		}
-		if ("would-trip".equals(report.brake().state())) {
+		if (report.brake().state() == BrakeState.WOULD_TRIP) {
 			out.println("  safety brake WOULD TRIP in apply mode: " + report.brake().message());
 		}
 		if (report.startedAt() != null && report.endedAt() != null) {
 			out.printf("  started %s, ended %s, took %s%n", report.startedAt(), report.endedAt(),
 					format(Duration.between(report.startedAt(), report.endedAt())));
 		}
-		out.printf("  checked %d: live %d, archived %d, gone %d, not-found-unconfirmed %d, malformed %d, mismatched %d, transient %d%n",
-				counts.read(), counts.live(), counts.archived(), counts.gone(), counts.notFoundUnconfirmed(),
-				counts.malformed(), counts.mismatched(), counts.transientCount());
-		if ("apply".equals(report.mode())) {
-			out.printf("  cleared %d, left alone because re-linked meanwhile %d%n", counts.cleared(),
-					counts.changedConcurrently());
-			list(out, "cleared", report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
+		// the verdicts found: a zero says nothing on one screen, and the JSON report has
+		// every count
+		String found = Outcome.verdicts()
+			.stream()
+			.filter((verdict) -> counts.get(verdict) > 0)
+			.map((verdict) -> verdict.summaryName() + " " + counts.get(verdict))
+			.collect(Collectors.joining(", "));
+		out.printf("  checked %d%s%n", counts.get(Outcome.READ), found.isEmpty() ? "" : (": " + found));
+		if (report.mode() == RunMode.APPLY) {
+			out.printf("  cleared %d, left alone because re-linked meanwhile %d%n", counts.get(Outcome.CLEARED),
+					counts.get(Outcome.CHANGED_CONCURRENTLY));
+			list(out, Outcome.CLEARED.label().toLowerCase(Locale.ROOT),
+					report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
 		else {
-			out.printf("  would clear %d (dry run: nothing written; run with --apply to clear)%n", counts.wouldClear());
-			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit,
-					elsewhere);
+			out.printf("  would clear %d (dry run: nothing written; run with --apply to clear)%n",
+					counts.get(Outcome.WOULD_CLEAR));
+			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
-		list(out, "kept and reported", report.skipped()
-			.stream()
-			.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict() + ": "
-					+ s.reason())
-			.toList(), limit, elsewhere);
+		list(out, "kept and reported",
+				report.skipped()
+					.stream()
+					.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict()
+							+ ": " + s.reason())
+					.toList(),
+				limit, elsewhere);
 		if (file != null) {
 			out.println("  report: " + file.toAbsolutePath().normalize());
 		}
@@ -182,14 +202,17 @@ public class RunReports {
 		}
 	}
 
-	// The item queries read up to a given execution, so that a report rebuilt while a resumed
-	// execution is still writing equals the one written when the recorded execution ended.
+	// The item queries read up to a given execution, so that a report rebuilt while a
+	// resumed
+	// execution is still writing equals the one written when the recorded execution
+	// ended.
 	// COLLATE "C": the same order whatever the database's locale (ULIDs sort by bytes).
 
 	private List<ClearedPointer> cleared(long runId, long upToExecution) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
-				+ this.jobSchema.table("pointer_clear")
-				+ " WHERE run_id = ? AND job_execution_id <= ? ORDER BY info_item_id COLLATE \"C\"",
+		return this.jdbc.query(
+				"SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
+						+ this.jobSchema.table("pointer_clear")
+						+ " WHERE run_id = ? AND job_execution_id <= ? ORDER BY info_item_id COLLATE \"C\"",
 				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
 				upToExecution);
 	}
@@ -199,7 +222,7 @@ public class RunReports {
 				+ this.jobSchema.table("pointer_finding")
 				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict = ? ORDER BY info_item_id COLLATE \"C\"",
 				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
-				upToExecution, WOULD_CLEAR);
+				upToExecution, Outcome.WOULD_CLEAR.name());
 	}
 
 	private List<SkippedPointer> skipped(long runId, long upToExecution) {
@@ -208,7 +231,7 @@ public class RunReports {
 				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict <> ? ORDER BY info_item_id COLLATE \"C\"",
 				(rs, i) -> new SkippedPointer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
 						rs.getString(5)),
-				runId, upToExecution, WOULD_CLEAR);
+				runId, upToExecution, Outcome.WOULD_CLEAR.name());
 	}
 
 	private static String describe(ClearedPointer pointer) {
@@ -221,7 +244,10 @@ public class RunReports {
 		return (time != null) ? time.atZone(ZoneId.systemDefault()).toInstant().truncatedTo(ChronoUnit.MICROS) : null;
 	}
 
-	/** The root cause of the first failure: the wrapper exceptions of the step say nothing useful. */
+	/**
+	 * The root cause of the first failure: the wrapper exceptions of the step say nothing
+	 * useful.
+	 */
 	public static @Nullable String failureOf(JobExecution execution) {
 		List<Throwable> failures = execution.getAllFailureExceptions();
 		if (failures.isEmpty()) {

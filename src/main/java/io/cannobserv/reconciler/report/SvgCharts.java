@@ -6,6 +6,7 @@ import java.util.function.ToLongFunction;
 
 import io.cannobserv.reconciler.report.Outcomes.Bar;
 import io.cannobserv.reconciler.report.Outcomes.Segment;
+import io.cannobserv.reconciler.run.Outcome;
 
 /**
  * The HTML report's two charts as inline SVG: drawn here, so the page needs no script, no
@@ -14,20 +15,27 @@ import io.cannobserv.reconciler.report.Outcomes.Segment;
  */
 final class SvgCharts {
 
-	/** Width of a chart in a half-page panel: drawn at the size it is shown, text stays 12 px. */
+	/**
+	 * Width of a chart in a half-page panel: drawn at the size it is shown, text stays 12
+	 * px.
+	 */
 	static final int HALF_WIDTH = 560;
 
 	/** Width of a chart across the page. */
 	static final int FULL_WIDTH = 1100;
 
-	/** The trend's lines. A dry run's "cleared" is what it would clear. */
+	/** The trend's lines. A dry run's cleared figure is what it would clear. */
 	static final List<Series> TREND_SERIES = List.of(
-			new Series("cleared", "Cleared", Outcomes.CLEARED, RunSummary::clearedOrWouldClear),
-			new Series("transient", "Transient", Outcomes.TRANSIENT, (r) -> r.counts().transientCount()),
-			new Series("notFoundUnconfirmed", "Unconfirmed 404", Outcomes.UNCONFIRMED,
-					(r) -> r.counts().notFoundUnconfirmed()));
+			new Series(Outcome.CLEARED.jsonName(), "Cleared", Outcome.CLEARED.colour(),
+					RunSummary::clearedOrWouldClear),
+			series(Outcome.TRANSIENT, Outcome.TRANSIENT.label()),
+			series(Outcome.NOT_FOUND_UNCONFIRMED, "Unconfirmed 404"));
 
 	private SvgCharts() {
+	}
+
+	private static Series series(Outcome outcome, String label) {
+		return new Series(outcome.jsonName(), label, outcome.colour(), (run) -> run.counts().get(outcome));
 	}
 
 	/** Horizontal bars, one per verdict, with the count and share at the end of each. */
@@ -67,15 +75,16 @@ final class SvgCharts {
 			svg.append(String.format(Locale.ROOT,
 					"<text class=\"value\" data-verdict=\"%s\" x=\"%.1f\" y=\"%d\" dominant-baseline=\"central\"><tspan class=\"count\">%s</tspan><tspan class=\"share\" dx=\"6\">%s</tspan></text>",
 					bar.verdict(), x + 8, middle, Figures.count(bar.total()),
-					Html.text(Figures.percent(bar.total(), run.counts().read()))));
+					Html.text(Figures.percent(bar.total(), run.counts().get(Outcome.READ)))));
 		}
 		return svg.append("</svg>").toString();
 	}
 
 	/**
 	 * Lines of cleared, transient and unconfirmed pointers over {@code runs}, the one the
-	 * page is about shaded. A dry run's point is hollow, its "cleared" what it would clear.
-	 * The legend is the page's (see {@link HtmlReport}): HTML text wraps, SVG text does not.
+	 * page is about shaded. A dry run's point is hollow, its cleared figure what it would
+	 * clear. The legend is the page's (see {@link HtmlReport}): HTML text wraps, SVG text
+	 * does not.
 	 * @param runs oldest first
 	 * @param current the run to shade, or 0 for none
 	 * @param width the drawing's width
@@ -96,8 +105,8 @@ final class SvgCharts {
 		long step = niceStep(max / 4.0);
 		long yMax = step * (long) Math.ceil((double) max / step);
 		StringBuilder svg = new StringBuilder();
-		svg.append(open("trend-chart", width, height, "Cleared, transient and unconfirmed pointers over the last "
-				+ runs.size() + " run(s)"));
+		svg.append(open("trend-chart", width, height,
+				"Cleared, transient and unconfirmed pointers over the last " + runs.size() + " run(s)"));
 		double slot = (right - left) / (double) Math.max(1, runs.size());
 		for (int i = 0; i < runs.size(); i++) {
 			if (runs.get(i).runId() == current) {
@@ -109,8 +118,8 @@ final class SvgCharts {
 		for (long tick = 0; tick <= yMax; tick += step) {
 			double y = y(tick, yMax, top, bottom);
 			svg.append(String.format(Locale.ROOT,
-					"<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", left, right, y, y,
-					(tick == 0) ? "#9aa3ad" : "#e3e7ec"));
+					"<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", left, right, y,
+					y, (tick == 0) ? "#9aa3ad" : "#e3e7ec"));
 			svg.append(String.format(Locale.ROOT,
 					"<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"central\">%s</text>",
 					left - 8, y, Figures.count(tick)));
@@ -139,11 +148,12 @@ final class SvgCharts {
 			for (int i = 0; i < runs.size(); i++) {
 				RunSummary run = runs.get(i);
 				long value = s.value().applyAsLong(run);
-				String label = ("cleared".equals(s.key()) && !run.applied()) ? "would clear" : s.label().toLowerCase(Locale.ROOT);
+				String label = (Outcome.CLEARED.jsonName().equals(s.key()) && !run.applied())
+						? Outcome.WOULD_CLEAR.label().toLowerCase(Locale.ROOT) : s.label().toLowerCase(Locale.ROOT);
 				svg.append(String.format(Locale.ROOT,
 						"<circle class=\"point\" data-series=\"%s\" data-run=\"%d\" data-value=\"%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"2\"><title>Run %d (%s): %s %s</title></circle>",
 						s.key(), run.runId(), value, x(i, slot, left), y(value, yMax, top, bottom),
-						run.applied() ? s.colour() : "#ffffff", s.colour(), run.runId(), run.mode(), label,
+						run.applied() ? s.colour() : "#ffffff", s.colour(), run.runId(), run.mode().label(), label,
 						Figures.count(value)));
 			}
 		}
@@ -164,7 +174,10 @@ final class SvgCharts {
 		return bottom - (double) value / yMax * (bottom - top);
 	}
 
-	/** 1, 2 or 5 times a power of ten, at least {@code raw} (and at least 1: counts are whole). */
+	/**
+	 * 1, 2 or 5 times a power of ten, at least {@code raw} (and at least 1: counts are
+	 * whole).
+	 */
 	static long niceStep(double raw) {
 		long power = 1;
 		while (true) {
@@ -179,6 +192,7 @@ final class SvgCharts {
 
 	/**
 	 * A line of the trend.
+	 *
 	 * @param key its name in the report's counts
 	 * @param label its name for people
 	 * @param colour its stroke

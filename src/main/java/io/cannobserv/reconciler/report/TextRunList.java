@@ -5,33 +5,42 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
+import io.cannobserv.reconciler.run.Outcome;
+
 /**
  * The run list as a terminal table, newest run first. Plain ASCII columns, so it survives
  * {@code kubectl logs}, {@code less} and a copy into a ticket.
  */
 final class TextRunList {
 
-	/** The columns of every format's run list; a dry run's "cleared" is what it would clear. */
+	/**
+	 * The columns of every format's run list; a dry run's cleared figure is what it would
+	 * clear.
+	 */
 	static final List<Column> COLUMNS = List.of(new Column("RUN", false, (r) -> String.valueOf(r.runId())),
-			new Column("MODE", true, RunSummary::mode),
+			new Column("MODE", true, (r) -> r.mode().label()),
 			new Column("PARTITION", true, (r) -> r.partitionLabel().isEmpty() ? "-" : r.partitionLabel()),
 			new Column("STATUS", true, RunSummary::status),
 			new Column("EXIT", false, (r) -> String.valueOf(r.exitCode())),
 			new Column("STARTED (UTC)", true, (r) -> Figures.time(r.startedAt()).replace(" UTC", "")),
 			new Column("DURATION", false, (r) -> Figures.duration(r.duration())),
-			new Column("READ", false, (r) -> String.valueOf(r.counts().read())),
-			new Column("CLEARED", false,
-					(r) -> r.applied() ? String.valueOf(r.counts().cleared()) : "(" + r.counts().wouldClear() + ")"),
-			new Column("TRANSIENT", false, (r) -> String.valueOf(r.counts().transientCount())),
-			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().notFoundUnconfirmed())),
-			new Column("BRAKE", true, (r) -> r.brake().state()));
+			new Column(Outcome.READ.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.READ))),
+			new Column(Outcome.CLEARED.name(), false,
+					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.CLEARED))
+							: "(" + r.counts().get(Outcome.WOULD_CLEAR) + ")"),
+			new Column(Outcome.TRANSIENT.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
+			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
+			new Column("BRAKE", true, (r) -> r.brake().state().label()));
 
 	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear n.";
 
 	private TextRunList() {
 	}
 
-	/** @param runs oldest first, as the history gives them */
+	/**
+	 * The run list, newest first.
+	 * @param runs oldest first, as the history gives them
+	 */
 	static String render(List<RunSummary> runs) {
 		List<RunSummary> newestFirst = new ArrayList<>(runs);
 		Collections.reverse(newestFirst);
@@ -68,6 +77,7 @@ final class TextRunList {
 
 	/**
 	 * A column of the run list.
+	 *
 	 * @param heading its title
 	 * @param left whether it is text (left-aligned) rather than a figure
 	 * @param value the cell of a run

@@ -1,13 +1,10 @@
 package io.cannobserv.reconciler.restore;
 
 import java.io.PrintStream;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-import javax.sql.DataSource;
-
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,18 +16,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.Failures;
-import io.cannobserv.reconciler.ReconcilerProperties;
-import io.cannobserv.reconciler.ReconcilerProperties.ArchiverTable;
+import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.archiver.PointerTable.Restore;
+import io.cannobserv.reconciler.archiver.PointerTable.StoredItem;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.RunLock;
+import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * {@code restore --run ID [--apply]}: puts back the pointers a run cleared, from the audit.
- * Compare-and-set again: a pointer is restored only where it is still empty, so an
+ * {@code restore --run ID [--apply]}: puts back the pointers a run cleared, from the
+ * audit. Compare-and-set again: a pointer is restored only where it is still empty, so an
  * InfoItem re-linked since is left alone and reported. Every decision is recorded. A dry
  * run (the default) says what it would do.
  */
@@ -45,19 +44,19 @@ class RestoreCommand implements Command {
 
 	private final TransactionTemplate transaction;
 
-	private final DataSource dataSource;
+	private final RunLocks runLocks;
 
 	private final JobSchema jobSchema;
 
-	private final ArchiverTable archiver;
+	private final PointerTable pointerTable;
 
-	RestoreCommand(NamedParameterJdbcTemplate jdbc, TransactionTemplate transaction, DataSource dataSource,
-			JobSchema jobSchema, ReconcilerProperties properties) {
+	RestoreCommand(NamedParameterJdbcTemplate jdbc, TransactionTemplate transaction, RunLocks runLocks,
+			JobSchema jobSchema, PointerTable pointerTable) {
 		this.jdbc = jdbc;
 		this.transaction = transaction;
-		this.dataSource = dataSource;
+		this.runLocks = runLocks;
 		this.jobSchema = jobSchema;
-		this.archiver = properties.archiver();
+		this.pointerTable = pointerTable;
 	}
 
 	@Override
@@ -72,8 +71,9 @@ class RestoreCommand implements Command {
 			throw new UsageException("restore needs the run to undo: restore --run ID (see report for run ids)");
 		}
 		boolean apply = commandLine.apply();
-		try (RunLock lock = lock()) {
+		try (RunLock lock = this.runLocks.restore()) {
 			this.jobSchema.migrate();
+			refuseAnotherTable(runId);
 			List<Clear> clears = pendingClears(runId);
 			if (clears.isEmpty() && clearCount(runId) == 0) {
 				throw new CommandRefusedException(ExitCode.NOT_STARTED,
@@ -95,16 +95,25 @@ class RestoreCommand implements Command {
 		}
 	}
 
+	/**
+	 * A run made on another table is not this table's to undo: its ids may mean other
+	 * rows here.
+	 */
+	private void refuseAnotherTable(long runId) {
+		String configured = this.pointerTable.table().identity();
+		List<String> tables = this.jdbc.queryForList(
+				"SELECT DISTINCT archiver_table FROM " + this.jobSchema.table("pointer_clear")
+						+ " WHERE run_id = :runId AND archiver_table <> :archiverTable",
+				new MapSqlParameterSource("runId", runId).addValue("archiverTable", configured), String.class);
+		if (!tables.isEmpty()) {
+			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Run " + runId + " reconciled " + tables.get(0)
+					+ ", not the configured " + configured + ": set reconciler.archiver.* to that table to restore it");
+		}
+	}
+
 	private void restore(long runId, List<Clear> batch, List<Clear> restored, List<LeftAlone> leftAlone) {
-		String id = this.archiver.idColumn();
-		String pointer = this.archiver.pointerColumn();
-		String sql = "WITH restored AS (UPDATE " + this.archiver.qualifiedTable() + " SET " + pointer
-				+ " = :watcherItemId, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " IS NULL RETURNING " + id + ") INSERT INTO " + this.jobSchema.table("pointer_restore")
-				+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome) SELECT :clearId, :runId, :infoItemId,"
-				+ " :watcherItemId, 'RESTORED' FROM restored";
-		int[] updates = this.jdbc.batchUpdate(sql,
-				batch.stream().map((clear) -> clear.parameters(runId)).toArray(SqlParameterSource[]::new));
+		int[] updates = this.pointerTable.restore(batch.stream().map((clear) -> clear.restore(runId)).toList(),
+				RestoreOutcome.RESTORED.name());
 		List<LeftAlone> alone = new ArrayList<>();
 		for (int i = 0; i < batch.size(); i++) {
 			if (updates[i] == 1) {
@@ -117,11 +126,15 @@ class RestoreCommand implements Command {
 			}
 		}
 		if (!alone.isEmpty()) {
-			this.jdbc.batchUpdate("INSERT INTO " + this.jobSchema.table("pointer_restore")
-					+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome, detail)"
-					+ " VALUES (:clearId, :runId, :infoItemId, :watcherItemId, 'LEFT_ALONE', :detail)",
+			this.jdbc.batchUpdate(
+					"INSERT INTO " + this.jobSchema.table("pointer_restore")
+							+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome, detail)"
+							+ " VALUES (:clearId, :runId, :infoItemId, :watcherItemId, :outcome, :detail)",
 					alone.stream()
-						.map((a) -> a.clear().parameters(runId).addValue("detail", a.reason()))
+						.map((a) -> a.clear()
+							.parameters(runId)
+							.addValue("outcome", RestoreOutcome.LEFT_ALONE.name())
+							.addValue("detail", a.reason()))
 						.toArray(SqlParameterSource[]::new));
 			alone.forEach((a) -> logger.info("Left InfoItem {} alone: {}", a.clear().infoItemId(), a.reason()));
 		}
@@ -130,44 +143,35 @@ class RestoreCommand implements Command {
 
 	private void preview(List<Clear> batch, List<Clear> restored, List<LeftAlone> leftAlone) {
 		for (Clear clear : batch) {
-			String current = currentPointer(clear);
-			if (current == null && exists(clear)) {
+			Optional<StoredItem> current = this.pointerTable.find(clear.infoItemId());
+			if (current.isPresent() && current.get().watcherItemId() == null) {
 				restored.add(clear);
 			}
 			else {
-				leftAlone.add(new LeftAlone(clear, describeCurrent(clear)));
+				leftAlone.add(new LeftAlone(clear, describe(current)));
 			}
 		}
 	}
 
 	private String describeCurrent(Clear clear) {
-		if (!exists(clear)) {
+		return describe(this.pointerTable.find(clear.infoItemId()));
+	}
+
+	private static String describe(Optional<StoredItem> current) {
+		if (current.isEmpty()) {
 			return "the InfoItem no longer exists";
 		}
-		String current = currentPointer(clear);
-		return (current != null) ? "re-linked since, to " + current : "already empty";
-	}
-
-	private @Nullable String currentPointer(Clear clear) {
-		List<String> pointers = this.jdbc.getJdbcTemplate()
-			.queryForList("SELECT " + this.archiver.pointerColumn() + " FROM " + this.archiver.qualifiedTable()
-					+ " WHERE " + this.archiver.idColumn() + " = ?", String.class, clear.infoItemId());
-		return pointers.isEmpty() ? null : pointers.get(0);
-	}
-
-	private boolean exists(Clear clear) {
-		Integer rows = this.jdbc.getJdbcTemplate()
-			.queryForObject("SELECT count(*) FROM " + this.archiver.qualifiedTable() + " WHERE "
-					+ this.archiver.idColumn() + " = ?", Integer.class, clear.infoItemId());
-		return rows != null && rows > 0;
+		String pointer = current.get().watcherItemId();
+		return (pointer != null) ? "re-linked since, to " + pointer : "already empty";
 	}
 
 	private List<Clear> pendingClears(long runId) {
-		return this.jdbc.query("SELECT c.clear_id, c.info_item_id, c.watcher_item_id FROM "
-				+ this.jobSchema.table("pointer_clear") + " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
-				+ this.jobSchema.table("pointer_restore")
-				+ " r WHERE r.clear_id = c.clear_id AND r.outcome = 'RESTORED') ORDER BY c.info_item_id",
-				new MapSqlParameterSource("runId", runId),
+		return this.jdbc.query(
+				"SELECT c.clear_id, c.info_item_id, c.watcher_item_id FROM " + this.jobSchema.table("pointer_clear")
+						+ " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
+						+ this.jobSchema.table("pointer_restore")
+						+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
+				new MapSqlParameterSource("runId", runId).addValue("restored", RestoreOutcome.RESTORED.name()),
 				(rs, i) -> new Clear(rs.getLong(1), rs.getString(2), rs.getString(3)));
 	}
 
@@ -178,25 +182,12 @@ class RestoreCommand implements Command {
 		return (count != null) ? count : 0;
 	}
 
-	private RunLock lock() {
-		String name = this.jobSchema.name() + ":restore";
-		try {
-			return RunLock.tryAcquire(this.dataSource, name)
-				.orElseThrow(() -> new CommandRefusedException(ExitCode.LOCKED,
-						"Another restore holds the lock '" + name + "'; this process changed nothing"));
-		}
-		catch (SQLException ex) {
-			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Cannot connect to the database: "
-					+ Failures.rootMessage(ex) + ": check SPRING_DATASOURCE_URL");
-		}
-	}
-
 	private static void print(PrintStream out, long runId, boolean apply, int pending, List<Clear> restored,
 			List<LeftAlone> leftAlone) {
 		out.println();
 		out.printf("Restore of run %d (%s): %d pointer(s) to put back, %s %d, left alone %d%n", runId,
-				apply ? "apply" : "dry-run", pending, apply ? "restored" : "would restore", restored.size(),
-				leftAlone.size());
+				(apply ? RunMode.APPLY : RunMode.DRY_RUN).label(), pending, apply ? "restored" : "would restore",
+				restored.size(), leftAlone.size());
 		leftAlone.forEach((a) -> out.printf("    %s -> %s  left alone: %s%n", a.clear().infoItemId(),
 				a.clear().watcherItemId(), a.reason()));
 		if (!apply && !restored.isEmpty()) {
@@ -205,6 +196,10 @@ class RestoreCommand implements Command {
 	}
 
 	private record Clear(long clearId, String infoItemId, String watcherItemId) {
+
+		Restore restore(long runId) {
+			return new Restore(this.clearId, runId, this.infoItemId, this.watcherItemId);
+		}
 
 		MapSqlParameterSource parameters(long runId) {
 			return new MapSqlParameterSource().addValue("clearId", this.clearId)

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param archiverInfoItemId the InfoItem the WatchedItem links back to, when it was found
  * @param attempts how many requests were sent
  */
-public record WatchedItemLookup(Outcome outcome, int httpStatus, String evidence,
-		@Nullable String archiverInfoItemId, int attempts) {
+public record WatchedItemLookup(Outcome outcome, int httpStatus, String evidence, @Nullable String archiverInfoItemId,
+		int attempts) {
 
 	public enum Outcome {
 
@@ -22,13 +22,21 @@ public record WatchedItemLookup(Outcome outcome, int httpStatus, String evidence
 		/** 200 with a WatchedItem whose {@code archived_at} is set. */
 		ARCHIVED,
 
-		/** 404 with exactly {@code {"detail":"WatchedItem not found"}}: Watcher deleted it. */
+		/**
+		 * 404 with exactly {@code {"detail":"WatchedItem not found"}}: Watcher deleted
+		 * it.
+		 */
 		DELETED,
 
-		/** Any other 404: a route, a proxy or an id Watcher refused; not proof of deletion. */
+		/**
+		 * Any other 404: a route, a proxy or an id Watcher refused; not proof of
+		 * deletion.
+		 */
 		NOT_FOUND_UNCONFIRMED,
 
-		/** No usable answer after every attempt: timeouts, resets, 5xx, 429, bad bodies. */
+		/**
+		 * No usable answer after every attempt: timeouts, resets, 5xx, 429, bad bodies.
+		 */
 		UNAVAILABLE
 
 	}

@@ -8,15 +8,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.retry.RetryException;
@@ -66,27 +65,34 @@ public class WatcherClient {
 
 	private final Counter retries;
 
-	/** Requests in flight, whatever the number of threads asking: sleeping retries hold none. */
+	/**
+	 * Requests in flight, whatever the number of threads asking: sleeping retries hold
+	 * none.
+	 */
 	private final Semaphore inFlight;
 
 	@Autowired
 	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
-		this(properties, jsonMapper, meters, reconcilerProperties.concurrency());
+		this(properties, jsonMapper, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
 	}
 
-	/** Without metrics, and with no limit on requests in flight but the caller's threads. */
+	/**
+	 * Without metrics, and with no limit on requests in flight but the caller's threads.
+	 */
 	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
-		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE);
+		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
 	}
 
-	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
-			int maxInFlight) {
+	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters, int maxInFlight,
+			int partitions) {
 		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
 		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout());
-		this.pacer = new RequestPacer(properties.maxRequestsPerSecond());
+		// the cap is the whole run's: the partitions of a run check side by side, each at
+		// its share
+		this.pacer = new RequestPacer(properties.maxRequestsPerSecond() / partitions);
 		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
 		this.meters = meters;
 		this.retries = Counter.builder("reconciler.watcher.retries")
@@ -137,8 +143,8 @@ public class WatcherClient {
 			if (last instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last),
-					null, attempts.get());
+			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last), null,
+					attempts.get());
 		}
 	}
 
@@ -208,7 +214,8 @@ public class WatcherClient {
 			}
 			throw new TransientAnswer(status, evidence(status, body));
 		}
-		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of anything
+		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of
+		// anything
 		return new WatchedItemLookup(Outcome.UNAVAILABLE, status, "unexpected " + evidence(status, body), null,
 				attempts.get());
 	}
@@ -283,6 +290,7 @@ public class WatcherClient {
 
 	/**
 	 * A plain answer, for preflight.
+	 *
 	 * @param status the HTTP status
 	 * @param body the body on one line
 	 * @param typedNotFound whether it is Watcher's typed 404 for a deleted WatchedItem

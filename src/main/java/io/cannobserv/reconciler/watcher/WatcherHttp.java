@@ -10,13 +10,14 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Blocking HTTP/1.1 GETs with kept-alive connections, on the JDK's {@link HttpURLConnection}.
+ * Blocking HTTP/1.1 GETs with kept-alive connections, on the JDK's
+ * {@link HttpURLConnection}.
  * <p>
- * Chosen over {@code java.net.http.HttpClient} by measurement: for the job's small blocking
- * lookups it spends about a third of the CPU per request (0.19 against 0.50 ms, 8 threads
- * against WireMock) and a fraction of the JIT work, and CPU is what a 2-core pod runs out
- * of first. Redirects are never followed; answers larger than {@link #MAX_BODY_BYTES} are
- * refused rather than buffered.
+ * Chosen over {@code java.net.http.HttpClient} by measurement: for the job's small
+ * blocking lookups it spends about a third of the CPU per request (0.19 against 0.50 ms,
+ * 8 threads against WireMock) and a fraction of the JIT work, and CPU is what a 2-core
+ * pod runs out of first. Redirects are never followed; answers larger than
+ * {@link #MAX_BODY_BYTES} are refused rather than buffered.
  */
 final class WatcherHttp {
 
@@ -24,8 +25,10 @@ final class WatcherHttp {
 	static final int MAX_BODY_BYTES = 1 << 20;
 
 	static {
-		// idle connections kept per host; the JDK's default of 5 would close and reopen the
-		// connections of every thread above five. In-flight requests stay at --concurrency.
+		// idle connections kept per host; the JDK's default of 5 would close and reopen
+		// the
+		// connections of every thread above five. In-flight requests stay at
+		// --concurrency.
 		if (System.getProperty("http.maxConnections") == null) {
 			System.setProperty("http.maxConnections", "256");
 		}
@@ -88,6 +91,7 @@ final class WatcherHttp {
 
 	/**
 	 * An HTTP answer.
+	 *
 	 * @param status the status code
 	 * @param body the body, empty when there was none
 	 * @param retryAfter the {@code Retry-After} header, or null

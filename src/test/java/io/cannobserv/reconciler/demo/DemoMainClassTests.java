@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code mvn spring-boot:test-run}, the README's first command, starts the single class with
- * a {@code main} method among the test classes, and refuses to choose when there are two:
- * the demo must stay the only one.
+ * {@code mvn spring-boot:test-run}, the README's first command, starts the single class
+ * with a {@code main} method among the test classes, and refuses to choose when there are
+ * two: the demo must stay the only one.
  */
 class DemoMainClassTests {
 

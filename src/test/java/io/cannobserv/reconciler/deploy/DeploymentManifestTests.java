@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The properties of the Kubernetes manifests under {@code k8s/} that the job's contract
  * depends on: exit codes mapped to retry or fail, one run at a time, a restricted pod, no
- * secret values in the repository, egress only to DNS, the database and Watcher. Reads the
- * YAML files themselves: no kubectl, no cluster. ({@code .ci/validate-deploy.sh} renders the
- * overlays and validates them against the Kubernetes schema.)
+ * secret values in the repository, egress only to DNS, the database and Watcher. Reads
+ * the YAML files themselves: no kubectl, no cluster. ({@code .ci/validate-deploy.sh}
+ * renders the overlays and validates them against the Kubernetes schema.)
  */
 class DeploymentManifestTests {
 
@@ -84,9 +84,11 @@ class DeploymentManifestTests {
 			assertThat(list(map(failJob, "onExitCodes"), "values")).containsExactlyInAnyOrder(2, 3, 4);
 			assertThat(rules).anySatisfy((rule) -> {
 				assertThat(rule).containsEntry("action", "Ignore");
-				assertThat(maps(rule, "onPodConditions")).extracting((c) -> c.get("type")).containsExactly("DisruptionTarget");
+				assertThat(maps(rule, "onPodConditions")).extracting((c) -> c.get("type"))
+					.containsExactly("DisruptionTarget");
 			});
-			// 1 (resumable) and 143 (SIGTERM) must reach the backoff limit: retried, never failed at once or ignored
+			// 1 (resumable) and 143 (SIGTERM) must reach the backoff limit: retried,
+			// never failed at once or ignored
 			for (Map<String, Object> rule : rules) {
 				if (rule.containsKey("onExitCodes")) {
 					assertThat(list(map(rule, "onExitCodes"), "values")).doesNotContain(0, 1, 143);
@@ -95,7 +97,8 @@ class DeploymentManifestTests {
 			assertThat(jobSpec).containsEntry("podReplacementPolicy", "Failed")
 				.containsKeys("activeDeadlineSeconds", "ttlSecondsAfterFinished");
 			Map<String, Object> podSpec = podSpec(cronJob);
-			assertThat(podSpec).containsEntry("restartPolicy", "Never").containsEntry("terminationGracePeriodSeconds", 30);
+			assertThat(podSpec).containsEntry("restartPolicy", "Never")
+				.containsEntry("terminationGracePeriodSeconds", 30);
 		}
 		assertThat(jobSpec(base("CronJob", APP))).containsEntry("backoffLimit", 3);
 	}
@@ -125,7 +128,8 @@ class DeploymentManifestTests {
 			Map<String, Object> container = reconciler(cronJob);
 			assertThat(maps(container, "volumeMounts")).extracting((m) -> m.get("mountPath"))
 				.containsExactlyInAnyOrder("/reports", "/tmp");
-			assertThat(maps(podSpec(cronJob), "volumes")).allSatisfy((volume) -> assertThat(volume).containsKey("emptyDir"));
+			assertThat(maps(podSpec(cronJob), "volumes"))
+				.allSatisfy((volume) -> assertThat(volume).containsKey("emptyDir"));
 			assertThat(envFromConfigMap(container)).isEqualTo(APP);
 		}
 		assertThat(map(base("ConfigMap", APP), "data")).containsEntry("RECONCILER_REPORT_DIR", "/reports")
@@ -150,7 +154,8 @@ class DeploymentManifestTests {
 		// no overlay or patch anywhere turns the scheduled run into a dry run
 		for (Document document : documents) {
 			document.walk((path, node) -> {
-				if (node instanceof Map<?, ?> m && m.get("args") instanceof List<?> args && args.contains("reconcile")) {
+				if (node instanceof Map<?, ?> m && m.get("args") instanceof List<?> args
+						&& args.contains("reconcile")) {
 					assertThat(args.contains("--apply")).as("--apply in the args at %s in %s", path, document.file())
 						.isTrue();
 				}
@@ -230,11 +235,12 @@ class DeploymentManifestTests {
 	@Test
 	void partitionedJobWhenIndexedTakesItsPartitionFromTheCompletionIndex() {
 		Map<String, Object> cronJob = base("CronJob", APP + "-partitioned");
-		// a template: it runs on demand or when an overlay resumes it, never beside the single run by default
+		// a template: it runs on demand or when an overlay resumes it, never beside the
+		// single run by default
 		assertThat(map(cronJob, "spec")).containsEntry("suspend", true);
 		Map<String, Object> jobSpec = jobSpec(cronJob);
-		assertThat(jobSpec).containsEntry("completionMode", "Indexed").containsKeys("backoffLimitPerIndex",
-				"maxFailedIndexes");
+		assertThat(jobSpec).containsEntry("completionMode", "Indexed")
+			.containsKeys("backoffLimitPerIndex", "maxFailedIndexes");
 		assertThat(jobSpec.get("parallelism")).isEqualTo(jobSpec.get("completions"));
 		assertThat((Integer) jobSpec.get("completions")).isGreaterThan(1);
 		List<Map<String, Object>> env = maps(reconciler(cronJob), "env");
@@ -248,6 +254,112 @@ class DeploymentManifestTests {
 	}
 
 	@Test
+	void partitionedJobWhenPacedTakesItsShareOfTheRunsOneRateCap() {
+		// the cap is written once, RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND in the
+		// ConfigMap
+		// (or the default): each partition's process divides it by RECONCILER_PARTITIONS
+		// itself
+		List<Map<String, Object>> env = maps(reconciler(base("CronJob", APP + "-partitioned")), "env");
+		assertThat(env).extracting((variable) -> variable.get("name"))
+			.doesNotContain("RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND");
+		for (Document document : documents) {
+			document.walk((path, node) -> {
+				if (node instanceof Map<?, ?> map) {
+					for (Object key : map.keySet()) {
+						boolean rate = key.toString().contains("MAX_REQUESTS_PER_SECOND") || ("name".equals(key)
+								&& String.valueOf(map.get(key)).contains("MAX_REQUESTS_PER_SECOND"));
+						if (rate) {
+							assertThat("ConfigMap".equals(document.kind()) && path.equals(".data"))
+								.as("a request-rate setting at %s%s in %s: only the ConfigMap's data sets it", path,
+										"." + key, document.file())
+								.isTrue();
+						}
+					}
+				}
+			});
+		}
+	}
+
+	@Test
+	void overlaysWhenImageTagMovesPullItAtEveryStartOrPinADigest() throws IOException {
+		Pattern release = Pattern.compile("\\d+\\.\\d+\\.\\d+([-+][0-9A-Za-z.-]+)?");
+		List<Path> overlays;
+		try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
+			overlays = dirs.filter(Files::isDirectory).sorted().toList();
+		}
+		int moving = 0;
+		for (Path overlay : overlays) {
+			Map<String, Object> kustomization = document(overlay.resolve("kustomization.yaml"));
+			if (!kustomization.containsKey("images")) {
+				continue;
+			}
+			for (Map<String, Object> image : maps(kustomization, "images")) {
+				if (image.containsKey("digest") || release.matcher(String.valueOf(image.get("newTag"))).matches()) {
+					continue;
+				}
+				moving++;
+				// a moving tag (main, latest): every CronJob must pull it at each start
+				assertThat(maps(kustomization, "patches"))
+					.as("patches of %s, whose tag %s moves", overlay, image.get("newTag"))
+					.anySatisfy((patch) -> {
+						assertThat(map(patch, "target")).containsEntry("kind", "CronJob").doesNotContainKey("name");
+						List<Map<String, Object>> operations = jsonPatch(overlay.resolve((String) patch.get("path")));
+						assertThat(operations).anySatisfy((operation) -> assertThat(operation)
+							.containsEntry("path", "/spec/jobTemplate/spec/template/spec/containers/0/imagePullPolicy")
+							.containsEntry("value", "Always"));
+					});
+			}
+		}
+		assertThat(moving).as("overlays on a moving tag (staging)").isPositive();
+	}
+
+	@Test
+	void prometheusRuleWhenComparedHoldsTheGroupsOfThePlainRulesFileWordForWord() {
+		Map<String, Object> rule = document(K8S.resolve("monitoring/prometheusrule.yaml"));
+		Map<String, Object> rulesFile = document(K8S.resolve("monitoring/alerts.rules.yaml"));
+		// promtool checks and tests the plain file; the PrometheusRule must say exactly
+		// the same
+		assertThat(rule).containsEntry("apiVersion", "monitoring.coreos.com/v1")
+			.containsEntry("kind", "PrometheusRule")
+			.containsOnlyKeys("apiVersion", "kind", "metadata", "spec");
+		assertThat(map(rule, "spec")).containsOnlyKeys("groups");
+		assertThat(rulesFile).containsOnlyKeys("groups");
+		assertThat(map(rule, "spec").get("groups"))
+			.as("spec.groups of k8s/monitoring/prometheusrule.yaml: copy the groups of alerts.rules.yaml")
+			.isEqualTo(rulesFile.get("groups"));
+	}
+
+	@Test
+	void monitoringWhenAppliedShipsTheRuleAndTheDashboardForGrafanasSidecar() {
+		Map<String, Object> kustomization = document(K8S.resolve("monitoring/kustomization.yaml"));
+		assertThat(list(kustomization, "resources")).containsExactly("prometheusrule.yaml");
+		assertThat(maps(kustomization, "configMapGenerator")).singleElement().satisfies((generator) -> {
+			assertThat(list(generator, "files")).singleElement().asString().endsWith("=dashboard.json");
+			assertThat(map(map(generator, "options"), "labels")).containsEntry("grafana_dashboard", "1");
+		});
+		// apart from the overlays: a cluster without the Prometheus Operator has no
+		// PrometheusRule kind
+		for (Document document : documents) {
+			if ("Kustomization".equals(document.kind())
+					&& document.map().get("resources") instanceof List<?> resources) {
+				assertThat(resources).as("resources of %s", document.file())
+					.noneMatch((r) -> r.toString().contains("monitoring"));
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> jsonPatch(Path file) {
+		Object root = documents.stream()
+			.filter((d) -> d.file().equals(file))
+			.map(Document::root)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no patch " + file));
+		assertThat(root).as(file.toString()).isInstanceOf(List.class);
+		return (List<Map<String, Object>>) root;
+	}
+
+	@Test
 	void overlaysWhenRenderedSetNamespaceAndImageTag() throws IOException {
 		List<Path> overlays;
 		try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
@@ -255,12 +367,13 @@ class DeploymentManifestTests {
 		}
 		assertThat(overlays).extracting((p) -> p.getFileName().toString()).contains("staging", "production");
 		for (String name : List.of("staging", "production")) {
-			Map<String, Object> kustomization = document(K8S.resolve("overlays").resolve(name).resolve("kustomization.yaml"));
+			Map<String, Object> kustomization = document(
+					K8S.resolve("overlays").resolve(name).resolve("kustomization.yaml"));
 			assertThat(kustomization.get("namespace")).as(name).isInstanceOf(String.class);
 			assertThat(list(kustomization, "resources")).as(name).contains("../../base");
-			assertThat(maps(kustomization, "images")).as(name).singleElement().satisfies((image) -> {
-				assertThat(image).containsEntry("name", APP).containsKey("newTag");
-			});
+			assertThat(maps(kustomization, "images")).as(name)
+				.singleElement()
+				.satisfies((image) -> assertThat(image).containsEntry("name", APP).containsKey("newTag"));
 		}
 		// the nightly-partitioned component swaps which CronJob runs, never both
 		Map<String, Object> component = document(K8S.resolve("components/nightly-partitioned/kustomization.yaml"));
@@ -272,7 +385,7 @@ class DeploymentManifestTests {
 
 		@SuppressWarnings("unchecked")
 		Map<String, Object> map() {
-			return (root instanceof Map<?, ?>) ? (Map<String, Object>) root : Map.of();
+			return (this.root instanceof Map<?, ?>) ? (Map<String, Object>) this.root : Map.of();
 		}
 
 		String kind() {

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Dockerfile, checked statically (CI also builds the image and runs it, in
- * {@code .ci/image-check.sh}): builds with no frontend image to fetch, a Java 17
- * JRE base pinned to a release, a non-root numeric user, an exec-form entrypoint (so SIGTERM
+ * {@code .ci/image-check.sh}): builds with no frontend image to fetch, a Java 17 JRE base
+ * pinned to a release, a non-root numeric user, an exec-form entrypoint (so SIGTERM
  * reaches the JVM and the run stops at a chunk boundary), the layered jar, and a
  * class-data-sharing archive made by a training run and used at start.
  */
@@ -100,13 +100,12 @@ class DockerfileTests {
 		assertThat(entrypoints).hasSize(1);
 		List<String> entrypoint = execForm(entrypoints.get(0).arguments());
 		assertThat(entrypoint.get(0)).isEqualTo("java");
-		assertThat(entrypoint).contains("-XX:SharedArchiveFile=application.jsa", "-XX:TieredStopAtLevel=1",
-				"-XX:MaxRAMPercentage=75", "-jar")
+		assertThat(entrypoint)
+			.contains("-XX:SharedArchiveFile=application.jsa", "-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75",
+					"-jar")
 			.doesNotContain("-XX:+ExitOnOutOfMemoryError");
 		assertThat(entrypoint.get(entrypoint.size() - 1)).endsWith(".jar");
-		runtime.stream()
-			.filter((i) -> i.is("CMD"))
-			.forEach((cmd) -> assertThat(cmd.arguments()).startsWith("["));
+		runtime.stream().filter((i) -> i.is("CMD")).forEach((cmd) -> assertThat(cmd.arguments()).startsWith("["));
 	}
 
 	@Test
@@ -121,7 +120,8 @@ class DockerfileTests {
 
 	@Test
 	void buildWhenStartedFetchesNoFrontendImage() throws IOException {
-		// a "# syntax=" directive has BuildKit pull that frontend from a registry first; the
+		// a "# syntax=" directive has BuildKit pull that frontend from a registry first;
+		// the
 		// built-in frontend already understands RUN --mount=type=cache
 		List<String> lines = Files.readAllLines(Path.of("Dockerfile"), StandardCharsets.UTF_8);
 		assertThat(lines).noneMatch((line) -> line.replace(" ", "").toLowerCase(Locale.ROOT).startsWith("#syntax="));
@@ -130,7 +130,8 @@ class DockerfileTests {
 	@Test
 	void imageWhenRunHasNoVolumeAndReportsUnderSlashReports() {
 		assertThat(instructions).noneSatisfy((i) -> assertThat(i.is("VOLUME")).isTrue());
-		assertThat(runtime).anySatisfy((i) -> assertThat(i.is("ENV") && i.arguments().contains("RECONCILER_REPORT_DIR=/reports")).isTrue());
+		assertThat(runtime).anySatisfy(
+				(i) -> assertThat(i.is("ENV") && i.arguments().contains("RECONCILER_REPORT_DIR=/reports")).isTrue());
 	}
 
 	@Test

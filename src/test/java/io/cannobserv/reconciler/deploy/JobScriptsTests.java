@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The operator scripts under {@code jobs/}: each has a working {@code --help} and strict
- * bash settings, and {@code launch-now.sh} turns the CronJob's template into a dry run unless
- * {@code --apply}, against a stand-in {@code kubectl} that records what it is asked to
- * create. ({@code .ci/validate-deploy.sh} runs shellcheck on them.)
+ * bash settings, and {@code launch-now.sh} turns the CronJob's template into a dry run
+ * unless {@code --apply}, against a stand-in {@code kubectl} that records what it is
+ * asked to create. ({@code .ci/validate-deploy.sh} runs shellcheck on them.)
  */
 class JobScriptsTests {
 
@@ -61,7 +61,8 @@ class JobScriptsTests {
 			Result result = run(List.of("bash", script, "--no-such-option"), Map.of());
 			assertThat(result.exitCode()).as(script).isEqualTo(2);
 		}
-		assertThat(run(List.of("bash", "jobs/restore.sh", "--apply"), Map.of()).output()).contains("--run ID is required");
+		assertThat(run(List.of("bash", "jobs/restore.sh", "--apply"), Map.of()).output())
+			.contains("--run ID is required");
 	}
 
 	@Test
@@ -84,8 +85,8 @@ class JobScriptsTests {
 	@NeedsTool(Tool.JQ)
 	void launchNowWhenPartitionedUsesTheIndexedTemplate() throws Exception {
 		launch(List.of("--partitioned"));
-		assertThat(calls()).anySatisfy(
-				(call) -> assertThat(call).contains("--from=cronjob/watcher-link-reconciler-partitioned"));
+		assertThat(calls())
+			.anySatisfy((call) -> assertThat(call).contains("--from=cronjob/watcher-link-reconciler-partitioned"));
 	}
 
 	@Test
@@ -98,12 +99,13 @@ class JobScriptsTests {
 	@Test
 	@NeedsTool(Tool.JQ)
 	void launchNowWhenFollowingAFailedRunPrintsTheReportAndExitsWithItsCode() throws Exception {
-		Files.writeString(this.fake.resolve("job-status.json"), """
-				{"status": {"failed": 1, "conditions": [
-				  {"type": "FailureTarget", "status": "True"},
-				  {"type": "Failed", "status": "True", "reason": "PodFailurePolicy",
-				   "message": "Container reconciler for pod ns/p1 failed with exit code 3 matching FailJob rule at index 0"}]}}
-				""");
+		Files.writeString(this.fake.resolve("job-status.json"),
+				"""
+						{"status": {"failed": 1, "conditions": [
+						  {"type": "FailureTarget", "status": "True"},
+						  {"type": "Failed", "status": "True", "reason": "PodFailurePolicy",
+						   "message": "Container reconciler for pod ns/p1 failed with exit code 3 matching FailJob rule at index 0"}]}}
+						""");
 		Files.writeString(this.fake.resolve("pods.json"), """
 				{"items": [{"metadata": {"name": "p1", "creationTimestamp": "2026-01-01T02:17:00Z"},
 				  "status": {"phase": "Failed", "containerStatuses": [{"name": "reconciler",
@@ -139,7 +141,12 @@ class JobScriptsTests {
 
 	private List<String> args(JsonNode job) {
 		List<String> args = new ArrayList<>();
-		job.path("spec").path("template").path("spec").path("containers").get(0).path("args")
+		job.path("spec")
+			.path("template")
+			.path("spec")
+			.path("containers")
+			.get(0)
+			.path("args")
 			.forEach((arg) -> args.add(arg.asString()));
 		return args;
 	}
@@ -150,8 +157,8 @@ class JobScriptsTests {
 
 	/**
 	 * A kubectl stand-in: {@code create job --from} prints the Job that the CronJob's
-	 * template makes (from k8s/base), {@code create -f -} records what it is given, and the
-	 * rest answers from files the test writes.
+	 * template makes (from k8s/base), {@code create -f -} records what it is given, and
+	 * the rest answers from files the test writes.
 	 */
 	private void writeFakeKubectl() throws IOException {
 		for (String cronJob : List.of("watcher-link-reconciler", "watcher-link-reconciler-partitioned")) {

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverDatabase.Item;
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Junk in the pointer column and junk on the command line: the first is reported and never
- * reaches Watcher, the second stops the process before it reads or writes anything, with
- * one line naming what to fix.
+ * Junk in the pointer column and junk on the command line: the first is reported and
+ * never reaches Watcher, the second stops the process before it reads or writes anything,
+ * with one line naming what to fix.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class BadInputIntegrationTests {
@@ -96,7 +96,8 @@ class BadInputIntegrationTests {
 			assertThat(entry.get("watcherItemId").asString()).as(junk.label()).isEqualTo(junk.value());
 			assertThat(entry.get("reason").asString()).as(junk.label()).contains("never sent");
 			assertThat(after.get(id).get("watcher_item_id")).as(junk.label()).isEqualTo(junk.value());
-			assertThat(this.bed.archiver().watchStatusSnapshot().get(id)).as(junk.label()).isEqualTo(statusBefore.get(id));
+			assertThat(this.bed.archiver().watchStatusSnapshot().get(id)).as(junk.label())
+				.isEqualTo(statusBefore.get(id));
 		});
 		assertThat(after.get(liveId).get("watcher_item_id")).isEqualTo(Ulids.watchedItem(100));
 		assertThat(after.get(goneId).get("watcher_item_id")).isNull();
@@ -118,8 +119,9 @@ class BadInputIntegrationTests {
 	}
 
 	static Stream<BadOption> badOptions() {
-		return Stream.of(new BadOption("negative chunk size", "reconcile", List.of("--chunk-size=-5"),
-				"--chunk-size must be between 1 and 10000, was -5"),
+		return Stream.of(
+				new BadOption("negative chunk size", "reconcile", List.of("--chunk-size=-5"),
+						"--chunk-size must be between 1 and 10000, was -5"),
 				new BadOption("negative chunk size as two words", "reconcile", List.of("--chunk-size", "-5"),
 						"--chunk-size must be between 1 and 10000, was -5"),
 				new BadOption("chunk size without value", "reconcile", List.of("--chunk-size"), "--chunk-size"),
@@ -168,7 +170,8 @@ class BadInputIntegrationTests {
 
 	@Test
 	void reconcileWhenKeyIsNotConfiguredAtAllExitsTwoNamingTheVariable(CapturedOutput output) throws Exception {
-		// given no api-key property and no WATCHER_API_KEY (application.properties falls back to it)
+		// given no api-key property and no WATCHER_API_KEY (application.properties falls
+		// back to it)
 		assumeTrue(System.getenv("WATCHER_API_KEY") == null, "WATCHER_API_KEY is set in this JVM's environment");
 		List<String> args = new ArrayList<>(List.of("reconcile"));
 		args.addAll(List.of(this.bed.database().springArgs()));
@@ -191,7 +194,8 @@ class BadInputIntegrationTests {
 		assertThat(output.getAll()).doesNotContain("\tat ").doesNotContain("Caused by:");
 		// nothing read, nothing written
 		assertThat(this.bed.watcher().itemRequests()).isEmpty();
-		assertThat(this.bed.database().jdbc()
+		assertThat(this.bed.database()
+			.jdbc()
 			.queryForObject("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", Integer.class,
 					JOB_SCHEMA))
 			.isZero();
@@ -210,6 +214,7 @@ class BadInputIntegrationTests {
 
 	/**
 	 * A command line that must not start.
+	 *
 	 * @param label the case, for the test name
 	 * @param command the command word
 	 * @param options the bad options, after valid database and Watcher settings
@@ -224,7 +229,6 @@ class BadInputIntegrationTests {
 
 	}
 
-
 	/**
 	 * {@code reconcile} through the command line, with a read timeout that a loaded build
 	 * machine cannot trip: nothing here is about timeouts.
@@ -232,7 +236,8 @@ class BadInputIntegrationTests {
 	private Result reconcile(String... options) {
 		List<String> args = new ArrayList<>(List.of(options));
 		args.add("--read-timeout=10s");
-		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, args.toArray(String[]::new));
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir,
+				args.toArray(String[]::new));
 	}
 
 }

@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
+import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.ChildJvm;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -71,7 +71,9 @@ class CrashRecoveryFunctionalTests {
 	/** A JVM start plus a run of a few seconds, with room for a slow machine. */
 	private static final Duration RUN_BOUND = Duration.ofSeconds(90);
 
-	/** How long SIGTERM may take to stop a run: the chunk in flight, the report, the exit. */
+	/**
+	 * How long SIGTERM may take to stop a run: the chunk in flight, the report, the exit.
+	 */
 	private static final Duration SIGTERM_BOUND = Duration.ofSeconds(15);
 
 	private static final String[] RUN_OPTIONS = { "--apply", "--chunk-size=10", "--concurrency=4",
@@ -94,9 +96,12 @@ class CrashRecoveryFunctionalTests {
 
 	@Test
 	void reconcileWhenTwoProcessesStartTogetherOneRunsAndTheOtherExitsFour() throws Exception {
-		// given: the test holds a row lock that stalls the first clear, so whichever process takes
-		// the run lock still holds it when the other tries, however far apart the two JVMs start
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(120).gone(60));
+		// given: the test holds a row lock that stalls the first clear, so whichever
+		// process takes
+		// the run lock still holds it when the other tries, however far apart the two
+		// JVMs start
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(120).gone(60));
 		answerAfter(20);
 		Path firstReports = Files.createDirectory(this.reportDir.resolve("first"));
 		Path secondReports = Files.createDirectory(this.reportDir.resolve("second"));
@@ -127,7 +132,8 @@ class CrashRecoveryFunctionalTests {
 		JsonNode report = onlyReport(winnerReports);
 		assertThat(report.get("status").asString()).as(winner.tail(20)).isEqualTo("COMPLETED");
 		assertThat(report.get("counts").get("read").asLong()).isEqualTo(registry.entries().size());
-		// no pointer classified twice: each WatchedItem was asked for exactly once, by one process
+		// no pointer classified twice: each WatchedItem was asked for exactly once, by
+		// one process
 		for (Entry entry : registry.entries()) {
 			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
@@ -139,16 +145,18 @@ class CrashRecoveryFunctionalTests {
 
 	@Test
 	void reconcileWhenKilledAtRandomPointsResumesUntilEveryGonePointerIsClearedOnce() throws Exception {
-		// given: Watcher's latency makes the lookups, and a trigger makes the clears, take time,
+		// given: Watcher's latency makes the lookups, and a trigger makes the clears,
+		// take time,
 		// so that kills land mid-read, mid-lookup and mid-write
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none()
-			.live(120)
-			.gone(60)
-			.archived(10)
-			.mismatched(10)
-			.notFoundUnconfirmed(10)
-			.malformed(10)
-			.withoutPointer(10));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none()
+					.live(120)
+					.gone(60)
+					.archived(10)
+					.mismatched(10)
+					.notFoundUnconfirmed(10)
+					.malformed(10)
+					.withoutPointer(10));
 		answerAfter(40);
 		slowDownUpdates(20);
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
@@ -156,7 +164,8 @@ class CrashRecoveryFunctionalTests {
 		Random random = new Random(20261126L);
 		int maxKills = 3;
 
-		// when: killed at a random point after its first lookup and relaunched, at most maxKills
+		// when: killed at a random point after its first lookup and relaunched, at most
+		// maxKills
 		// times, then left to complete
 		int kills = 0;
 		Integer exitCode = null;
@@ -186,7 +195,8 @@ class CrashRecoveryFunctionalTests {
 		List<String> cleared = clearedIdsWithDuplicates();
 		Set<String> gone = Set.copyOf(registry.ids(PointerClass.GONE));
 		assertThat(cleared).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(gone);
-		assertThat(this.bed.database().jdbc()
+		assertThat(this.bed.database()
+			.jdbc()
 			.queryForList("SELECT DISTINCT run_id FROM " + JOB_SCHEMA + ".pointer_clear", Long.class))
 			.as("a resumed run keeps its run id")
 			.hasSize(1);
@@ -198,7 +208,8 @@ class CrashRecoveryFunctionalTests {
 			.isEqualTo(kills + 1);
 		JsonNode counts = report.get("counts");
 		long pointers = registry.entries().stream().filter((e) -> e.watcherItemId() != null).count();
-		long nulledPointers = this.bed.database().jdbc()
+		long nulledPointers = this.bed.database()
+			.jdbc()
 			.queryForObject("SELECT count(*) FROM information.info_items WHERE watcher_item_id IS NULL", Long.class)
 				- registry.mix().withoutPointer();
 		assertThat(counts.get("read").asLong()).isEqualTo(pointers);
@@ -212,14 +223,15 @@ class CrashRecoveryFunctionalTests {
 		assertThat(counts.get("transient").asLong()).isZero();
 		assertThat(counts.get("changedConcurrently").asLong()).isZero();
 		assertThat(ids(report.get("cleared"))).isEqualTo(gone);
-		assertThat(report.get("skipped")).hasSize(registry.mix().mismatched() + registry.mix().notFoundUnconfirmed()
-				+ registry.mix().malformed());
+		assertThat(report.get("skipped"))
+			.hasSize(registry.mix().mismatched() + registry.mix().notFoundUnconfirmed() + registry.mix().malformed());
 	}
 
 	@Test
 	void reconcileWhenSigtermMidRunExitsOneStoppedThenNextRunResumesAndCompletes() throws Exception {
 		// given
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(160).gone(80));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(160).gone(80));
 		answerAfter(40);
 		ChildJvm stopped = launch("sigterm", this.reportDir);
 		assertThat(awaitLookupsBeyond(0, stopped)).as(stopped.tail(20)).isTrue();
@@ -255,7 +267,8 @@ class CrashRecoveryFunctionalTests {
 		for (String id : registry.ids(PointerClass.LIVE)) {
 			assertThat(this.bed.archiver().pointerOf(id)).as(id).isEqualTo(registry.entry(id).watcherItemId());
 		}
-		// the chunk in flight committed before the stop, and the resume started right after it
+		// the chunk in flight committed before the stop, and the resume started right
+		// after it
 		for (Entry entry : registry.entries()) {
 			assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 		}
@@ -269,8 +282,8 @@ class CrashRecoveryFunctionalTests {
 		EmbeddedPostgres server = startServer(port, dataDir);
 		try {
 			new JdbcTemplate(server.getPostgresDatabase()).execute("CREATE DATABASE archiver");
-			this.bed.moveTo(new TestDatabase("jdbc:postgresql://localhost:" + port + "/archiver", "postgres",
-					"postgres"));
+			this.bed
+				.moveTo(new TestDatabase("jdbc:postgresql://localhost:" + port + "/archiver", "postgres", "postgres"));
 			RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
 					Mix.none().live(160).gone(80));
 			answerAfter(40);
@@ -293,7 +306,8 @@ class CrashRecoveryFunctionalTests {
 				assertThat(errorLines(failed)).singleElement(STRING).contains("run failed");
 			}
 			else {
-				// UNKNOWN: the chunk under way could not even be rolled back; resumable all the same
+				// UNKNOWN: the chunk under way could not even be rolled back; resumable
+				// all the same
 				JsonNode failedReport = onlyReport(this.reportDir);
 				assertThat(failedReport.get("status").asString()).isIn("FAILED", "UNKNOWN");
 				assertThat(failedReport.get("exitCode").asInt()).isEqualTo(1);
@@ -356,7 +370,8 @@ class CrashRecoveryFunctionalTests {
 		}
 		long pointers = registry.entries().stream().filter((e) -> e.watcherItemId() != null).count();
 		assertThat(read).isEqualTo(pointers);
-		// each pointer classified exactly once: each WatchedItem asked for once, by one partition
+		// each pointer classified exactly once: each WatchedItem asked for once, by one
+		// partition
 		List<Entry> sent = registry.entries()
 			.stream()
 			.filter((e) -> e.pointerClass() != PointerClass.MALFORMED)
@@ -371,7 +386,10 @@ class CrashRecoveryFunctionalTests {
 			.containsExactlyInAnyOrderElementsOf(clearedByOneRun);
 	}
 
-	/** The same registry in a database of its own, reconciled by one unpartitioned run in this JVM. */
+	/**
+	 * The same registry in a database of its own, reconciled by one unpartitioned run in
+	 * this JVM.
+	 */
 	private Set<String> clearedByOneFullRun(Mix mix) throws IOException {
 		TestDatabase single = TestPostgres.newDatabase();
 		ArchiverDatabase singleArchiver = ArchiverDatabase.createSchema(single.jdbc(), ArchiverVersion.V4_10);
@@ -381,8 +399,8 @@ class CrashRecoveryFunctionalTests {
 					Files.createDirectory(this.reportDir.resolve("single")), "--apply");
 			assertThat(result.exitCode()).as(result.err()).isZero();
 		}
-		return Set.copyOf(single.jdbc().queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear",
-				String.class));
+		return Set.copyOf(
+				single.jdbc().queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class));
 	}
 
 	private ChildJvm launch(String name, Path reportDir, String... options) {
@@ -393,12 +411,18 @@ class CrashRecoveryFunctionalTests {
 		return child;
 	}
 
-	/** Every answer of the fake Watcher, health and probe included, comes after {@code millis}. */
+	/**
+	 * Every answer of the fake Watcher, health and probe included, comes after
+	 * {@code millis}.
+	 */
 	private void answerAfter(int millis) {
 		this.bed.watcher().server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(millis).build());
 	}
 
-	/** Every update of an InfoItem, the job's compare-and-set included, takes {@code millis} longer. */
+	/**
+	 * Every update of an InfoItem, the job's compare-and-set included, takes
+	 * {@code millis} longer.
+	 */
 	private void slowDownUpdates(int millis) {
 		JdbcTemplate jdbc = this.bed.database().jdbc();
 		jdbc.execute("CREATE FUNCTION information.slow_update() RETURNS trigger LANGUAGE plpgsql AS "
@@ -408,13 +432,18 @@ class CrashRecoveryFunctionalTests {
 	}
 
 	private boolean lastExecutionCompleted() {
-		List<String> statuses = this.bed.database().jdbc()
-			.queryForList("SELECT status FROM " + JOB_SCHEMA
-					+ ".batch_job_execution ORDER BY job_execution_id DESC LIMIT 1", String.class);
+		List<String> statuses = this.bed.database()
+			.jdbc()
+			.queryForList(
+					"SELECT status FROM " + JOB_SCHEMA + ".batch_job_execution ORDER BY job_execution_id DESC LIMIT 1",
+					String.class);
 		return statuses.equals(List.of("COMPLETED"));
 	}
 
-	/** Locks an InfoItem's row until {@code connection}'s transaction ends: its clear waits. */
+	/**
+	 * Locks an InfoItem's row until {@code connection}'s transaction ends: its clear
+	 * waits.
+	 */
 	private static void lockRow(Connection connection, String infoItemId) throws SQLException {
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT info_item_id FROM information.info_items WHERE info_item_id = ? FOR UPDATE")) {
@@ -442,8 +471,8 @@ class CrashRecoveryFunctionalTests {
 	}
 
 	/**
-	 * Wait until Watcher has seen more than {@code count} lookups, i.e. the child's run is
-	 * under way.
+	 * Wait until Watcher has seen more than {@code count} lookups, i.e. the child's run
+	 * is under way.
 	 * @return {@code false} when the child exited first
 	 */
 	private boolean awaitLookupsBeyond(int count, ChildJvm child) throws InterruptedException {
@@ -488,11 +517,15 @@ class CrashRecoveryFunctionalTests {
 
 	/** Every InfoItem id in the audit, once per audit row. */
 	private List<String> clearedIdsWithDuplicates() {
-		return this.bed.database().jdbc()
+		return this.bed.database()
+			.jdbc()
 			.queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class);
 	}
 
-	/** The lines the application itself prints on failure, {@code watcher-link-reconciler: ...}. */
+	/**
+	 * The lines the application itself prints on failure,
+	 * {@code watcher-link-reconciler: ...}.
+	 */
 	private static List<String> errorLines(ChildJvm child) {
 		return child.output().lines().filter((line) -> line.startsWith("watcher-link-reconciler: ")).toList();
 	}

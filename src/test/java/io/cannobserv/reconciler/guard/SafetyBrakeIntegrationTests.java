@@ -11,8 +11,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,10 +51,12 @@ class SafetyBrakeIntegrationTests {
 	Path reportDir;
 
 	@Test
-	void reconcileWhenWatcherAnswersGoneForEveryIdTripsAfterTheSampleThenResumesWhenOverridden(
-			CapturedOutput output) throws Exception {
-		// given an empty Watcher of the wrong environment: every one of 200 ids is the typed 404
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().gone(200));
+	void reconcileWhenWatcherAnswersGoneForEveryIdTripsAfterTheSampleThenResumesWhenOverridden(CapturedOutput output)
+			throws Exception {
+		// given an empty Watcher of the wrong environment: every one of 200 ids is the
+		// typed 404
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().gone(200));
 		List<Entry> entries = registry.entries();
 
 		// when
@@ -98,14 +100,17 @@ class SafetyBrakeIntegrationTests {
 		// when the operator decides the clean-up is deliberate
 		Result resumed = reconcile("--apply", "--chunk-size=10", UNPACED, "--max-clear-fraction=1");
 
-		// then the same run resumes at the chunk that tripped and clears the rest, each once
+		// then the same run resumes at the chunk that tripped and clears the rest, each
+		// once
 		assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
 		assertThat(clearedIds()).isEqualTo(idsOf(entries));
-		assertThat(this.bed.database().jdbc()
+		assertThat(this.bed.database()
+			.jdbc()
 			.queryForObject("SELECT count(*) - count(DISTINCT info_item_id) FROM " + JOB_SCHEMA + ".pointer_clear",
 					Long.class))
 			.isZero();
-		assertThat(this.bed.archiver().snapshot()).allSatisfy((id, row) -> assertThat(row.get("watcher_item_id")).isNull());
+		assertThat(this.bed.archiver().snapshot())
+			.allSatisfy((id, row) -> assertThat(row.get("watcher_item_id")).isNull());
 		assertThat(this.bed.archiver().watchStatusSnapshot()).isEmpty();
 		// the first chunk was not looked up again
 		for (Entry entry : entries.subList(0, 10)) {
@@ -184,7 +189,8 @@ class SafetyBrakeIntegrationTests {
 	void reconcileWhenDryRunPassesTheLimitReportsWouldTripAndStillClassifiesEverything(CapturedOutput output)
 			throws Exception {
 		// given
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().gone(200));
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().gone(200));
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
 		Map<String, Map<String, @Nullable Object>> statusBefore = this.bed.archiver().watchStatusSnapshot();
 
@@ -244,12 +250,14 @@ class SafetyBrakeIntegrationTests {
 		if (!jobSchemaExists()) {
 			return Set.of();
 		}
-		return Set.copyOf(this.bed.database().jdbc()
+		return Set.copyOf(this.bed.database()
+			.jdbc()
 			.queryForList("SELECT info_item_id FROM " + JOB_SCHEMA + ".pointer_clear", String.class));
 	}
 
 	private boolean jobSchemaExists() {
-		return Boolean.TRUE.equals(this.bed.database().jdbc()
+		return Boolean.TRUE.equals(this.bed.database()
+			.jdbc()
 			.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, JOB_SCHEMA + ".pointer_clear"));
 	}
 
@@ -271,7 +279,6 @@ class SafetyBrakeIntegrationTests {
 		return Set.copyOf(ids);
 	}
 
-
 	/**
 	 * {@code reconcile} through the command line, with a read timeout that a loaded build
 	 * machine cannot trip: nothing here is about timeouts.
@@ -279,7 +286,8 @@ class SafetyBrakeIntegrationTests {
 	private Result reconcile(String... options) {
 		List<String> args = new ArrayList<>(List.of(options));
 		args.add("--read-timeout=10s");
-		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, args.toArray(String[]::new));
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir,
+				args.toArray(String[]::new));
 	}
 
 }

@@ -5,7 +5,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
-import io.cannobserv.reconciler.report.RunCounts;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -62,7 +63,8 @@ class SafetyBrakeTests {
 
 	@Test
 	void checkWhenSampleIsReachedAcrossChunksJudgesCommittedAndChunkTogether() {
-		// given 10 committed (all live) and a chunk of 10 with 9 gone: 9 of 20, then 11 of 20
+		// given 10 committed (all live) and a chunk of 10 with 9 gone: 9 of 20, then 11
+		// of 20
 
 		// when
 		Optional<BrakeTrip> under = this.defaults.check(counts(10, 0, 0), counts(10, 9, 0));
@@ -75,11 +77,13 @@ class SafetyBrakeTests {
 
 	@Test
 	void checkWhenMalformedPointersWereReadDoesNotCountThemAsChecked() {
-		// given 22 read of which 3 malformed: only 19 checked, below the sample (22 would trip: 19/22)
+		// given 22 read of which 3 malformed: only 19 checked, below the sample (22 would
+		// trip: 19/22)
 
 		// when
 		Optional<BrakeTrip> belowSample = this.defaults.check(RunCounts.ZERO, counts(22, 19, 3));
-		// 40 read of which 20 malformed: 11 gone of 20 checked is 55% (11 of 40 would not trip)
+		// 40 read of which 20 malformed: 11 gone of 20 checked is 55% (11 of 40 would not
+		// trip)
 		Optional<BrakeTrip> diluted = this.defaults.check(RunCounts.ZERO, counts(40, 11, 20));
 
 		// then
@@ -146,15 +150,19 @@ class SafetyBrakeTests {
 			.withMessageContaining("--max-clears");
 	}
 
-	/** Counts of pointers read, of which {@code gone} were gone and {@code malformed} never sent. */
+	/**
+	 * Counts of pointers read, of which {@code gone} were gone and {@code malformed}
+	 * never sent.
+	 */
 	@Test
 	void checkWhenHalfTransientAndHalfGoneTripsOnTheDefiniteAnswers() {
 		// given 40 read: 20 answered 503 every time, 20 answered the typed 404
-		RunCounts chunk = new RunCounts(40, 0, 0, 20, 0, 0, 0, 0, 0, 0, 20);
+		RunCounts chunk = RunCounts.of(Outcome.READ, 40).with(Outcome.GONE, 20).with(Outcome.TRANSIENT, 20);
 
 		Optional<BrakeTrip> trip = this.defaults.check(RunCounts.ZERO, chunk);
 
-		// then transient pointers do not water the share down: 20 of 20 definite answers are gone
+		// then transient pointers do not water the share down: 20 of 20 definite answers
+		// are gone
 		assertThat(trip).hasValueSatisfying((t) -> {
 			assertThat(t.checked()).isEqualTo(20);
 			assertThat(t.gone()).isEqualTo(20);
@@ -163,7 +171,10 @@ class SafetyBrakeTests {
 
 	private static RunCounts counts(long read, long gone, long malformed) {
 		long live = read - gone - malformed;
-		return new RunCounts(read, live, 0, gone, 0, 0, 0, 0, malformed, 0, 0);
+		return RunCounts.of(Outcome.READ, read)
+			.with(Outcome.LIVE, live)
+			.with(Outcome.GONE, gone)
+			.with(Outcome.MALFORMED, malformed);
 	}
 
 }

@@ -109,13 +109,15 @@ class SecurityIntegrationTests {
 
 	@Test
 	void reconcileWhenRunningWritesTheKeyNowhere(CapturedOutput output) throws Exception {
-		// given a registry of every kind, and the job's own loggers at their most talkative
+		// given a registry of every kind, and the job's own loggers at their most
+		// talkative
 		RegistryFixture.create(this.archiver, this.watcher, Mix.ofEach(3).live(10));
 		String[] verbose = { "--logging.level.io.cannobserv=TRACE", "--logging.level.org.springframework=DEBUG",
 				"--logging.level.org.flywaydb=DEBUG", "--logging.level.com.zaxxer=DEBUG",
 				"--logging.level.org.postgresql=DEBUG" };
 
-		// when a run completes, a dry run completes, a run meets a revoked key, a run has a wrong key
+		// when a run completes, a dry run completes, a run meets a revoked key, a run has
+		// a wrong key
 		Result applied = reconcile(SECRET_KEY, "--apply", "--chunk-size=7", verbose[0], verbose[1], verbose[2],
 				verbose[3], verbose[4]);
 		Result dryRun = reconcile(SECRET_KEY, "--chunk-size=7");
@@ -131,8 +133,8 @@ class SecurityIntegrationTests {
 		assertThat(rejected.exitCode()).as(rejected.out() + rejected.err()).isEqualTo(2);
 		// and the key was sent, so there was something to leak
 		assertThat(this.watcher.itemRequests()).isNotEmpty()
-			.allSatisfy((request) -> assertThat(request.getHeader(FakeWatcher.API_KEY_HEADER)).isIn(SECRET_KEY,
-					WRONG_KEY));
+			.allSatisfy(
+					(request) -> assertThat(request.getHeader(FakeWatcher.API_KEY_HEADER)).isIn(SECRET_KEY, WRONG_KEY));
 		// the capture holds the job's logs, debug included, and the failure's stack trace
 		String logs = output.getAll();
 		assertThat(logs).contains("Cleared pointer of InfoItem").contains("Chunk committed").contains(" DEBUG ");
@@ -153,7 +155,8 @@ class SecurityIntegrationTests {
 				.doesNotContain(SECRET_KEY)
 				.doesNotContain(WRONG_KEY);
 		}
-		// nor in the job's tables: job parameters, exit messages, execution contexts, audit, findings
+		// nor in the job's tables: job parameters, exit messages, execution contexts,
+		// audit, findings
 		JdbcTemplate jdbc = this.database.jdbc();
 		List<String> tables = jdbc.queryForList(
 				"SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
@@ -177,7 +180,8 @@ class SecurityIntegrationTests {
 
 	@Test
 	void reconcileWhenWatcherRedirectsALookupDoesNotFollowItAndKeepsThePointer() throws Exception {
-		// given another server that would answer "gone" for anything, and lookups redirected to it
+		// given another server that would answer "gone" for anything, and lookups
+		// redirected to it
 		WireMockServer elsewhere = elsewhereAnsweringGone();
 		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.none().live(6).gone(2));
 		List<String> redirected = registry.ids(PointerClass.LIVE).subList(0, 4);
@@ -198,7 +202,8 @@ class SecurityIntegrationTests {
 		Map<String, Map<String, @Nullable Object>> after = this.archiver.snapshot();
 		for (String id : redirected) {
 			assertThat(after.get(id).get("watcher_item_id")).as(id).isEqualTo(registry.entry(id).watcherItemId());
-			// a redirect is not retried within a lookup: one request in the first pass, one in the recheck
+			// a redirect is not retried within a lookup: one request in the first pass,
+			// one in the recheck
 			assertThat(this.watcher.requestsFor(registry.entry(id).watcherItemId())).as(id).hasSize(2);
 		}
 		for (String id : registry.ids(PointerClass.GONE)) {
@@ -236,11 +241,11 @@ class SecurityIntegrationTests {
 	/**
 	 * The trusting run is in a child JVM: the JDK's HTTP client trusts the JVM's default
 	 * trust store, which is read once per JVM from {@code javax.net.ssl.trustStore} when
-	 * {@code SSLContext.getDefault()} is first used. In the test JVM that may already have
-	 * happened, and changing it would change every later test's trust. The child is started
-	 * with its own trust store, as an operator would give one, and certificate and host name
-	 * validation are left fully on. The refusing run can stay in-process: no default trust
-	 * store knows a certificate made a moment ago.
+	 * {@code SSLContext.getDefault()} is first used. In the test JVM that may already
+	 * have happened, and changing it would change every later test's trust. The child is
+	 * started with its own trust store, as an operator would give one, and certificate
+	 * and host name validation are left fully on. The refusing run can stay in-process:
+	 * no default trust store knows a certificate made a moment ago.
 	 */
 	@Test
 	void reconcileWhenWatcherIsHttpsTrustsOnlyTheConfiguredTrustStore() throws Exception {
@@ -264,7 +269,8 @@ class SecurityIntegrationTests {
 		this.archiver.insertItem(goneId, Ulids.watchedItem(2));
 		String baseUrl = "https://localhost:" + https.httpsPort();
 
-		// when the JVM does not trust the certificate (this one's default trust store cannot know it)
+		// when the JVM does not trust the certificate (this one's default trust store
+		// cannot know it)
 		Result untrusted = reconcile(SECRET_KEY, "--apply", "--watcher-base-url=" + baseUrl);
 
 		// then it refuses to talk, and nothing was read or written
@@ -273,21 +279,18 @@ class SecurityIntegrationTests {
 			.contains("unreachable")
 			.contains("SSLHandshakeException");
 		assertThat(this.archiver.pointerOf(goneId)).isEqualTo(Ulids.watchedItem(2));
-		assertThat(https.findAll(anyRequestedFor(anyUrl())))
-			.isEmpty();
+		assertThat(https.findAll(anyRequestedFor(anyUrl()))).isEmpty();
 
 		// when it trusts it
-		Child trusted = runChild("https-trusted",
-				List.of("-Djavax.net.ssl.trustStore=" + trustStore,
-						"-Djavax.net.ssl.trustStorePassword=" + STORE_PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12"),
+		Child trusted = runChild("https-trusted", List.of("-Djavax.net.ssl.trustStore=" + trustStore,
+				"-Djavax.net.ssl.trustStorePassword=" + STORE_PASSWORD, "-Djavax.net.ssl.trustStoreType=PKCS12"),
 				baseUrl);
 
 		// then the run completes over https with the key
 		assertThat(trusted.exitCode()).as(trusted.output()).isZero();
 		assertThat(this.archiver.pointerOf(goneId)).isNull();
 		assertThat(this.archiver.pointerOf(liveId)).isEqualTo(Ulids.watchedItem(1));
-		List<LoggedRequest> requests = https
-			.findAll(anyRequestedFor(anyUrl()));
+		List<LoggedRequest> requests = https.findAll(anyRequestedFor(anyUrl()));
 		assertThat(requests).extracting(LoggedRequest::getUrl)
 			.contains("/health", FakeWatcher.itemPath(Ulids.watchedItem(1)),
 					FakeWatcher.itemPath(Ulids.watchedItem(2)));
@@ -299,7 +302,8 @@ class SecurityIntegrationTests {
 
 	@Test
 	void reconcileWhenRunAsRoleWithOnlyTheDocumentedPrivilegesClearsAndRestores() throws Exception {
-		// given a role made by docs/least-privilege.sql, under a name of this database's own
+		// given a role made by docs/least-privilege.sql, under a name of this database's
+		// own
 		String role = "reconciler_job_" + this.database.name();
 		String script = Files.readString(Path.of("docs", "least-privilege.sql"));
 		assertThat(script).contains("CREATE ROLE reconciler_job LOGIN;");
@@ -385,15 +389,17 @@ class SecurityIntegrationTests {
 		return aResponse().withStatus(status).withHeader("Location", location);
 	}
 
-	/** Watcher's answers: health, the key checked, item 1 live, every other valid id gone. */
+	/**
+	 * Watcher's answers: health, the key checked, item 1 live, every other valid id gone.
+	 */
 	private static void stubWatcher(WireMockServer server) {
 		server.stubFor(get(urlPathEqualTo("/health")).willReturn(jsonResponse(200, WatcherBodies.HEALTH_OK)));
 		server.stubFor(any(urlPathMatching("/api/.*")).atPriority(9)
 			.willReturn(jsonResponse(401, WatcherBodies.INVALID_API_KEY)));
-		server.stubFor(get(urlPathMatching(FakeWatcher.WATCHED_ITEMS_PATH + "/" + Ulids.PATTERN.pattern()))
-			.atPriority(8)
-			.withHeader(FakeWatcher.API_KEY_HEADER, equalTo(SECRET_KEY))
-			.willReturn(jsonResponse(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
+		server
+			.stubFor(get(urlPathMatching(FakeWatcher.WATCHED_ITEMS_PATH + "/" + Ulids.PATTERN.pattern())).atPriority(8)
+				.withHeader(FakeWatcher.API_KEY_HEADER, equalTo(SECRET_KEY))
+				.willReturn(jsonResponse(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
 		server.stubFor(get(urlPathEqualTo(FakeWatcher.itemPath(Ulids.watchedItem(1)))).atPriority(5)
 			.withHeader(FakeWatcher.API_KEY_HEADER, equalTo(SECRET_KEY))
 			.willReturn(jsonResponse(200, WatcherBodies.live(Ulids.watchedItem(1), Ulids.infoItem(1)))));
@@ -404,8 +410,8 @@ class SecurityIntegrationTests {
 	}
 
 	/**
-	 * A key pair and self-signed certificate for {@code localhost} (keytool: the JDK has no
-	 * public API to make one), and a trust store holding only that certificate.
+	 * A key pair and self-signed certificate for {@code localhost} (keytool: the JDK has
+	 * no public API to make one), and a trust store holding only that certificate.
 	 */
 	private static void createCertificate(Path keyStore, Path trustStore) throws Exception {
 		Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -432,7 +438,10 @@ class SecurityIntegrationTests {
 		}
 	}
 
-	/** {@code reconcile --apply} through {@code main} in a JVM of its own, with {@code jvmOptions}. */
+	/**
+	 * {@code reconcile --apply} through {@code main} in a JVM of its own, with
+	 * {@code jvmOptions}.
+	 */
 	private Child runChild(String name, List<String> jvmOptions, String baseUrl) throws Exception {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -448,9 +457,7 @@ class SecurityIntegrationTests {
 		command.add("--reconciler.watcher.api-key=" + SECRET_KEY);
 		command.add("--report-dir=" + this.reportDir);
 		Path log = this.workDir.resolve(name + ".log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		if (!process.waitFor(Duration.ofSeconds(90).toMillis(), TimeUnit.MILLISECONDS)) {
 			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			throw new AssertionError("Child JVM " + name + " did not exit within 90 s:\n" + Files.readString(log));

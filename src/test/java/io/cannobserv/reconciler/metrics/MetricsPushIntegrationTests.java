@@ -26,10 +26,10 @@ import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,7 +65,7 @@ class MetricsPushIntegrationTests {
 	}
 
 	@Test
-	void reconcileWhenPushgatewayIsEnabledPushesRunFiguresGroupedByJobAndPartition() {
+	void reconcileWhenPushgatewayIsEnabledPushesRunFiguresGroupedByKindOfRun() {
 		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
 				"--management.prometheus.metrics.export.pushgateway.enabled=true",
 				"--management.prometheus.metrics.export.pushgateway.address=localhost:" + this.collector.port(),
@@ -75,17 +75,22 @@ class MetricsPushIntegrationTests {
 		List<LoggedRequest> pushes = this.collector.findAll(anyRequestedFor(anyUrl()));
 		LoggedRequest last = pushes.get(pushes.size() - 1);
 		assertThat(last.getMethod().getName()).isEqualTo("PUT");
-		assertThat(last.getUrl()).isEqualTo("/metrics/job/watcher-link-reconciler/partition/0");
+		assertThat(last.getUrl())
+			.isEqualTo("/metrics/job/watcher-link-reconciler/command/reconcile/mode/apply/partition/0/partitions/1");
 		String body = last.getBodyAsString();
-		assertThat(body).contains("reconciler_run_pointers{outcome=\"cleared\",partition=\"0\"} 3.0")
-			.contains("reconciler_run_pointers{outcome=\"read\",partition=\"0\"} 12.0")
-			.contains("reconciler_run_pointers{outcome=\"transient\",partition=\"0\"} 2.0")
-			.contains("reconciler_run_exit_code{partition=\"0\"} 0.0")
-			.contains("reconciler_run_brake_tripped{partition=\"0\"} 0.0")
-			.contains("reconciler_run_last_success_timestamp_seconds")
-			.contains("reconciler_watcher_requests_seconds_count{outcome=\"answered\",partition=\"0\",status=\"4xx\"}")
-			.contains("reconciler_watcher_retries_total{partition=\"0\"} 6.0")
-			.contains("spring_batch_job_seconds_count{error=\"none\",partition=\"0\",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
+		String run = "command=\"reconcile\",mode=\"apply\"";
+		String partition = "partition=\"0\",partitions=\"1\"";
+		assertThat(body).contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + "} 3.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"read\"," + partition + "} 12.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"transient\"," + partition + "} 2.0")
+			.contains("reconciler_run_exit_code{" + run + "," + partition + "} 0.0")
+			.contains("reconciler_run_brake_tripped{" + run + "," + partition + "} 0.0")
+			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + "}")
+			.contains("reconciler_watcher_requests_seconds_count{" + run + ",outcome=\"answered\"," + partition
+					+ ",status=\"4xx\"}")
+			.contains("reconciler_watcher_retries_total{" + run + "," + partition + "} 6.0")
+			.contains("spring_batch_job_seconds_count{command=\"reconcile\",error=\"none\",mode=\"apply\"," + partition
+					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
 	}
 
 	@Test

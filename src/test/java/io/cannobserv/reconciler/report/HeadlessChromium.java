@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cannobserv.reconciler.support.NeedsTool.Tool;
-
 import org.springframework.util.FileSystemUtils;
+
+import io.cannobserv.reconciler.support.NeedsTool.Tool;
 
 /**
  * Debian's {@code chromium}, driven by its command line only: no WebDriver, no extra
@@ -51,11 +51,12 @@ final class HeadlessChromium {
 	/** A PNG of {@code page} as a 1280 px wide window shows it. */
 	static void screenshot(Path page, Path png, int height) throws IOException, InterruptedException {
 		Files.deleteIfExists(png);
-		run(page, null, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1280," + height,
-				"--hide-scrollbars"));
+		run(page, null,
+				List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=1280," + height, "--hide-scrollbars"));
 	}
 
-	private static void run(Path page, @Nullable Path stdout, List<String> options) throws IOException, InterruptedException {
+	private static void run(Path page, @Nullable Path stdout, List<String> options)
+			throws IOException, InterruptedException {
 		requireInstalled();
 		Path profile = Files.createTempDirectory("chromium-profile");
 		Path log = Files.createTempFile("chromium", ".log");

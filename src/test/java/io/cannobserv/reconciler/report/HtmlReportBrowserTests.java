@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -55,7 +56,13 @@ class HtmlReportBrowserTests {
 		ArchiverDatabase archiver = ArchiverDatabase.createSchema(database.jdbc(), ArchiverVersion.V4_10);
 		try (FakeWatcher watcher = new FakeWatcher().start()) {
 			registry = RegistryFixture.create(archiver, watcher,
-					Mix.none().live(20).archived(3).gone(6).notFoundUnconfirmed(4).transientAlways(3).mismatched(2)
+					Mix.none()
+						.live(20)
+						.archived(3)
+						.gone(6)
+						.notFoundUnconfirmed(4)
+						.transientAlways(3)
+						.mismatched(2)
 						.malformed(1));
 			archiver.insertItem(Ulids.of("01HZZXSS", 1), SCRIPT_POINTER);
 			Path reports = dir.resolve("reports");
@@ -116,17 +123,19 @@ class HtmlReportBrowserTests {
 		assertThat(image.getWidth()).isEqualTo(1280);
 		assertThat(image.getHeight()).isEqualTo(1800);
 		// the bars and lines were painted in their own colours, not only put in the DOM
-		assertThat(pixelsOf(image, Outcomes.CLEARED)).isGreaterThan(200);
-		assertThat(pixelsOf(image, Outcomes.TRANSIENT)).isGreaterThan(200);
-		assertThat(pixelsOf(image, Outcomes.LIVE)).isGreaterThan(200);
+		assertThat(pixelsOf(image, Outcome.CLEARED.colour())).isGreaterThan(200);
+		assertThat(pixelsOf(image, Outcome.TRANSIENT.colour())).isGreaterThan(200);
+		assertThat(pixelsOf(image, Outcome.LIVE.colour())).isGreaterThan(200);
 	}
 
 	private static String kpi(String dom, String key) {
-		return group(dom, "data-kpi=\"" + key + "\"[^>]*><div class=\"label\">[^<]*</div><div class=\"value\">([^<]*)<");
+		return group(dom,
+				"data-kpi=\"" + key + "\"[^>]*><div class=\"label\">[^<]*</div><div class=\"value\">([^<]*)<");
 	}
 
 	private static String countLabel(String dom, String verdict) {
-		return group(dom, "<text class=\"value\" data-verdict=\"" + verdict + "\"[^>]*><tspan class=\"count\">([^<]*)<");
+		return group(dom,
+				"<text class=\"value\" data-verdict=\"" + verdict + "\"[^>]*><tspan class=\"count\">([^<]*)<");
 	}
 
 	private static String group(String text, String regex) {
@@ -139,7 +148,9 @@ class HtmlReportBrowserTests {
 		return text.split(Pattern.quote(needle), -1).length - 1;
 	}
 
-	/** Pixels within a small distance of {@code hex}: antialiasing blends only the edges. */
+	/**
+	 * Pixels within a small distance of {@code hex}: antialiasing blends only the edges.
+	 */
 	private static int pixelsOf(BufferedImage image, String hex) {
 		int colour = Integer.parseInt(hex.substring(1), 16);
 		int count = 0;

@@ -23,18 +23,16 @@ import io.cannobserv.reconciler.support.Ulids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Makes {@code docs/report-example.png}: a week of nights on the demo's registry (a dry run,
- * then apply runs while Watcher deletes a few more items each day and is flaky on some
- * nights), the HTML report of the last night, and Chromium's screenshot of it. Real runs on
- * embedded PostgreSQL and the fake Watcher, like the demo.
+ * Makes {@code docs/report-example.png}: a week of nights on the demo's registry (a dry
+ * run, then apply runs while Watcher deletes a few more items each day and is flaky on
+ * some nights), the HTML report of the last night, and Chromium's screenshot of it. Real
+ * runs on embedded PostgreSQL and the fake Watcher, like the demo.
  * <p>
- * Not part of the suite (its name matches none of Surefire's test patterns, and it takes a
- * minute or two); run it when the page changes, from the project directory:
- * <pre>
+ * Not part of the suite (its name matches none of Surefire's test patterns, and it takes
+ * a minute or two); run it when the page changes, from the project directory: <pre>
  * mvn -q test -Dtest=HtmlReportExample -Dsurefire.failIfNoSpecifiedTests=false
- * </pre>
- * {@code -Dreport.example.html=FILE} keeps the page too. A JUnit class rather than a
- * {@code main}: a second main class among the test classes would leave
+ * </pre> {@code -Dreport.example.html=FILE} keeps the page too. A JUnit class rather than
+ * a {@code main}: a second main class among the test classes would leave
  * {@code mvn spring-boot:test-run} unable to choose the demo.
  */
 class HtmlReportExample {
@@ -71,10 +69,11 @@ class HtmlReportExample {
 		}
 		long lastRun = database.jdbc()
 			.queryForObject("SELECT max(run_id) FROM watcher_link_reconciler.reconcile_run", Long.class);
-		Result report = ReconcilerRun.run(Stream
-			.concat(Stream.of("report", "--run", String.valueOf(lastRun), "--format=html", "--output=" + html),
-					Stream.of(database.springArgs()))
-			.toArray(String[]::new));
+		Result report = ReconcilerRun.run(
+				Stream
+					.concat(Stream.of("report", "--run", String.valueOf(lastRun), "--format=html", "--output=" + html),
+							Stream.of(database.springArgs()))
+					.toArray(String[]::new));
 		if (report.exitCode() != 0) {
 			throw new IllegalStateException("report failed: " + report.err());
 		}

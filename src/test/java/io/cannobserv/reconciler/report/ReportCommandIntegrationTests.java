@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -27,8 +28,8 @@ import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.WatcherReconcilerApplication;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
-import io.cannobserv.reconciler.support.ChildJvm;
 import io.cannobserv.reconciler.support.ArchiverVersion;
+import io.cannobserv.reconciler.support.ChildJvm;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
@@ -45,17 +46,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code report} on the run history of two real runs (a dry run, then an apply run) of a
  * registry with junk pointers that must come out escaped. The runs are made once for the
- * class: every test only reads. The command line is run whole where its exit code and error
- * line are the point; the formats are rendered by the command in one shared application
- * context, as starting one per call would double the time of this class.
+ * class: every test only reads. The command line is run whole where its exit code and
+ * error line are the point; the formats are rendered by the command in one shared
+ * application context, as starting one per call would double the time of this class.
  */
 class ReportCommandIntegrationTests {
 
 	private static final String JOB_SCHEMA = "watcher_link_reconciler";
 
-	/** Pointers that break naive HTML or Markdown; malformed, so never sent to Watcher. */
-	static final List<String> HOSTILE_POINTERS = List.of("<script>alert(1)</script>",
-			"x\" onmouseover=\"alert(1)", "01HZZ|`*_[É]&amp;");
+	/**
+	 * Pointers that break naive HTML or Markdown; malformed, so never sent to Watcher.
+	 */
+	static final List<String> HOSTILE_POINTERS = List.of("<script>alert(1)</script>", "x\" onmouseover=\"alert(1)",
+			"01HZZ|`*_[É]&amp;");
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -78,7 +81,13 @@ class ReportCommandIntegrationTests {
 		ArchiverDatabase archiver = ArchiverDatabase.createSchema(database.jdbc(), ArchiverVersion.V4_10);
 		try (FakeWatcher watcher = new FakeWatcher().start()) {
 			registry = RegistryFixture.create(archiver, watcher,
-					Mix.none().live(12).archived(2).gone(4).notFoundUnconfirmed(4).transientAlways(2).mismatched(1)
+					Mix.none()
+						.live(12)
+						.archived(2)
+						.gone(4)
+						.notFoundUnconfirmed(4)
+						.transientAlways(2)
+						.mismatched(1)
 						.malformed(2));
 			for (int i = 0; i < HOSTILE_POINTERS.size(); i++) {
 				archiver.insertItem(hostileItem(i), HOSTILE_POINTERS.get(i));
@@ -112,8 +121,7 @@ class ReportCommandIntegrationTests {
 
 	@Test
 	void reconcileWhenRunEndsRecordsItInTheRunHistory() {
-		Map<String, Object> apply = database.jdbc()
-			.queryForMap("SELECT * FROM " + JOB_SCHEMA + ".reconcile_run WHERE run_id = ?", applyRunId);
+		Map<String, Object> apply = recordedRun(applyRunId);
 		assertThat(apply).containsEntry("mode", "apply")
 			.containsEntry("status", "COMPLETED")
 			.containsEntry("exit_code", 0)
@@ -128,9 +136,24 @@ class ReportCommandIntegrationTests {
 			.containsEntry("brake_state", "clear");
 		assertThat(apply.get("started_at")).isNotNull();
 		assertThat(apply.get("ended_at")).isNotNull();
-		Map<String, Object> dryRun = database.jdbc()
-			.queryForMap("SELECT * FROM " + JOB_SCHEMA + ".reconcile_run WHERE run_id = ?", dryRunId);
-		assertThat(dryRun).containsEntry("mode", "dry-run").containsEntry("would_clear", 4L).containsEntry("cleared", 0L);
+		Map<String, Object> dryRun = recordedRun(dryRunId);
+		assertThat(dryRun).containsEntry("mode", "dry-run")
+			.containsEntry("would_clear", 4L)
+			.containsEntry("cleared", 0L);
+	}
+
+	/**
+	 * A row of the run history, its counts (one jsonb object) as columns named as they
+	 * once were.
+	 */
+	private static Map<String, Object> recordedRun(long runId) {
+		Map<String, Object> row = new java.util.LinkedHashMap<>(
+				database.jdbc().queryForMap("SELECT * FROM " + JOB_SCHEMA + ".reconcile_run WHERE run_id = ?", runId));
+		JsonNode counts = json.readTree(String.valueOf(row.remove("counts")));
+		counts.properties()
+			.forEach((count) -> row.put(count.getKey().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT),
+					count.getValue().asLong()));
+		return row;
 	}
 
 	@Test
@@ -158,7 +181,8 @@ class ReportCommandIntegrationTests {
 		ChildJvm child = ChildJvm.start("report-json", args);
 
 		assertThat(child.waitFor(Duration.ofSeconds(90))).as(child.tail(20)).isZero();
-		// standard output and error together: no log line may end up in `report --format json > run.json`
+		// standard output and error together: no log line may end up in `report --format
+		// json > run.json`
 		assertThat(child.output()).isEqualTo(Files.readString(runFile(applyRunId)) + "\n");
 	}
 
@@ -218,7 +242,8 @@ class ReportCommandIntegrationTests {
 
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		assertThat(result.out()).startsWith("Run " + applyRunId + " (apply): COMPLETED, exit code 0")
-			.contains("checked 30: live 12, archived 2, gone 4, not-found-unconfirmed 4, malformed 5, mismatched 1, transient 2")
+			.contains(
+					"checked 30: live 12, archived 2, gone 4, not-found-unconfirmed 4, malformed 5, mismatched 1, transient 2")
 			.contains("cleared 4,")
 			.contains("kept and reported (12):");
 		registry.ids(PointerClass.GONE).forEach((id) -> assertThat(result.out()).contains(id));
@@ -286,7 +311,8 @@ class ReportCommandIntegrationTests {
 		Result html = render("--format=html");
 
 		assertThat(markdown.exitCode()).as(markdown.err()).isZero();
-		assertThat(markdown.out()).contains("| " + applyRunId + " | apply |").contains("| " + dryRunId + " | dry-run |")
+		assertThat(markdown.out()).contains("| " + applyRunId + " | apply |")
+			.contains("| " + dryRunId + " | dry-run |")
 			.contains("| RUN | MODE |");
 		assertThat(html.exitCode()).as(html.err()).isZero();
 		assertThat(html.out()).contains("<tr data-run=\"" + applyRunId + "\">")
@@ -299,9 +325,7 @@ class ReportCommandIntegrationTests {
 		Result result = report("--run", "999999");
 
 		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.err().lines()).singleElement()
-			.asString()
-			.contains("No run 999999 in schema " + JOB_SCHEMA);
+		assertThat(result.err().lines()).singleElement().asString().contains("No run 999999 in schema " + JOB_SCHEMA);
 		assertThat(result.out()).isEmpty();
 	}
 
@@ -348,11 +372,13 @@ class ReportCommandIntegrationTests {
 		Result jsonList = ReconcilerRun.run(args(empty, "report", "--format=json"));
 
 		assertThat(text.exitCode()).as(text.err()).isZero();
-		assertThat(text.out()).isEqualTo("No runs recorded yet in schema " + JOB_SCHEMA
-				+ ": a reconcile run is recorded here when it ends.\n");
+		assertThat(text.out()).isEqualTo(
+				"No runs recorded yet in schema " + JOB_SCHEMA + ": a reconcile run is recorded here when it ends.\n");
 		assertThat(jsonList.out()).isEqualTo("[]\n");
-		assertThat(empty.jdbc().queryForObject("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
-				Integer.class, JOB_SCHEMA)).isZero();
+		assertThat(empty.jdbc()
+			.queryForObject("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", Integer.class,
+					JOB_SCHEMA))
+			.isZero();
 	}
 
 	/** The command as the application runs it, in the shared context. */
@@ -360,7 +386,8 @@ class ReportCommandIntegrationTests {
 		List<String> args = new ArrayList<>(List.of("report"));
 		args.addAll(List.of(options));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		// an ASCII console, as in a container without a locale: the documents must still be UTF-8
+		// an ASCII console, as in a container without a locale: the documents must still
+		// be UTF-8
 		try (PrintStream stream = new PrintStream(out, true, StandardCharsets.US_ASCII)) {
 			int exitCode = context.getBean(ReportCommand.class)
 				.run(CommandLine.parse(args.toArray(String[]::new)), stream)
@@ -391,7 +418,8 @@ class ReportCommandIntegrationTests {
 	@AfterAll
 	static void noPartialFilesLeft() throws Exception {
 		try (Stream<Path> files = Files.list(reportDir)) {
-			assertThat(files.map((file) -> file.getFileName().toString())).allMatch((name) -> name.matches("run-\\d+\\.json"));
+			assertThat(files.map((file) -> file.getFileName().toString()))
+				.allMatch((name) -> name.matches("run-\\d+\\.json"));
 		}
 	}
 

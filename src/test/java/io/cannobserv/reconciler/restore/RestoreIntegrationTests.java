@@ -60,7 +60,9 @@ class RestoreIntegrationTests {
 		this.registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(6).gone(GONE));
 	}
 
-	/** An applying run clears the gone pointers; remembers its id and the rows it left. */
+	/**
+	 * An applying run clears the gone pointers; remembers its id and the rows it left.
+	 */
 	private void clearGonePointers() throws Exception {
 		Result cleared = reconcile("--apply", "--chunk-size=5");
 		assertThat(cleared.exitCode()).as(cleared.out() + cleared.err()).isZero();
@@ -85,8 +87,9 @@ class RestoreIntegrationTests {
 		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
 		assertThat(restoreRows()).isEmpty();
-		assertThat(result.out()).contains("Restore of run " + this.runId + " (dry-run): " + GONE
-				+ " pointer(s) to put back, would restore " + GONE + ", left alone 0")
+		assertThat(result.out())
+			.contains("Restore of run " + this.runId + " (dry-run): " + GONE + " pointer(s) to put back, would restore "
+					+ GONE + ", left alone 0")
 			.contains("run with --apply to restore");
 	}
 
@@ -107,7 +110,8 @@ class RestoreIntegrationTests {
 		// when
 		Result result = restore("--run", String.valueOf(this.runId), "--apply");
 
-		// then every other pointer is back, exactly, with updated_at bumped and nothing else changed
+		// then every other pointer is back, exactly, with updated_at bumped and nothing
+		// else changed
 		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
 		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
 		for (String id : gone) {
@@ -150,8 +154,9 @@ class RestoreIntegrationTests {
 				assertThat(outcome).as(id).isEqualTo("RESTORED");
 			}
 		}
-		assertThat(result.out()).contains("Restore of run " + this.runId + " (apply): " + GONE
-				+ " pointer(s) to put back, restored " + (GONE - 2) + ", left alone 2")
+		assertThat(result.out())
+			.contains("Restore of run " + this.runId + " (apply): " + GONE + " pointer(s) to put back, restored "
+					+ (GONE - 2) + ", left alone 2")
 			.contains(relinked + " -> " + this.registry.entry(relinked).watcherItemId()
 					+ "  left alone: re-linked since, to " + RELINKED)
 			.contains(deleted + " -> " + this.registry.entry(deleted).watcherItemId()
@@ -229,9 +234,26 @@ class RestoreIntegrationTests {
 
 		// then
 		assertThat(result.exitCode()).isEqualTo(2);
-		assertThat(result.err().strip()).doesNotContain("\n")
-			.contains("Run " + dryRunId + " cleared no pointers");
+		assertThat(result.err().strip()).doesNotContain("\n").contains("Run " + dryRunId + " cleared no pointers");
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
+		assertThat(restoreRows()).isEmpty();
+	}
+
+	@Test
+	void restoreWhenRunWasMadeOnAnotherTableRefusesInOneLineAndChangesNothing() throws Exception {
+		// given a run on Archiver's table, and a restore configured for a copy of it
+		clearGonePointers();
+
+		// when
+		Result result = restore("--run", String.valueOf(this.runId), "--apply",
+				"--reconciler.archiver.table=info_items_copy");
+
+		// then
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err().strip()).doesNotContain("\n")
+			.contains("Run " + this.runId + " reconciled information.info_items(info_item_id,watcher_item_id), not the "
+					+ "configured information.info_items_copy(info_item_id,watcher_item_id)");
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
 		assertThat(restoreRows()).isEmpty();
 	}
 
@@ -249,9 +271,11 @@ class RestoreIntegrationTests {
 	}
 
 	private long clearIdOf(String infoItemId) {
-		Long clearId = this.bed.database().jdbc()
-			.queryForObject("SELECT clear_id FROM " + JOB_SCHEMA
-					+ ".pointer_clear WHERE run_id = ? AND info_item_id = ?", Long.class, this.runId, infoItemId);
+		Long clearId = this.bed.database()
+			.jdbc()
+			.queryForObject(
+					"SELECT clear_id FROM " + JOB_SCHEMA + ".pointer_clear WHERE run_id = ? AND info_item_id = ?",
+					Long.class, this.runId, infoItemId);
 		assertThat(clearId).isNotNull();
 		return clearId;
 	}
@@ -277,7 +301,6 @@ class RestoreIntegrationTests {
 		}
 	}
 
-
 	/**
 	 * {@code reconcile} through the command line, with a read timeout that a loaded build
 	 * machine cannot trip: nothing here is about timeouts.
@@ -285,7 +308,8 @@ class RestoreIntegrationTests {
 	private Result reconcile(String... options) {
 		List<String> args = new ArrayList<>(List.of(options));
 		args.add("--read-timeout=10s");
-		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, args.toArray(String[]::new));
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir,
+				args.toArray(String[]::new));
 	}
 
 }

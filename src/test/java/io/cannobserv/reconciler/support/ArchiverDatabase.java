@@ -27,7 +27,10 @@ public final class ArchiverDatabase {
 	/** {@code created_at} and {@code updated_at} of every inserted row. */
 	public static final Instant FIXED_TIME = Instant.parse("2026-01-01T00:00:00Z");
 
-	/** {@code rep_fields} of rows inserted without one: not the column default, to see it survive. */
+	/**
+	 * {@code rep_fields} of rows inserted without one: not the column default, to see it
+	 * survive.
+	 */
 	public static final String DEFAULT_REP_FIELDS = "{\"kind\": \"fixture\"}";
 
 	private static final String FIXED_TIME_SQL = "TIMESTAMPTZ '2026-01-01 00:00:00+00'";
@@ -70,7 +73,9 @@ public final class ArchiverDatabase {
 		return new ArchiverDatabase(jdbc, version);
 	}
 
-	/** Helpers for a schema that already exists (created by another test step or process). */
+	/**
+	 * Helpers for a schema that already exists (created by another test step or process).
+	 */
 	public static ArchiverDatabase attach(JdbcTemplate jdbc, ArchiverVersion version) {
 		return new ArchiverDatabase(jdbc, version);
 	}
@@ -91,7 +96,9 @@ public final class ArchiverDatabase {
 		insertItems(List.of(new Item(infoItemId, watcherItemId)));
 	}
 
-	/** Inserts many InfoItems in JDBC batches; see {@link #insertItem(String, String)}. */
+	/**
+	 * Inserts many InfoItems in JDBC batches; see {@link #insertItem(String, String)}.
+	 */
 	public void insertItems(List<Item> items) {
 		boolean pointers = items.stream().anyMatch((item) -> item.watcherItemId() != null);
 		Assert.isTrue(this.version.hasPointerColumn() || !pointers,
@@ -120,7 +127,10 @@ public final class ArchiverDatabase {
 		}
 	}
 
-	/** Sets the pointer directly, as Archiver's "Begin Watching" or a concurrent edit would. */
+	/**
+	 * Sets the pointer directly, as Archiver's "Begin Watching" or a concurrent edit
+	 * would.
+	 */
 	public void setPointer(String infoItemId, @Nullable String watcherItemId) {
 		int updated = this.jdbc.update(
 				"UPDATE information.info_items SET watcher_item_id = ?, updated_at = now() WHERE info_item_id = ?",
@@ -155,7 +165,10 @@ public final class ArchiverDatabase {
 		return snapshotOf("information.info_items");
 	}
 
-	/** Every {@code watch_status} row, like {@link #snapshot()}; empty where the table does not exist. */
+	/**
+	 * Every {@code watch_status} row, like {@link #snapshot()}; empty where the table
+	 * does not exist.
+	 */
 	public Map<String, Map<String, @Nullable Object>> watchStatusSnapshot() {
 		return this.version.hasWatchStatus() ? snapshotOf("information.watch_status") : Map.of();
 	}

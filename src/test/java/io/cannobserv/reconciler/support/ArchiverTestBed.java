@@ -30,7 +30,10 @@ public final class ArchiverTestBed implements BeforeEachCallback, AfterEachCallb
 		this.watcher.stop();
 	}
 
-	/** Switch to {@code database}, e.g. on a server of the test's own, and give it Archiver's schema. */
+	/**
+	 * Switch to {@code database}, e.g. on a server of the test's own, and give it
+	 * Archiver's schema.
+	 */
 	public void moveTo(TestDatabase database) {
 		this.database = database;
 		this.archiver = ArchiverDatabase.createSchema(database.jdbc(), ArchiverVersion.V4_10);

@@ -23,12 +23,15 @@ import io.cannobserv.reconciler.WatcherReconcilerApplication;
  * it can be killed with SIGKILL or stopped with SIGTERM.
  * <p>
  * The classpath is the application's classes plus this JVM's runtime classpath, without
- * the test classes. Everything the child prints (standard output and error together)
- * goes to {@code <build dir>/child-jvm/<name>-<n>.log}, kept for diagnosis.
+ * the test classes. Everything the child prints (standard output and error together) goes
+ * to {@code <build dir>/child-jvm/<name>-<n>.log}, kept for diagnosis.
  */
 public final class ChildJvm {
 
-	/** Cheap start: a child runs for seconds, not long enough for C2 or a big heap to pay off. */
+	/**
+	 * Cheap start: a child runs for seconds, not long enough for C2 or a big heap to pay
+	 * off.
+	 */
 	private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto",
 			"-XX:+UseSerialGC", "-Xmx256m");
 
@@ -156,7 +159,10 @@ public final class ChildJvm {
 			.orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
 	}
 
-	/** The application's classes first, then this JVM's classpath without the test classes. */
+	/**
+	 * The application's classes first, then this JVM's classpath without the test
+	 * classes.
+	 */
 	private static String classpath() {
 		Path applicationClasses = codeSource(WatcherReconcilerApplication.class);
 		Path testClasses = codeSource(ChildJvm.class);
@@ -170,7 +176,10 @@ public final class ChildJvm {
 		return String.join(File.pathSeparator, entries);
 	}
 
-	/** Where the output files go: next to the compiled classes, so that {@code -Dbuild.dir} moves it along. */
+	/**
+	 * Where the output files go: next to the compiled classes, so that
+	 * {@code -Dbuild.dir} moves it along.
+	 */
 	public static Path outputDirectory() {
 		Path directory = codeSource(WatcherReconcilerApplication.class).getParent().resolve("child-jvm");
 		try {

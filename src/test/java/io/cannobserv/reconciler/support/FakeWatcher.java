@@ -17,8 +17,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.jspecify.annotations.Nullable;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -51,7 +51,8 @@ public final class FakeWatcher implements AutoCloseable {
 
 	public static final String WATCHED_ITEMS_PATH = "/api/v1/watched-items";
 
-	// WireMock tries the lowest priority number first; equal priorities: newest stub first
+	// WireMock tries the lowest priority number first; equal priorities: newest stub
+	// first
 	private static final int WRONG_BASE_URL = 1;
 
 	private static final int MISSING_KEY = 2;
@@ -70,7 +71,10 @@ public final class FakeWatcher implements AutoCloseable {
 
 	private static final String ULID_REGEX = Ulids.PATTERN.pattern();
 
-	/** The routes that exist, so that FastAPI runs the key check: any other path is a plain 404. */
+	/**
+	 * The routes that exist, so that FastAPI runs the key check: any other path is a
+	 * plain 404.
+	 */
 	private static final String KNOWN_ROUTES_REGEX = WATCHED_ITEMS_PATH + "(/[^/]+)?";
 
 	private static final Pattern KNOWN_ROUTES = Pattern.compile(KNOWN_ROUTES_REGEX);
@@ -89,13 +93,14 @@ public final class FakeWatcher implements AutoCloseable {
 		this.apiKey = apiKey;
 		this.keyRevocation = new KeyRevocation(apiKey);
 		// uvicorn does not compress; threads for a classifier that fans out per chunk
-		this.server = new WireMockServer(wireMockConfig().dynamicPort()
-			.gzipDisabled(true)
-			.containerThreads(64)
-			.extensions(this.keyRevocation));
+		this.server = new WireMockServer(
+				wireMockConfig().dynamicPort().gzipDisabled(true).containerThreads(64).extensions(this.keyRevocation));
 	}
 
-	/** Starts the server with the default stubs; returns this for {@code new FakeWatcher().start()}. */
+	/**
+	 * Starts the server with the default stubs; returns this for
+	 * {@code new FakeWatcher().start()}.
+	 */
 	public FakeWatcher start() {
 		this.server.start();
 		installDefaults();
@@ -118,7 +123,10 @@ public final class FakeWatcher implements AutoCloseable {
 		installDefaults();
 	}
 
-	/** The value for {@code WATCHER_BASE_URL}: {@code http://localhost:port}, without {@code /api/v1}. */
+	/**
+	 * The value for {@code WATCHER_BASE_URL}: {@code http://localhost:port}, without
+	 * {@code /api/v1}.
+	 */
 	public String baseUrl() {
 		return this.server.baseUrl();
 	}
@@ -153,21 +161,24 @@ public final class FakeWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * The typed 404 {@code {"detail":"WatchedItem not found"}}: the item was deleted. Every
-	 * unknown valid ULID already gets it; this makes the case explicit.
+	 * The typed 404 {@code {"detail":"WatchedItem not found"}}: the item was deleted.
+	 * Every unknown valid ULID already gets it; this makes the case explicit.
 	 */
 	public void deleted(String watchedId) {
 		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND));
 	}
 
-	/** The typed 404, after {@code millis}: leaves a window between the read and the write. */
+	/**
+	 * The typed 404, after {@code millis}: leaves a window between the read and the
+	 * write.
+	 */
 	public void deletedAfter(String watchedId, int millis) {
 		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND).withFixedDelay(millis));
 	}
 
 	/**
-	 * A 404 whose body is not the typed one, as from an ingress or a wrong route: not proof
-	 * of deletion. A body starting with '{' is sent as JSON, anything else as HTML.
+	 * A 404 whose body is not the typed one, as from an ingress or a wrong route: not
+	 * proof of deletion. A body starting with '{' is sent as JSON, anything else as HTML.
 	 */
 	public void notFoundUnconfirmed(String watchedId, String body) {
 		String contentType = body.startsWith("{") ? "application/json" : "text/html";
@@ -182,7 +193,9 @@ public final class FakeWatcher implements AutoCloseable {
 		stubItem(watchedId, failure(status));
 	}
 
-	/** {@code failures} times 503, then 200 live for good (a WireMock scenario per id). */
+	/**
+	 * {@code failures} times 503, then 200 live for good (a WireMock scenario per id).
+	 */
 	public void flakyThenLive(String watchedId, String infoItemId, int failures) {
 		String scenario = "flaky " + watchedId;
 		for (int attempt = 0; attempt < failures; attempt++) {
@@ -198,7 +211,10 @@ public final class FakeWatcher implements AutoCloseable {
 			.willReturn(json(200, WatcherBodies.live(watchedId, infoItemId))));
 	}
 
-	/** 503 {@code failures} times, then Watcher's typed 404: deleted while the proxy was failing. */
+	/**
+	 * 503 {@code failures} times, then Watcher's typed 404: deleted while the proxy was
+	 * failing.
+	 */
 	public void flakyThenDeleted(String watchedId, int failures) {
 		String scenario = "flaky deleted " + watchedId;
 		for (int attempt = 0; attempt < failures; attempt++) {
@@ -214,7 +230,10 @@ public final class FakeWatcher implements AutoCloseable {
 			.willReturn(json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
 	}
 
-	/** A broken connection or response for this id, e.g. {@link Fault#CONNECTION_RESET_BY_PEER}. */
+	/**
+	 * A broken connection or response for this id, e.g.
+	 * {@link Fault#CONNECTION_RESET_BY_PEER}.
+	 */
 	public void fault(String watchedId, Fault fault) {
 		stubItem(watchedId, aResponse().withFault(fault));
 	}
@@ -224,7 +243,10 @@ public final class FakeWatcher implements AutoCloseable {
 		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, infoItemId)).withFixedDelay(millis));
 	}
 
-	/** 200 after {@code millis}, linked to no InfoItem: for read timeouts, where the body never arrives. */
+	/**
+	 * 200 after {@code millis}, linked to no InfoItem: for read timeouts, where the body
+	 * never arrives.
+	 */
 	public void delayed(String watchedId, int millis) {
 		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, null)).withFixedDelay(millis));
 	}
@@ -245,17 +267,17 @@ public final class FakeWatcher implements AutoCloseable {
 
 	/** {@code /ready} answers 503 not-ready (the database is down). */
 	public void notReady() {
-		this.server.stubFor(get(urlPathEqualTo("/ready")).atPriority(NOT_READY)
-			.willReturn(json(503, WatcherBodies.NOT_READY)));
+		this.server.stubFor(
+				get(urlPathEqualTo("/ready")).atPriority(NOT_READY).willReturn(json(503, WatcherBodies.NOT_READY)));
 	}
 
 	/**
-	 * Everything, {@code /health} included, answers 404 {@code {"detail":"Not Found"}}: what
-	 * the job sees behind a wrong base URL or path prefix.
+	 * Everything, {@code /health} included, answers 404 {@code {"detail":"Not Found"}}:
+	 * what the job sees behind a wrong base URL or path prefix.
 	 */
 	public void wrongBaseUrl() {
-		this.server.stubFor(any(anyUrl()).atPriority(WRONG_BASE_URL)
-			.willReturn(json(404, WatcherBodies.ROUTE_NOT_FOUND)));
+		this.server
+			.stubFor(any(anyUrl()).atPriority(WRONG_BASE_URL).willReturn(json(404, WatcherBodies.ROUTE_NOT_FOUND)));
 	}
 
 	/**
@@ -281,7 +303,10 @@ public final class FakeWatcher implements AutoCloseable {
 		return requests;
 	}
 
-	/** Requests to {@code /api/v1/watched-items/{id}}, whatever the id: what the job spent on lookups. */
+	/**
+	 * Requests to {@code /api/v1/watched-items/{id}}, whatever the id: what the job spent
+	 * on lookups.
+	 */
 	public List<LoggedRequest> itemRequests() {
 		return this.server.findAll(getRequestedFor(urlPathMatching(WATCHED_ITEMS_PATH + "/[^/]+")));
 	}
@@ -292,10 +317,10 @@ public final class FakeWatcher implements AutoCloseable {
 	}
 
 	private void installDefaults() {
-		this.server.stubFor(get(urlPathEqualTo("/health")).atPriority(PER_ITEM)
-			.willReturn(json(200, WatcherBodies.HEALTH_OK)));
-		this.server.stubFor(get(urlPathEqualTo("/ready")).atPriority(PER_ITEM)
-			.willReturn(json(200, WatcherBodies.READY)));
+		this.server.stubFor(
+				get(urlPathEqualTo("/health")).atPriority(PER_ITEM).willReturn(json(200, WatcherBodies.HEALTH_OK)));
+		this.server
+			.stubFor(get(urlPathEqualTo("/ready")).atPriority(PER_ITEM).willReturn(json(200, WatcherBodies.READY)));
 
 		this.server.stubFor(any(urlPathMatching(KNOWN_ROUTES_REGEX)).atPriority(MISSING_KEY)
 			.withHeader(API_KEY_HEADER, absent())
@@ -323,8 +348,8 @@ public final class FakeWatcher implements AutoCloseable {
 		this.server.stubFor(get(urlPathEqualTo(WATCHED_ITEMS_PATH)).atPriority(UNKNOWN_ROUTE - 1)
 			.willReturn(json(400, WatcherBodies.INVALID_FILTER)));
 
-		this.server.stubFor(any(anyUrl()).atPriority(UNKNOWN_ROUTE)
-			.willReturn(json(404, WatcherBodies.ROUTE_NOT_FOUND)));
+		this.server
+			.stubFor(any(anyUrl()).atPriority(UNKNOWN_ROUTE).willReturn(json(404, WatcherBodies.ROUTE_NOT_FOUND)));
 	}
 
 	private void stubItem(String watchedId, ResponseDefinitionBuilder response) {
@@ -352,8 +377,8 @@ public final class FakeWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Lets a number of authenticated requests through, then rejects the key. A filter, not
-	 * a scenario, because it must count requests across every stub.
+	 * Lets a number of authenticated requests through, then rejects the key. A filter,
+	 * not a scenario, because it must count requests across every stub.
 	 */
 	private static final class KeyRevocation implements StubRequestFilterV2 {
 

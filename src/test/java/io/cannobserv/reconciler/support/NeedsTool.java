@@ -18,10 +18,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The annotated test class or method drives a program from outside the JDK, which a
- * newcomer's machine may lack. There it is skipped, each test reported with one line naming
- * the program and the package that installs it. CI runs with
- * {@code -Dreconciler.test.tools=required}, where a missing program fails the test instead, so
- * that it can never be skipped silently where it counts.
+ * newcomer's machine may lack. There it is skipped, each test reported with one line
+ * naming the program and the package that installs it. CI runs with
+ * {@code -Dreconciler.test.tools=required}, where a missing program fails the test
+ * instead, so that it can never be skipped silently where it counts.
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,7 +29,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 @ExtendWith(NeedsTool.Condition.class)
 public @interface NeedsTool {
 
-	/** System property that turns a missing tool from a skip into a failure: {@code required}. */
+	/**
+	 * System property that turns a missing tool from a skip into a failure:
+	 * {@code required}.
+	 */
 	String REQUIRED_PROPERTY = "reconciler.test.tools";
 
 	Tool value();
@@ -68,7 +71,10 @@ public @interface NeedsTool {
 
 	}
 
-	/** Enables the test where the tool is installed; skips it, or fails it where tools are required. */
+	/**
+	 * Enables the test where the tool is installed; skips it, or fails it where tools are
+	 * required.
+	 */
 	final class Condition implements ExecutionCondition {
 
 		@Override
@@ -78,9 +84,9 @@ public @interface NeedsTool {
 				return ConditionEvaluationResult.enabled("no missing tool");
 			}
 			Tool tool = needs.get().value();
-			if ("required".equals(System.getProperty(REQUIRED_PROPERTY))) {
-				throw new IllegalStateException(
-						tool.missing() + ", and -D" + REQUIRED_PROPERTY + "=required says this test must run");
+			if ("required".equals(System.getProperty(NeedsTool.REQUIRED_PROPERTY))) {
+				throw new IllegalStateException(tool.missing() + ", and -D" + NeedsTool.REQUIRED_PROPERTY
+						+ "=required says this test must run");
 			}
 			return ConditionEvaluationResult.disabled(tool.missing() + ": skipped");
 		}

@@ -10,8 +10,8 @@ import java.util.List;
 import io.cannobserv.reconciler.WatcherReconcilerApplication;
 
 /**
- * Runs the real command line in this JVM, as {@code main} would, and keeps what it printed.
- * Each run starts and closes its own application context.
+ * Runs the real command line in this JVM, as {@code main} would, and keeps what it
+ * printed. Each run starts and closes its own application context.
  */
 public final class ReconcilerRun {
 
@@ -23,7 +23,8 @@ public final class ReconcilerRun {
 	 * (a test need not wait seconds for a transient verdict).
 	 */
 	public static Result reconcile(TestDatabase database, FakeWatcher watcher, Path reportDir, String... options) {
-		// a generous read timeout: a loaded CI machine can take seconds to answer the first request
+		// a generous read timeout: a loaded CI machine can take seconds to answer the
+		// first request
 		List<String> args = reconcileArgs(database, watcher, reportDir, "10s", options);
 		return run(args.toArray(String[]::new));
 	}
@@ -41,6 +42,7 @@ public final class ReconcilerRun {
 
 	/**
 	 * What a run returned and printed.
+	 *
 	 * @param exitCode the process exit code
 	 * @param out the summary printed on standard output
 	 * @param err error lines printed on standard error
@@ -49,10 +51,10 @@ public final class ReconcilerRun {
 
 	}
 
-
 	/**
-	 * {@code reconcile} with the database's connection, the fake Watcher, a report directory
-	 * and fast retries (a test need not wait seconds for a transient verdict), then {@code options}.
+	 * {@code reconcile} with the database's connection, the fake Watcher, a report
+	 * directory and fast retries (a test need not wait seconds for a transient verdict),
+	 * then {@code options}.
 	 */
 	static List<String> reconcileArgs(TestDatabase database, FakeWatcher watcher, Path reportDir, String readTimeout,
 			String... options) {

@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A realistic registry in one call: InfoItems of every kind, interleaved in id order (so a
- * chunk mixes them), inserted into Archiver's table and stubbed on the {@link FakeWatcher}.
- * It remembers which InfoItem is which, so a test asserts exactly which rows changed.
+ * A realistic registry in one call: InfoItems of every kind, interleaved in id order (so
+ * a chunk mixes them), inserted into Archiver's table and stubbed on the
+ * {@link FakeWatcher}. It remembers which InfoItem is which, so a test asserts exactly
+ * which rows changed.
  * <p>
  * The n-th InfoItem is {@code Ulids.infoItem(n)} and, when it has a pointer, points at
  * {@code Ulids.watchedItem(n)}. Same mix, same ids, same order: no randomness unless a
@@ -40,7 +41,10 @@ public final class RegistryFixture {
 		return create(archiver, watcher, mix, roundRobin(mix));
 	}
 
-	/** Like {@link #create(ArchiverDatabase, FakeWatcher, Mix)}, in an order shuffled by {@code seed}. */
+	/**
+	 * Like {@link #create(ArchiverDatabase, FakeWatcher, Mix)}, in an order shuffled by
+	 * {@code seed}.
+	 */
 	public static RegistryFixture create(ArchiverDatabase archiver, FakeWatcher watcher, Mix mix, long seed) {
 		List<PointerClass> order = roundRobin(mix);
 		Collections.shuffle(order, new Random(seed));
@@ -80,7 +84,10 @@ public final class RegistryFixture {
 		return new RegistryFixture(mix, entries);
 	}
 
-	/** The InfoItem a MISMATCHED WatchedItem names instead: a valid ULID that is not in the registry. */
+	/**
+	 * The InfoItem a MISMATCHED WatchedItem names instead: a valid ULID that is not in
+	 * the registry.
+	 */
 	public static String otherInfoItem(int n) {
 		return Ulids.of("01HZZSWAP", n);
 	}
@@ -102,7 +109,9 @@ public final class RegistryFixture {
 			.toList();
 	}
 
-	/** The pointers at creation time, by InfoItem id, in id order ({@code null}: none). */
+	/**
+	 * The pointers at creation time, by InfoItem id, in id order ({@code null}: none).
+	 */
 	public Map<String, @Nullable String> pointers() {
 		Map<String, @Nullable String> pointers = new LinkedHashMap<>();
 		this.entries.forEach((entry) -> pointers.put(entry.infoItemId(), entry.watcherItemId()));
@@ -148,7 +157,10 @@ public final class RegistryFixture {
 		/** 200 naming another InfoItem. */
 		MISMATCHED,
 
-		/** 404 with another body: route 404, {@code Resource not found}, nginx HTML, empty. */
+		/**
+		 * 404 with another body: route 404, {@code Resource not found}, nginx HTML,
+		 * empty.
+		 */
 		NOT_FOUND_UNCONFIRMED,
 
 		/** 503 on every attempt. */
@@ -157,7 +169,10 @@ public final class RegistryFixture {
 		/** 503 once, then 200 live. */
 		FLAKY_THEN_LIVE,
 
-		/** The pointer is not a ULID ({@link Ulids#invalidPointers()}, in turn); never sent. */
+		/**
+		 * The pointer is not a ULID ({@link Ulids#invalidPointers()}, in turn); never
+		 * sent.
+		 */
 		MALFORMED,
 
 		/** {@code watcher_item_id IS NULL}: not watched. */
@@ -182,8 +197,9 @@ public final class RegistryFixture {
 			int flakyThenLive, int malformed, int withoutPointer) {
 
 		public Mix {
-			Assert.isTrue(live >= 0 && archived >= 0 && gone >= 0 && mismatched >= 0 && notFoundUnconfirmed >= 0
-					&& transientAlways >= 0 && flakyThenLive >= 0 && malformed >= 0 && withoutPointer >= 0,
+			Assert.isTrue(
+					live >= 0 && archived >= 0 && gone >= 0 && mismatched >= 0 && notFoundUnconfirmed >= 0
+							&& transientAlways >= 0 && flakyThenLive >= 0 && malformed >= 0 && withoutPointer >= 0,
 					"Counts must not be negative");
 		}
 

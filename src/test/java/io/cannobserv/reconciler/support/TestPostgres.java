@@ -26,15 +26,20 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * Docker. {@code -Dreconciler.test.postgres=testcontainers} switches to a
  * {@code postgres:17} container, or to the image that
  * {@code -Dreconciler.test.postgres.image=NAME} names: one that starts like the official
- * image (CI builds one from Debian's package, where no public registry is reachable). This
- * class is the only place that knows about the switch.
+ * image (CI builds one from Debian's package, where no public registry is reachable).
+ * This class is the only place that knows about the switch.
  */
 public final class TestPostgres {
 
-	/** System property that selects the server: {@code zonky} (default) or {@code testcontainers}. */
+	/**
+	 * System property that selects the server: {@code zonky} (default) or
+	 * {@code testcontainers}.
+	 */
 	public static final String BACKEND_PROPERTY = "reconciler.test.postgres";
 
-	/** System property naming the container image of the {@code testcontainers} backend. */
+	/**
+	 * System property naming the container image of the {@code testcontainers} backend.
+	 */
 	public static final String IMAGE_PROPERTY = "reconciler.test.postgres.image";
 
 	private static final String OFFICIAL_IMAGE = "postgres:17";
@@ -50,17 +55,24 @@ public final class TestPostgres {
 	public static TestDatabase newDatabase() {
 		Server server = Holder.SERVER;
 		String name = "test_" + ProcessHandle.current().pid() + "_" + databaseCount.incrementAndGet();
-		// CREATE DATABASE cannot run in a transaction; JdbcTemplate runs it in auto-commit
+		// CREATE DATABASE cannot run in a transaction; JdbcTemplate runs it in
+		// auto-commit
 		server.admin().execute("CREATE DATABASE " + name);
 		return new TestDatabase(server.jdbcUrl(name), server.username(), server.password());
 	}
 
-	/** Which backend runs (or would run) the server: {@code zonky} or {@code testcontainers}. */
+	/**
+	 * Which backend runs (or would run) the server: {@code zonky} or
+	 * {@code testcontainers}.
+	 */
 	public static String backend() {
 		return System.getProperty(BACKEND_PROPERTY, "zonky").trim().toLowerCase();
 	}
 
-	/** Initialization-on-demand holder: the server starts once, on the first newDatabase(). */
+	/**
+	 * Initialization-on-demand holder: the server starts once, on the first
+	 * newDatabase().
+	 */
 	private static final class Holder {
 
 		static final Server SERVER = start();
@@ -106,13 +118,17 @@ public final class TestPostgres {
 
 	private static final class Zonky {
 
-		// initdb and server output go to a file: dozens of lines per JVM would bury test output
+		// initdb and server output go to a file: dozens of lines per JVM would bury test
+		// output
 		private static final File LOG_FILE = (Files.isDirectory(Path.of("target")) ? Path.of("target")
-				: Path.of(System.getProperty("java.io.tmpdir"))).resolve("test-postgres.log").toFile();
+				: Path.of(System.getProperty("java.io.tmpdir")))
+			.resolve("test-postgres.log")
+			.toFile();
 
 		static Server start() {
 			try {
-				// As root, zonky runs initdb/postgres under "unshare -U", which PostgreSQL accepts.
+				// As root, zonky runs initdb/postgres under "unshare -U", which
+				// PostgreSQL accepts.
 				// Durability settings off: a test server is thrown away with the JVM.
 				EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 					.setRegisterShutdownHook(false)
@@ -124,7 +140,8 @@ public final class TestPostgres {
 					.setServerConfig("max_connections", "300")
 					.setPGStartupWait(Duration.ofSeconds(60))
 					.start();
-				// trust authentication: any password is accepted, but Spring needs one to pass on
+				// trust authentication: any password is accepted, but Spring needs one to
+				// pass on
 				return new Server("localhost", postgres.getPort(), "postgres", "postgres", postgres);
 			}
 			catch (IOException ex) {
@@ -140,9 +157,8 @@ public final class TestPostgres {
 		static Server start() {
 			DockerImageName image = DockerImageName.parse(System.getProperty(IMAGE_PROPERTY, OFFICIAL_IMAGE))
 				.asCompatibleSubstituteFor("postgres");
-			PostgreSQLContainer container = new PostgreSQLContainer(image).withCommand("postgres", "-c",
-					"fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-					"max_connections=300");
+			PostgreSQLContainer container = new PostgreSQLContainer(image).withCommand("postgres", "-c", "fsync=off",
+					"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
 			container.start();
 			logger.info("Test PostgreSQL container from {}", image);
 			return new Server(container.getHost(), container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT),

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.cannobserv.reconciler.support.RegistryFixture.Entry;
-import io.cannobserv.reconciler.support.RegistryFixture.Mix;
-import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,13 +20,17 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.cannobserv.reconciler.support.RegistryFixture.Entry;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * Proves the test support against a real PostgreSQL and real HTTP, so that a failing
- * job test points at the job, not at its fixtures.
+ * Proves the test support against a real PostgreSQL and real HTTP, so that a failing job
+ * test points at the job, not at its fixtures.
  */
 class TestSupportSmokeTests {
 
@@ -103,7 +104,8 @@ class TestSupportSmokeTests {
 		// then
 		assertThat(archiver.snapshot().get(Ulids.infoItem(1))).doesNotContainKey("watcher_item_id");
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.columns "
-				+ "WHERE table_schema = 'information' AND column_name = 'watcher_item_id'", Integer.class)).isZero();
+				+ "WHERE table_schema = 'information' AND column_name = 'watcher_item_id'", Integer.class))
+			.isZero();
 	}
 
 	@Test
@@ -161,8 +163,9 @@ class TestSupportSmokeTests {
 		// then
 		assertThat(live.statusCode()).isEqualTo(200);
 		assertThat(live.headers().firstValue("Content-Type")).hasValue("application/json");
-		assertThat(live.body()).startsWith("{\"id\":\"01HZZWATCHER00000000000001\","
-				+ "\"archiver_info_item_id\":\"01HZZ000000000000000000001\",")
+		assertThat(live.body())
+			.startsWith("{\"id\":\"01HZZWATCHER00000000000001\","
+					+ "\"archiver_info_item_id\":\"01HZZ000000000000000000001\",")
 			.contains("\"is_active\":true,\"archived_at\":null")
 			.endsWith("\"media_type_essence\":\"text/html\"}");
 		assertThat(archived.body()).contains("\"is_active\":false,\"archived_at\":\"2026-06-12T09:30:00Z\"");
@@ -174,8 +177,8 @@ class TestSupportSmokeTests {
 		assertResponse(list, 200, "[]");
 		assertResponse(badFilter, 400, "{\"detail\":\"Invalid archiver_info_item_id format\"}");
 		assertThat(watcher.requestsFor(Ulids.watchedItem(1))).singleElement()
-			.satisfies((request) -> assertThat(request.getHeader(FakeWatcher.API_KEY_HEADER))
-				.isEqualTo(watcher.apiKey()));
+			.satisfies(
+					(request) -> assertThat(request.getHeader(FakeWatcher.API_KEY_HEADER)).isEqualTo(watcher.apiKey()));
 	}
 
 	@Test
@@ -257,8 +260,8 @@ class TestSupportSmokeTests {
 		assertThat(registry.entries()).extracting(Entry::infoItemId).isSorted();
 		assertThat(registry.entries().subList(0, 9)).extracting(Entry::pointerClass)
 			.containsExactly(PointerClass.values());
-		assertThat(archiver.snapshot()).allSatisfy((id, row) -> assertThat(row.get("watcher_item_id"))
-			.isEqualTo(registry.entry(id).watcherItemId()));
+		assertThat(archiver.snapshot()).allSatisfy(
+				(id, row) -> assertThat(row.get("watcher_item_id")).isEqualTo(registry.entry(id).watcherItemId()));
 		assertThat(statusesOf(registry, PointerClass.LIVE)).containsOnly(200);
 		assertThat(statusesOf(registry, PointerClass.ARCHIVED)).containsOnly(200);
 		assertThat(statusesOf(registry, PointerClass.MISMATCHED)).containsOnly(200);
@@ -271,7 +274,8 @@ class TestSupportSmokeTests {
 			.containsExactly("", "   ");
 		assertThat(registry.ids(PointerClass.WITHOUT_POINTER))
 			.allSatisfy((id) -> assertThat(archiver.pointerOf(id)).isNull());
-		assertThat(archiver.watchStatusSnapshot()).hasSize(17); // every non-null pointer, junk included
+		assertThat(archiver.watchStatusSnapshot()).hasSize(17); // every non-null pointer,
+																// junk included
 	}
 
 	private static List<Integer> statusesOf(RegistryFixture registry, PointerClass pointerClass) throws Exception {

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 import org.springframework.util.Assert;
 
 /**
- * Deterministic, valid ULIDs for tests, and the junk that Archiver's
- * {@code VARCHAR(50)} pointer column may hold instead.
+ * Deterministic, valid ULIDs for tests, and the junk that Archiver's {@code VARCHAR(50)}
+ * pointer column may hold instead.
  * <p>
  * A ULID here is 26 characters of uppercase Crockford base32 whose first character is
  * {@code 0-7} (a larger one would overflow 128 bits). Ids sort in the order of their
@@ -25,7 +25,10 @@ public final class Ulids {
 	/** Prefix of InfoItem ids, as in the contract's examples. */
 	public static final String INFO_ITEM_PREFIX = "01HZZ";
 
-	/** Prefix of WatchedItem ids, as in the contract's example {@code 01HZZWATCHER00000000000001}. */
+	/**
+	 * Prefix of WatchedItem ids, as in the contract's example
+	 * {@code 01HZZWATCHER00000000000001}.
+	 */
 	public static final String WATCHED_ITEM_PREFIX = "01HZZWATCHER";
 
 	private static final int LENGTH = 26;
@@ -33,7 +36,10 @@ public final class Ulids {
 	private Ulids() {
 	}
 
-	/** {@code prefix} followed by {@code n} in Crockford base32, zero-padded to 26 characters. */
+	/**
+	 * {@code prefix} followed by {@code n} in Crockford base32, zero-padded to 26
+	 * characters.
+	 */
 	public static String of(String prefix, long n) {
 		Assert.isTrue(n >= 0, "n must not be negative");
 		Assert.isTrue(prefix.chars().allMatch((c) -> ALPHABET.indexOf(c) >= 0),
@@ -79,9 +85,8 @@ public final class Ulids {
 				new InvalidPointer("excluded letter", ulid.substring(0, 25) + "U"),
 				new InvalidPointer("path traversal", "../admin"), new InvalidPointer("encoded slash", "%2F.."),
 				new InvalidPointer("slash", "a/b"), new InvalidPointer("query", "?archiver_info_item_id=x"),
-				new InvalidPointer("non-ASCII", "01HZZ00000000000000000000É"),
-				new InvalidPointer("single quote", "'"), new InvalidPointer("double quote", "\""),
-				new InvalidPointer("SQL fragment", "x' OR '1'='1"));
+				new InvalidPointer("non-ASCII", "01HZZ00000000000000000000É"), new InvalidPointer("single quote", "'"),
+				new InvalidPointer("double quote", "\""), new InvalidPointer("SQL fragment", "x' OR '1'='1"));
 	}
 
 	/**

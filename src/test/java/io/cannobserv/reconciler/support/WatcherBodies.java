@@ -42,7 +42,10 @@ public final class WatcherBodies {
 	/** What uvicorn sends, as {@code text/plain}, for an unhandled exception. */
 	public static final String INTERNAL_SERVER_ERROR = "Internal Server Error";
 
-	/** A 404 page of an nginx ingress in front of Watcher: not Watcher's, so not proof of anything. */
+	/**
+	 * A 404 page of an nginx ingress in front of Watcher: not Watcher's, so not proof of
+	 * anything.
+	 */
 	public static final String NGINX_NOT_FOUND = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
 			+ "<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
@@ -53,12 +56,17 @@ public final class WatcherBodies {
 	private WatcherBodies() {
 	}
 
-	/** An active WatchedItem; {@code archiverInfoItemId} may be {@code null} (unlinked). */
+	/**
+	 * An active WatchedItem; {@code archiverInfoItemId} may be {@code null} (unlinked).
+	 */
 	public static String live(String id, @Nullable String archiverInfoItemId) {
 		return watchedItem(LIVE, id, archiverInfoItemId);
 	}
 
-	/** An archived WatchedItem: {@code "is_active":false}, {@code archived_at} set. It still exists. */
+	/**
+	 * An archived WatchedItem: {@code "is_active":false}, {@code archived_at} set. It
+	 * still exists.
+	 */
 	public static String archived(String id, @Nullable String archiverInfoItemId) {
 		return watchedItem(ARCHIVED, id, archiverInfoItemId);
 	}

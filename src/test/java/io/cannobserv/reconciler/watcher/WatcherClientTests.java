@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.watcher;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -13,6 +14,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -66,9 +69,7 @@ class WatcherClientTests {
 	private static final Duration SHORT_READ_TIMEOUT = Duration.ofMillis(300);
 
 	@RegisterExtension
-	static WireMockExtension watcher = WireMockExtension.newInstance()
-		.options(wireMockConfig().dynamicPort())
-		.build();
+	static WireMockExtension watcher = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
 	// where a redirect would lead: it must never see a request (nor the key)
 	@RegisterExtension
@@ -256,8 +257,8 @@ class WatcherClientTests {
 				arguments("502", plain(502, "Bad Gateway"), 502, "HTTP 502 Bad Gateway", 1),
 				arguments("503", plain(503, "Service Unavailable"), 503, "HTTP 503 Service Unavailable", 1),
 				arguments("504", plain(504, "Gateway Timeout"), 504, "HTTP 504 Gateway Timeout", 1),
-				arguments("429 without Retry-After", plain(429, "Too Many Requests"), 429,
-						"HTTP 429 Too Many Requests", 1),
+				arguments("429 without Retry-After", plain(429, "Too Many Requests"), 429, "HTTP 429 Too Many Requests",
+						1),
 				arguments("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), 0,
 						"SocketException: Connection reset", 2),
 				arguments("empty response", aResponse().withFault(Fault.EMPTY_RESPONSE), 0,
@@ -275,8 +276,8 @@ class WatcherClientTests {
 							.withHeader("Content-Type", "text/html")
 							.withBody("<html><body>Welcome to nginx!</body></html>"),
 						200, notTheItem + " <html>", 1),
-				arguments("200 with truncated JSON",
-						json(200, "{\"id\":\"" + ID + "\",\"archiver_info_item_id\":"), 200, notTheItem, 1),
+				arguments("200 with truncated JSON", json(200, "{\"id\":\"" + ID + "\",\"archiver_info_item_id\":"),
+						200, notTheItem, 1),
 				arguments("200 with an empty body", json(200, ""), 200, notTheItem, 1),
 				arguments("200 with another WatchedItem", json(200, WatcherBodies.live(OTHER_ID, INFO_ITEM_ID)), 200,
 						notTheItem + " {\"id\":\"" + OTHER_ID + "\"", 1),
@@ -316,9 +317,9 @@ class WatcherClientTests {
 		// given: the WatchedItem, but only after the read timeout
 		int delayMillis = (int) SHORT_READ_TIMEOUT.toMillis() + 700;
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)).withFixedDelay(delayMillis));
-		WatcherClient client = client(new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
-				SHORT_READ_TIMEOUT, MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1),
-				0));
+		WatcherClient client = client(
+				new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500), SHORT_READ_TIMEOUT,
+						MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0));
 		// when
 		long start = System.nanoTime();
 		WatchedItemLookup lookup = client.lookup(ID);
@@ -368,8 +369,7 @@ class WatcherClientTests {
 	@Timeout(10) // an uncapped wait must fail the test, not hang the build
 	void lookupWhenTooManyRequestsWithRetryAfterWaitsBeforeRetrying() {
 		// given
-		stubInScenario(Scenario.STARTED, "throttled",
-				plain(429, "Too Many Requests").withHeader("Retry-After", "1"));
+		stubInScenario(Scenario.STARTED, "throttled", plain(429, "Too Many Requests").withHeader("Retry-After", "1"));
 		stubInScenario("throttled", "answered", json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(5), 0));
 		// when
@@ -409,8 +409,7 @@ class WatcherClientTests {
 	@Timeout(10) // an uncapped wait must fail the test, not hang the build
 	void lookupWhenServiceUnavailableWithRetryAfterHonoursIt() {
 		// given: a 503 may carry the hint too
-		stubInScenario(Scenario.STARTED, "throttled",
-				plain(503, "Service Unavailable").withHeader("Retry-After", "1"));
+		stubInScenario(Scenario.STARTED, "throttled", plain(503, "Service Unavailable").withHeader("Retry-After", "1"));
 		stubInScenario("throttled", "answered", json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofMillis(500), 0));
 		// when
@@ -475,17 +474,31 @@ class WatcherClientTests {
 
 	@Test
 	void lookupWhenRateCappedSpacesRequests() {
-		// given: 20 requests per second, so 11 lookups need at least 10 intervals of 50 ms
+		// given: 20 requests per second, so 11 lookups need at least 10 intervals of 50
+		// ms
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		WatcherClient client = client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 20));
 		// when
-		long start = System.nanoTime();
-		for (int i = 0; i < 11; i++) {
-			assertThat(client.lookup(ID).outcome()).isEqualTo(Outcome.ACTIVE);
-		}
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Duration elapsed = timeLiveLookups(client, 11);
 		// then
 		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+		assertOnlyItemRequests(11);
+	}
+
+	@Test
+	void lookupWhenRunIsSplitIntoPartitionsTakesItsShareOfTheRateCap() {
+		// given: 40 requests per second for a run split into 4 partitions, so this
+		// partition takes 10 per second, and 11 lookups need at least 10 intervals of
+		// 100 ms
+		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
+		ReconcilerProperties partition = new ReconcilerProperties(250, 8, 1, 4, Path.of("reports"),
+				Duration.ofSeconds(10), "watcher_link_reconciler");
+		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
+				JsonMapper.builder().build(), new SimpleMeterRegistry(), partition);
+		// when
+		Duration elapsed = timeLiveLookups(client, 11);
+		// then
+		assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(900));
 		assertOnlyItemRequests(11);
 	}
 
@@ -583,8 +596,7 @@ class WatcherClientTests {
 			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, Duration.ZERO, 3,
 					Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
 			.withMessageContaining("--read-timeout");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> properties("http://watcher:8000", 3, negative, 0))
+		assertThatIllegalArgumentException().isThrownBy(() -> properties("http://watcher:8000", 3, negative, 0))
 			.withMessageContaining("--max-retry-after");
 	}
 
@@ -621,6 +633,15 @@ class WatcherClientTests {
 			.withMessageContaining("WATCHER_API_KEY");
 	}
 
+	/** How long {@code n} lookups of a live item take, one after the other. */
+	private static Duration timeLiveLookups(WatcherClient client, int n) {
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			assertThat(client.lookup(ID).outcome()).isEqualTo(Outcome.ACTIVE);
+		}
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
 	private static WatcherClient client() {
 		return client(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 0));
 	}
@@ -646,10 +667,12 @@ class WatcherClientTests {
 			.willReturn(answer));
 	}
 
-	/** Exactly {@code count} requests, all GETs of the item's exact path with the key, and nothing else. */
+	/**
+	 * Exactly {@code count} requests, all GETs of the item's exact path with the key, and
+	 * nothing else.
+	 */
 	private static void assertOnlyItemRequests(int count) {
-		watcher.verify(count,
-				getRequestedFor(urlEqualTo(ITEM_PATH)).withHeader("X-API-Key", equalTo(API_KEY)));
+		watcher.verify(count, getRequestedFor(urlEqualTo(ITEM_PATH)).withHeader("X-API-Key", equalTo(API_KEY)));
 		watcher.verify(count, anyRequestedFor(anyUrl()));
 	}
 

@@ -16,8 +16,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A PostgreSQL 17 server of the benchmark's own (embedded, zonky), holding Archiver's
- * schema as release 4.10 to 4.12 leave it ({@code info_items} with the pointer column, and
- * {@code watch_status}), seeded with one {@code INSERT ... SELECT FROM generate_series}.
+ * schema as release 4.10 to 4.12 leave it ({@code info_items} with the pointer column,
+ * and {@code watch_status}), seeded with one
+ * {@code INSERT ... SELECT FROM generate_series}.
  */
 final class BenchDatabase implements Closeable {
 
@@ -29,7 +30,9 @@ final class BenchDatabase implements Closeable {
 
 	static final String JOB_SCHEMA = "watcher_link_reconciler";
 
-	/** The class letter of a fake Watcher id, at index 3: live, gone, archived, transient. */
+	/**
+	 * The class letter of a fake Watcher id, at index 3: live, gone, archived, transient.
+	 */
 	static final char LIVE = 'V';
 
 	static final char GONE = 'G';
@@ -39,10 +42,10 @@ final class BenchDatabase implements Closeable {
 	static final char TRANSIENT = 'T';
 
 	/**
-	 * i % 100: 0-89 live, 90-94 gone, 95-97 archived, 98-99 transient. Ids are 26 characters
-	 * of Crockford base32 (hex digits are a subset); the pointer's class letter is at index 3.
-	 * Not 'L' for live: Crockford base32 has no L, so the job would call such an id
-	 * malformed and never ask Watcher.
+	 * i % 100: 0-89 live, 90-94 gone, 95-97 archived, 98-99 transient. Ids are 26
+	 * characters of Crockford base32 (hex digits are a subset); the pointer's class
+	 * letter is at index 3. Not 'L' for live: Crockford base32 has no L, so the job would
+	 * call such an id malformed and never ask Watcher.
 	 */
 	private static final String SEED_SQL = """
 			INSERT INTO information.info_items
@@ -64,7 +67,9 @@ final class BenchDatabase implements Closeable {
 		this.durable = durable;
 	}
 
-	/** Starts a fresh server in {@code dir} (wiped first) and creates Archiver's schema. */
+	/**
+	 * Starts a fresh server in {@code dir} (wiped first) and creates Archiver's schema.
+	 */
 	static BenchDatabase start(Path dir, boolean fast) throws IOException, SQLException {
 		Path data = dir.resolve("pgdata");
 		Files.createDirectories(dir);
@@ -129,8 +134,8 @@ final class BenchDatabase implements Closeable {
 
 	/**
 	 * Empties Archiver's tables and the job's schema, inserts {@code size} InfoItems with
-	 * their pointers and {@code watch_status} rows, then VACUUM ANALYZE and CHECKPOINT, so
-	 * every run starts from the same state and does the same work.
+	 * their pointers and {@code watch_status} rows, then VACUUM ANALYZE and CHECKPOINT,
+	 * so every run starts from the same state and does the same work.
 	 */
 	void seed(int size) throws SQLException {
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {

@@ -25,14 +25,14 @@ import org.jspecify.annotations.Nullable;
  * @param jobArgs extra options for the job, e.g. {@code --max-requests-per-second=0}
  * @param jvmOptions the job's JVM options
  * @param wrkSeconds how long wrk measures the fake Watcher alone, 0 = not at all
- * @param maxRunMinutes skip a case whose estimate (from a smaller size at the same latency)
- * passes this, 0 = never skip
+ * @param maxRunMinutes skip a case whose estimate (from a smaller size at the same
+ * latency) passes this, 0 = never skip
  * @param runTimeoutMinutes kill a run that takes longer
  * @param pgFast PostgreSQL without fsync (default: durable commits, as in production)
  * @param help whether usage was asked for
  */
-record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies,
-		int repeats, boolean startup, int startupRepeats, boolean throughput, int concurrency, List<String> jobArgs,
+record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies, int repeats,
+		boolean startup, int startupRepeats, boolean throughput, int concurrency, List<String> jobArgs,
 		List<String> jvmOptions, int wrkSeconds, double maxRunMinutes, double runTimeoutMinutes, boolean pgFast,
 		boolean help) {
 
@@ -67,7 +67,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --wiremock-jar JAR       [~/.m2/.../wiremock-standalone-3.13.2.jar]
 				  --jar JAR                the job's jar (required)
 				  -h, --help               this help
-				""".formatted(DEFAULT_JVM_OPTIONS);
+				"""
+			.formatted(DEFAULT_JVM_OPTIONS);
 	}
 
 	static BenchOptions parse(String... args) {
@@ -153,7 +154,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 			workDir = ((parent != null) ? parent : Path.of(".")).resolve("bench");
 		}
 		if (jobArgs.stream().noneMatch((arg) -> arg.startsWith("--" + RATE_CAP_OPTION + "="))) {
-			// the cap guards Watcher in production; here it would measure itself, not the job
+			// the cap guards Watcher in production; here it would measure itself, not the
+			// job
 			jobArgs.add(0, "--" + RATE_CAP_OPTION + "=0");
 		}
 		return new BenchOptions(jar.toAbsolutePath(), workDir.toAbsolutePath(), wiremockJar, List.copyOf(sizes),

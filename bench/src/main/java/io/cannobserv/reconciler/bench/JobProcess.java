@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One run of a JVM command as a child process, from process start to exit: its wall time,
- * its peak resident memory and CPU time (GNU time's {@code %M %U %S}, or VmHWM sampled from
- * {@code /proc} when GNU time is missing), its exit code, its output in a log file.
+ * its peak resident memory and CPU time (GNU time's {@code %M %U %S}, or VmHWM sampled
+ * from {@code /proc} when GNU time is missing), its exit code, its output in a log file.
  */
 final class JobProcess {
 
@@ -30,6 +30,7 @@ final class JobProcess {
 
 	/**
 	 * What a run measured.
+	 *
 	 * @param exitCode the process's exit code, -1 when killed on timeout
 	 * @param wallSeconds process start to exit
 	 * @param peakRssMb peak resident set size, MiB
@@ -91,7 +92,8 @@ final class JobProcess {
 		double cpu = Double.NaN;
 		if (gnuTime && Files.isRegularFile(timeFile)) {
 			List<String> lines = Files.readAllLines(timeFile, StandardCharsets.UTF_8);
-			// GNU time prefixes "Command exited with non-zero status N" when the child failed
+			// GNU time prefixes "Command exited with non-zero status N" when the child
+			// failed
 			String[] fields = lines.get(lines.size() - 1).strip().split("\\s+");
 			rssMb = Long.parseLong(fields[0]) / 1024.0;
 			cpu = Double.parseDouble(fields[1]) + Double.parseDouble(fields[2]);

@@ -27,16 +27,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The throughput and start-up benchmark of issue 6. Not a test: {@code bench/benchmark.sh}
- * builds the jar and runs this class's {@code main}; see {@link BenchOptions#usage()}.
+ * The throughput and start-up benchmark of issue 6. Not a test:
+ * {@code bench/benchmark.sh} builds the jar and runs this class's {@code main}; see
+ * {@link BenchOptions#usage()}.
  * <p>
  * Per case (pointers × fake Watcher latency) it seeds the database afresh, runs the jar
  * ({@code reconcile --apply}) as a child process, and takes: the wall time from process
- * start to exit; the step's duration from the run report's {@code startedAt}/{@code endedAt};
- * the peak RSS and CPU time from GNU time; the database write time and the Watcher request
- * count from the metrics the job pushes on exit (received by {@link PushReceiver}). Beside
- * them, the limits measured in the same run: Little's law (concurrency ÷ latency), the fake
- * Watcher's own capacity at that concurrency (wrk, alone), and the job's rate cap.
+ * start to exit; the step's duration from the run report's
+ * {@code startedAt}/{@code endedAt}; the peak RSS and CPU time from GNU time; the
+ * database write time and the Watcher request count from the metrics the job pushes on
+ * exit (received by {@link PushReceiver}). Beside them, the limits measured in the same
+ * run: Little's law (concurrency ÷ latency), the fake Watcher's own capacity at that
+ * concurrency (wrk, alone), and the job's rate cap.
  */
 public final class ThroughputBenchmark {
 
@@ -52,7 +54,10 @@ public final class ThroughputBenchmark {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	/** This invocation's runs, logs, reports and results: {@code <work dir>/<yyyyMMdd-HHmmss>}. */
+	/**
+	 * This invocation's runs, logs, reports and results:
+	 * {@code <work dir>/<yyyyMMdd-HHmmss>}.
+	 */
 	private final Path runDir;
 
 	private ThroughputBenchmark(BenchOptions options, PrintStream out) {
@@ -175,8 +180,7 @@ public final class ThroughputBenchmark {
 
 	private RunResult runJob(BenchDatabase database, PushReceiver push, WireMockWatcher watcher, int size, int repeat)
 			throws Exception {
-		Path dir = this.runDir.resolve("runs")
-			.resolve("n" + size + "-" + watcher.latencyMillis() + "ms-r" + repeat);
+		Path dir = this.runDir.resolve("runs").resolve("n" + size + "-" + watcher.latencyMillis() + "ms-r" + repeat);
 		deleteRecursively(dir);
 		Path reports = dir.resolve("reports");
 		List<String> command = javaCommand(List.of(), this.options.jar());
@@ -233,20 +237,26 @@ public final class ThroughputBenchmark {
 		}
 	}
 
-	/** The fake Watcher's own capacity at the job's concurrency, with nothing else asking it. */
+	/**
+	 * The fake Watcher's own capacity at the job's concurrency, with nothing else asking
+	 * it.
+	 */
 	private @Nullable Double wrk(WireMockWatcher watcher) throws IOException, InterruptedException {
 		if (this.options.wrkSeconds() <= 0) {
 			return null;
 		}
 		if (!onPath("wrk")) {
-			progress("wrk not found on PATH: the fake Watcher's capacity is not measured (bench/benchmark.sh installs it)");
+			progress(
+					"wrk not found on PATH: the fake Watcher's capacity is not measured (bench/benchmark.sh installs it)");
 			return null;
 		}
 		int connections = this.options.concurrency();
 		List<String> base = List.of("wrk", "-t" + Math.min(2, connections), "-c" + connections, "-H",
 				"X-API-Key: " + WireMockWatcher.API_KEY);
-		// a warm-up first (WireMock's JIT, its template cache): measured cold after 3 s, the same
-		// WireMock answered from 1 100 to 3 100 requests/s, below what the job then got from it
+		// a warm-up first (WireMock's JIT, its template cache): measured cold after 3 s,
+		// the same
+		// WireMock answered from 1 100 to 3 100 requests/s, below what the job then got
+		// from it
 		runWrk(base, WRK_WARM_UP_SECONDS, watcher);
 		progress("wrk: " + connections + " connections for " + this.options.wrkSeconds() + " s against "
 				+ watcher.liveItemUrl());
@@ -275,9 +285,9 @@ public final class ThroughputBenchmark {
 	}
 
 	private String throughputTable(List<Row> rows) {
-		Table table = new Table("N", "latency ms", "wall s", "step s", "JVM+ctx s", "pointers/s step",
-				"pointers/s e2e", "Watcher req/s", "ms/chunk", "peak RSS MB", "CPU s", "DB write s", "DB read s",
-				"Little bound req/s", "wrk req/s", "rate cap req/s", "ratio", "load1", "check");
+		Table table = new Table("N", "latency ms", "wall s", "step s", "JVM+ctx s", "pointers/s step", "pointers/s e2e",
+				"Watcher req/s", "ms/chunk", "peak RSS MB", "CPU s", "DB write s", "DB read s", "Little bound req/s",
+				"wrk req/s", "rate cap req/s", "ratio", "load1", "check");
 		for (Row row : rows) {
 			if (row.skippedEstimate() != null) {
 				table.add(String.valueOf(row.size()), String.valueOf(row.latency()),
@@ -292,8 +302,8 @@ public final class ThroughputBenchmark {
 					f0(row.endToEndPerSecond()), f0(row.requestsPerSecond()), f0(row.msPerChunk()), f0(row.rssMb()),
 					f1(row.cpuSeconds()), f2(row.writeSeconds()), f2(row.readSeconds()),
 					Double.isNaN(little) ? "n/a" : f0(little), (row.capacity() != null) ? f0(row.capacity()) : "n/a",
-					capText(), Double.isNaN(limit) ? "n/a" : f2(row.requestsPerSecond() / limit),
-					f1(row.load()), row.check());
+					capText(), Double.isNaN(limit) ? "n/a" : f2(row.requestsPerSecond() / limit), f1(row.load()),
+					row.check());
 		}
 		return table.toString();
 	}
@@ -330,21 +340,25 @@ public final class ThroughputBenchmark {
 			Path reports = dir.resolve("reports");
 			Map<String, String> environment = environment(database);
 			Duration timeout = Duration.ofMinutes(5);
-			// untimed: creates the job's schema (as any run after the first finds it) and warms the page cache
+			// untimed: creates the job's schema (as any run after the first finds it) and
+			// warms the page cache
 			progress("Start-up: warm-up run (creates the job's schema)");
-			JobProcess.Measured warmUp = JobProcess.run(withArgs(javaCommand(List.of(), this.options.jar()), watcher,
-					reports), environment, dir.resolve("warm-up"), timeout);
+			JobProcess.Measured warmUp = JobProcess.run(
+					withArgs(javaCommand(List.of(), this.options.jar()), watcher, reports), environment,
+					dir.resolve("warm-up"), timeout);
 			if (warmUp.exitCode() != 0) {
 				progress("Start-up: warm-up run failed (exit " + warmUp.exitCode() + "):\n"
 						+ JobProcess.tail(warmUp.log(), 30));
 				return 1;
 			}
-			// Spring Boot's CDS recipe: extract, training run that exits on refresh, then run with the archive
+			// Spring Boot's CDS recipe: extract, training run that exits on refresh, then
+			// run with the archive
 			Path extracted = dir.resolve("extracted");
 			progress("Start-up: extracting the jar for CDS");
-			JobProcess.Measured extract = JobProcess.run(List.of(WireMockWatcher.javaBinary(), "-Djarmode=tools",
-					"-jar", this.options.jar().toString(), "extract", "--destination", extracted.toString()), Map.of(),
-					dir.resolve("extract"), timeout);
+			JobProcess.Measured extract = JobProcess.run(
+					List.of(WireMockWatcher.javaBinary(), "-Djarmode=tools", "-jar", this.options.jar().toString(),
+							"extract", "--destination", extracted.toString()),
+					Map.of(), dir.resolve("extract"), timeout);
 			Path appJar = extracted.resolve(this.options.jar().getFileName());
 			Path archive = dir.resolve("application.jsa");
 			progress("Start-up: CDS training run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh)");
@@ -362,7 +376,8 @@ public final class ThroughputBenchmark {
 			String lazy = "--spring.main.lazy-initialization=true";
 			List<Variant> variants = new ArrayList<>();
 			variants.add(new Variant("plain jar", javaCommand(List.of(), this.options.jar()), List.of()));
-			variants.add(new Variant("plain jar, lazy init", javaCommand(List.of(), this.options.jar()), List.of(lazy)));
+			variants
+				.add(new Variant("plain jar, lazy init", javaCommand(List.of(), this.options.jar()), List.of(lazy)));
 			if (cds) {
 				variants.add(new Variant("extracted + CDS", javaCommand(List.of(sharedArchive), appJar), List.of()));
 				variants.add(new Variant("extracted + CDS, lazy init", javaCommand(List.of(sharedArchive), appJar),
@@ -371,7 +386,8 @@ public final class ThroughputBenchmark {
 			}
 			Map<Variant, List<JobProcess.Measured>> measured = new LinkedHashMap<>();
 			variants.forEach((variant) -> measured.put(variant, new ArrayList<>()));
-			// round robin, so that a burst of load on the shared machine hits every variant alike
+			// round robin, so that a burst of load on the shared machine hits every
+			// variant alike
 			for (int repeat = 1; repeat <= this.options.startupRepeats(); repeat++) {
 				for (Variant variant : variants) {
 					List<String> command = withArgs(new ArrayList<>(variant.command()), watcher, reports);
@@ -387,8 +403,10 @@ public final class ThroughputBenchmark {
 				}
 				progress("Start-up: round " + repeat + "/" + this.options.startupRepeats() + " done");
 			}
-			String shared = cds ? sharedClassCount(javaCommand(List.of(sharedArchive, "-Xlog:class+load:file="
-					+ dir.resolve("class-load.log")), appJar), watcher, reports, environment, dir) : "n/a";
+			String shared = cds ? sharedClassCount(
+					javaCommand(List.of(sharedArchive, "-Xlog:class+load:file=" + dir.resolve("class-load.log")),
+							appJar),
+					watcher, reports, environment, dir) : "n/a";
 			Table table = new Table("variant", "median s", "min s", "max s", "peak RSS MB", "CPU s", "exit codes");
 			for (Map.Entry<Variant, List<JobProcess.Measured>> entry : measured.entrySet()) {
 				List<JobProcess.Measured> runs = entry.getValue();
@@ -396,8 +414,8 @@ public final class ThroughputBenchmark {
 						f2(runs.stream().mapToDouble(JobProcess.Measured::wallSeconds).min().orElse(Double.NaN)),
 						f2(runs.stream().mapToDouble(JobProcess.Measured::wallSeconds).max().orElse(Double.NaN)),
 						f0(median(runs, JobProcess.Measured::peakRssMb)),
-						f2(median(runs, JobProcess.Measured::cpuSeconds)),
-						String.join(",", runs.stream().map((run) -> String.valueOf(run.exitCode())).distinct().toList()));
+						f2(median(runs, JobProcess.Measured::cpuSeconds)), String.join(",",
+								runs.stream().map((run) -> String.valueOf(run.exitCode())).distinct().toList()));
 			}
 			emit("");
 			emit("### Start-up: reconcile --apply over 4 live pointers, process start to exit (median of "
@@ -409,7 +427,8 @@ public final class ThroughputBenchmark {
 					+ "-XX:ArchiveClassesAtExit and -Dspring.context.exit=onRefresh; runs with -XX:SharedArchiveFile). "
 					+ "Classes loaded from the archive in a CDS run: " + shared + ".");
 			emit("- lazy init: --spring.main.lazy-initialization=true. JVM options: "
-					+ String.join(" ", this.options.jvmOptions()) + ". The job's schema exists (an untimed run made it).");
+					+ String.join(" ", this.options.jvmOptions())
+					+ ". The job's schema exists (an untimed run made it).");
 		}
 		return failures;
 	}
@@ -475,8 +494,7 @@ public final class ThroughputBenchmark {
 					metrics.getOrDefault("spring_batch_chunk_write_seconds_count", Double.NaN),
 					metrics.getOrDefault("spring_batch_chunk_write_seconds_sum", Double.NaN),
 					metrics.getOrDefault("spring_batch_item_read_seconds_sum", Double.NaN),
-					metrics.getOrDefault("reconciler_watcher_retries_total", Double.NaN), load, check,
-					measured.log());
+					metrics.getOrDefault("reconciler_watcher_retries_total", Double.NaN), load, check, measured.log());
 		}
 
 		private static String check(int size, int exitCode, @Nullable JsonNode report, long read, long cleared,

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.cannobserv.reconciler.support.Processes;
+
 /**
  * The fake Watcher: WireMock standalone in a process of its own (so its CPU is not the
  * job's, and it can be measured alone), answering with Watcher's real bodies
- * ({@code watcher-contract.md}) after a fixed delay. The pointer's class letter, at index 3
- * of the id, picks the answer: see {@link BenchDatabase}.
+ * ({@code watcher-contract.md}) after a fixed delay. The pointer's class letter, at index
+ * 3 of the id, picks the answer: see {@link BenchDatabase}.
  */
 final class WireMockWatcher implements Closeable {
 
@@ -38,7 +40,9 @@ final class WireMockWatcher implements Closeable {
 
 	private static final String DELETED = "{\"detail\":\"WatchedItem not found\"}";
 
-	/** Watcher's WatchedItem (watcher-contract.md), its id echoed from the request path. */
+	/**
+	 * Watcher's WatchedItem (watcher-contract.md), its id echoed from the request path.
+	 */
 	private static final String ITEM_BODY = "{\"id\":\"{{request.pathSegments.[3]}}\",\"archiver_info_item_id\":null,"
 			+ "\"name\":\"Test WatchedItem\",\"description\":null,\"is_active\":%s,\"archived_at\":%s,"
 			+ "\"last_reviewed_at\":null,\"last_checked_at\":\"2026-06-10T00:05:00Z\",\"last_changed_at\":null,"
@@ -65,8 +69,8 @@ final class WireMockWatcher implements Closeable {
 	 * Writes the mappings to {@code dir/mappings} and starts WireMock on a free port.
 	 * @param latencyMillis the fixed delay of every Watcher API answer
 	 */
-	static WireMockWatcher start(Path wiremockJar, Path dir, int latencyMillis) throws IOException,
-			InterruptedException {
+	static WireMockWatcher start(Path wiremockJar, Path dir, int latencyMillis)
+			throws IOException, InterruptedException {
 		Path mappings = dir.resolve("mappings");
 		Files.createDirectories(mappings);
 		try (var old = Files.list(mappings)) {
@@ -108,7 +112,8 @@ final class WireMockWatcher implements Closeable {
 				ITEM_BODY.formatted("false", "\"2026-06-12T09:30:00Z\""), latencyMillis, true)));
 		stubs.add(stub(2, item(BenchDatabase.TRANSIENT, key),
 				response(503, "text/plain", "Service Unavailable", latencyMillis, false)));
-		// without the key: Watcher's answer; anything else: FastAPI's route 404 (and no near-miss search)
+		// without the key: Watcher's answer; anything else: FastAPI's route 404 (and no
+		// near-miss search)
 		stubs.add(stub(5, Map.of("method", "ANY", "urlPathPattern", "/api/v1/.*"),
 				response(403, "application/json", "{\"detail\":\"Not authenticated\"}", 0, false)));
 		stubs.add(stub(9, Map.of("method", "ANY", "urlPathPattern", ".*"),
@@ -181,16 +186,7 @@ final class WireMockWatcher implements Closeable {
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-				this.process.waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		Processes.stop(this.process);
 	}
 
 	static String javaBinary() {

@@ -1,0 +1,181 @@
+package io.cannobserv.reconciler.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The command line's options. Each sets a property; what it is for and its default come
+ * from the configuration metadata that the build generates from the documented
+ * {@code @ConfigurationProperties} records ({@code @param} and {@code @DefaultValue}), so
+ * the records are the one source of {@code --help}, of IDE hints and of the README's
+ * table (a test holds the README to them).
+ */
+public final class Options {
+
+	/**
+	 * The metadata file the configuration processor writes into the application's
+	 * classes.
+	 */
+	static final String METADATA = "META-INF/spring-configuration-metadata.json";
+
+	private static final Pattern CODE = Pattern.compile("\\{@code ([^}]*)}");
+
+	/**
+	 * A property set from an environment variable in application.properties:
+	 * {@code ${WATCHER_BASE_URL:}}.
+	 */
+	private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{([A-Z0-9_]+):}");
+
+	/** Option name to property, in the order of {@code --help}. */
+	private static final Map<String, String> PROPERTIES = properties();
+
+	private Options() {
+	}
+
+	/** The property an option sets, or null for no such option. */
+	static String property(String option) {
+		return PROPERTIES.get(option);
+	}
+
+	/**
+	 * Every option, with what the metadata says of its property, in the order of
+	 * {@code --help}.
+	 */
+	public static List<Option> all() {
+		Map<String, JsonNode> metadata = metadata();
+		Properties application = applicationProperties();
+		List<Option> options = new ArrayList<>();
+		PROPERTIES.forEach((name, property) -> {
+			JsonNode described = metadata.get(property);
+			if (described == null) {
+				throw new IllegalStateException("No configuration metadata for " + property + " (option --" + name
+						+ "): is it documented in its @ConfigurationProperties record?");
+			}
+			options.add(new Option(name, property, described.path("description").asString(""),
+					defaultOf(described, application.getProperty(property))));
+		});
+		return Collections.unmodifiableList(options);
+	}
+
+	/** Every documented property of the application, by name. */
+	public static Map<String, JsonNode> metadata() {
+		Map<String, JsonNode> properties = new LinkedHashMap<>();
+		JsonMapper json = JsonMapper.builder().build();
+		try {
+			// every Boot jar has a file of this name too: keep this application's
+			// properties
+			for (URL file : Collections.list(Options.class.getClassLoader().getResources(METADATA))) {
+				try (InputStream in = file.openStream()) {
+					for (JsonNode property : json.readTree(in).path("properties")) {
+						String name = property.path("name").asString("");
+						if (name.startsWith("reconciler.")) {
+							properties.put(name, property);
+						}
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return properties;
+	}
+
+	/** The text of a metadata description: {@code {@code X}} becomes {@code X}. */
+	public static String plain(String description) {
+		return CODE.matcher(description).replaceAll("$1").replaceAll("\\s+", " ").strip();
+	}
+
+	/**
+	 * The text of a metadata description in Markdown: {@code {@code X}} becomes
+	 * {@code `X`}.
+	 */
+	public static String markdown(String description) {
+		return CODE.matcher(description)
+			.replaceAll((match) -> Matcher.quoteReplacement("`" + match.group(1) + "`"))
+			.replaceAll("\\s+", " ")
+			.strip();
+	}
+
+	/**
+	 * A property's default as people read it: the metadata's default, else the
+	 * environment variable application.properties takes it from
+	 * ({@code $WATCHER_BASE_URL}), else {@code none}.
+	 */
+	static String defaultOf(JsonNode described, String applicationValue) {
+		JsonNode value = described.get("defaultValue");
+		if (value != null && !value.isNull()) {
+			return value.asString();
+		}
+		if (applicationValue != null) {
+			Matcher environment = FROM_ENVIRONMENT.matcher(applicationValue);
+			if (environment.matches()) {
+				return "$" + environment.group(1);
+			}
+		}
+		return "none";
+	}
+
+	/**
+	 * The defaults of {@code application.properties}, where some properties take
+	 * environment variables.
+	 */
+	public static Properties applicationProperties() {
+		Properties properties = new Properties();
+		try (InputStream in = Options.class.getClassLoader().getResourceAsStream("application.properties")) {
+			if (in != null) {
+				properties.load(in);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return properties;
+	}
+
+	/**
+	 * The properties that have an option, in the order of {@code --help}. An option is
+	 * named after its property's last part ({@code reconciler.chunk-size} is
+	 * {@code --chunk-size}), unless that would be unclear on its own.
+	 */
+	private static Map<String, String> properties() {
+		Map<String, String> renamed = Map.of("reconciler.brake.min-sample", "brake-min-sample",
+				"reconciler.watcher.base-url", "watcher-base-url");
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String property : List.of("reconciler.chunk-size", "reconciler.concurrency", "reconciler.partition",
+				"reconciler.partitions", "reconciler.report-dir", "reconciler.job-schema",
+				"reconciler.brake.max-clear-fraction", "reconciler.brake.min-sample", "reconciler.brake.max-clears",
+				"reconciler.watcher.base-url", "reconciler.watcher.connect-timeout", "reconciler.watcher.read-timeout",
+				"reconciler.watcher.max-attempts", "reconciler.watcher.initial-backoff",
+				"reconciler.watcher.max-backoff", "reconciler.watcher.max-retry-after",
+				"reconciler.watcher.max-requests-per-second")) {
+			options.put(renamed.getOrDefault(property, property.substring(property.lastIndexOf('.') + 1)), property);
+		}
+		return Collections.unmodifiableMap(options);
+	}
+
+	/**
+	 * An option of the command line.
+	 *
+	 * @param name its name, without {@code --}
+	 * @param property the property it sets
+	 * @param description what it is for, as documented (with {@code {@code}} tags)
+	 * @param defaultValue its default as people read it
+	 */
+	public record Option(String name, String property, String description, String defaultValue) {
+	}
+
+}

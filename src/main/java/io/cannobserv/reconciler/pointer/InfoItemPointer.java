@@ -1,8 +1,0 @@
-package io.cannobserv.reconciler.pointer;
-
-/**
- * One InfoItem and the Watcher pointer it held when it was read.
- */
-public record InfoItemPointer(String infoItemId, String watcherItemId) {
-
-}

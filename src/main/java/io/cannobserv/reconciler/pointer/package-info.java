@@ -1,4 +1,0 @@
-@NullMarked
-package io.cannobserv.reconciler.pointer;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,97 @@
+package io.cannobserv.reconciler.reconcile;
+
+import java.io.PrintStream;
+
+import org.slf4j.MDC;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+import io.cannobserv.reconciler.CommandRefusedException;
+import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.cli.Command;
+import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.guard.Preflight;
+import io.cannobserv.reconciler.guard.PreflightException;
+import io.cannobserv.reconciler.guard.RunLock;
+import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.report.RunEnded;
+import io.cannobserv.reconciler.report.RunReports;
+import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.store.JobSchema;
+
+/**
+ * {@code reconcile}: under the run lock, preflight, then launch (resume or start) the
+ * run, and publish its end as one {@link RunEnded} event, which records and writes the
+ * report, sets the metrics and anything else that listens; then print the summary.
+ */
+@Component
+public class ReconcileCommand implements Command {
+
+	private final RunLocks runLocks;
+
+	private final Preflight preflight;
+
+	private final JobSchema jobSchema;
+
+	private final RunLauncher runLauncher;
+
+	private final RunConclusion runConclusion;
+
+	private final ApplicationEventPublisher events;
+
+	private final RunReports runReports;
+
+	ReconcileCommand(RunLocks runLocks, Preflight preflight, JobSchema jobSchema, RunLauncher runLauncher,
+			RunConclusion runConclusion, ApplicationEventPublisher events, RunReports runReports) {
+		this.runLocks = runLocks;
+		this.preflight = preflight;
+		this.jobSchema = jobSchema;
+		this.runLauncher = runLauncher;
+		this.runConclusion = runConclusion;
+		this.events = events;
+		this.runReports = runReports;
+	}
+
+	@Override
+	public String name() {
+		return "reconcile";
+	}
+
+	@Override
+	public ExitCode run(CommandLine commandLine, PrintStream out) throws Exception {
+		return run(commandLine.apply() ? RunMode.APPLY : RunMode.DRY_RUN, commandLine.fresh(), out);
+	}
+
+	/**
+	 * Run the command.
+	 * @param mode dry run or apply
+	 * @param fresh abandon an unfinished run of this mode and start a new one
+	 * @param out where the summary goes
+	 * @return the exit code
+	 * @throws CommandRefusedException when the run cannot start; nothing was read or
+	 * written
+	 */
+	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
+		// the lock first: a second process leaves at once, having asked nothing of anyone
+		try (RunLock lock = this.runLocks.reconcile()) {
+			try {
+				this.preflight.check();
+			}
+			catch (PreflightException ex) {
+				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
+			}
+			this.jobSchema.migrate();
+			JobExecution execution = this.runLauncher.launch(mode, fresh);
+			RunEnded ended = this.runConclusion.conclude(execution);
+			this.events.publishEvent(ended);
+			this.runReports.print(ended.report(), this.runReports.file(ended.report()), out);
+			return ended.exitCode();
+		}
+		finally {
+			MDC.remove(RunLogContext.RUN_ID);
+		}
+	}
+
+}

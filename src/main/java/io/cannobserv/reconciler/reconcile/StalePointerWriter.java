@@ -1,0 +1,288 @@
+package io.cannobserv.reconciler.reconcile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.archiver.PointerTable.Clear;
+import io.cannobserv.reconciler.guard.SafetyBrake;
+import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
+import io.cannobserv.reconciler.guard.SafetyBrakeException;
+import io.cannobserv.reconciler.report.PointerText;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.store.JobSchema;
+
+/**
+ * Writes a chunk of verdicts in the chunk's transaction. In apply mode each {@code GONE}
+ * pointer is cleared with a compare-and-set that, in the same statement, deletes the
+ * InfoItem's {@code watch_status} row (where that table exists) and writes the audit row:
+ * a pointer re-linked since it was read matches nothing and is reported as changed
+ * concurrently. Every pointer whose outcome is a {@link Outcome#isFinding() finding} is
+ * recorded for the report. Logs are written after the commit, so they tell only what
+ * happened.
+ * <p>
+ * The {@link #firstPass first pass} counts every pointer it reads; the {@link #recheck
+ * recheck} reads pointers the first pass counted as transient, so each replaces its
+ * transient finding and moves from transient to its new verdict.
+ */
+final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(StalePointerWriter.class);
+
+	/** Step context key: why the brake would have tripped, in a dry run. */
+	static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
+
+	private static final int EVIDENCE_LIMIT = 500;
+
+	private final Pass pass;
+
+	private final PointerTable pointerTable;
+
+	private final NamedParameterJdbcTemplate jdbc;
+
+	private final JobSchema jobSchema;
+
+	private final VerdictTally tally;
+
+	private final SafetyBrake brake;
+
+	private @Nullable RunScope run;
+
+	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake) {
+		this.pass = pass;
+		this.pointerTable = pointerTable;
+		this.jdbc = jdbc;
+		this.jobSchema = jobSchema;
+		this.tally = tally;
+		this.brake = brake;
+	}
+
+	/** The writer of the first pass: every pointer of a chunk is read once, here. */
+	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			VerdictTally tally, SafetyBrake brake) {
+		return new StalePointerWriter(new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
+				(chunk) -> RunCounts.of(Outcome.READ, chunk)), pointerTable, jdbc, jobSchema, tally, brake);
+	}
+
+	/**
+	 * The writer of the recheck: the brake judges the whole run, so it starts from what
+	 * the first pass committed.
+	 */
+	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			VerdictTally tally, SafetyBrake brake, JobRepository jobRepository) {
+		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
+			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
+					ReconcileJobConfiguration.STEP_NAME);
+			return (firstPass != null) ? VerdictTally.countsIn(firstPass.getExecutionContext()) : RunCounts.ZERO;
+		};
+		return new StalePointerWriter(
+				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
+						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
+				pointerTable, jdbc, jobSchema, tally, brake);
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), this.pointerTable.table().identity());
+		this.run = new RunScope(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
+				stepExecution.getJobExecutionId(), identity.mode(), this.pointerTable.hasWatchStatus(),
+				stepExecution.getExecutionContext(), this.pass.baseline().apply(stepExecution));
+	}
+
+	@Override
+	public void write(Chunk<? extends PointerVerdict> chunk) {
+		RunScope run = currentRun();
+		RunCounts verdicts = RunCounts.ZERO;
+		List<PointerVerdict> gone = new ArrayList<>();
+		List<Finding> findings = new ArrayList<>();
+		for (PointerVerdict verdict : chunk) {
+			verdicts = verdicts.plus(verdict.outcome(), 1);
+			if (verdict.outcome() == Outcome.GONE) {
+				gone.add(verdict);
+			}
+			else if (verdict.outcome().isFinding()) {
+				findings.add(new Finding(verdict, verdict.outcome()));
+			}
+		}
+		RunCounts checked = verdicts.plus(this.pass.intake().apply((long) chunk.size()));
+		this.brake.check(run.baseline().plus(this.tally.committed()), checked).ifPresent((trip) -> brake(run, trip));
+		if (this.pass.replacesTransientFindings()) {
+			forgetTransientFindings(run, chunk);
+		}
+		List<PointerVerdict> cleared = new ArrayList<>();
+		if (run.mode() == RunMode.APPLY) {
+			int[] updates = this.pointerTable.clear(gone.stream().map((verdict) -> clear(run, verdict)).toList(),
+					run.watchStatus());
+			for (int i = 0; i < gone.size(); i++) {
+				if (updates[i] == 1) {
+					cleared.add(gone.get(i));
+				}
+				else if (updates[i] == 0) {
+					findings.add(new Finding(gone.get(i), Outcome.CHANGED_CONCURRENTLY));
+				}
+				else {
+					throw new IllegalStateException("Compare-and-set of InfoItem " + gone.get(i).pointer().infoItemId()
+							+ " matched " + updates[i] + " rows; expected 0 or 1");
+				}
+			}
+		}
+		else {
+			gone.forEach((verdict) -> findings.add(new Finding(verdict, Outcome.WOULD_CLEAR)));
+		}
+		record(run, findings);
+		RunCounts written = RunCounts.of(Outcome.CLEARED, cleared.size());
+		for (Finding finding : findings) {
+			if (finding.outcome().isWrite()) {
+				written = written.plus(finding.outcome(), 1);
+			}
+		}
+		this.tally.add(checked.plus(written));
+		RunCounts logged = verdicts.plus(written);
+		afterCommit(() -> logChunk(run, chunk.size(), logged, cleared, findings));
+	}
+
+	/**
+	 * In apply mode the chunk is not written: the exception rolls it back and fails the
+	 * run. A dry run notes once that the brake would trip, and goes on classifying.
+	 */
+	private void brake(RunScope run, BrakeTrip trip) {
+		if (run.mode() == RunMode.APPLY) {
+			throw new SafetyBrakeException(trip);
+		}
+		if (!run.stepContext().containsKey(BRAKE_WOULD_TRIP)) {
+			logger.warn("Safety brake would trip here in apply mode: {}", trip.message());
+			run.stepContext().putString(BRAKE_WOULD_TRIP, trip.message());
+		}
+	}
+
+	private void forgetTransientFindings(RunScope run, Chunk<? extends PointerVerdict> chunk) {
+		this.jdbc.batchUpdate(
+				"DELETE FROM " + this.jobSchema.table("pointer_finding")
+						+ " WHERE run_id = :runId AND info_item_id = :infoItemId AND verdict = :verdict",
+				chunk.getItems()
+					.stream()
+					.map((verdict) -> parameters(run, verdict).addValue("verdict", Outcome.TRANSIENT.name()))
+					.toArray(SqlParameterSource[]::new));
+	}
+
+	private void record(RunScope run, List<Finding> findings) {
+		if (findings.isEmpty()) {
+			return;
+		}
+		SqlParameterSource[] batch = findings.stream()
+			.map((finding) -> parameters(run, finding.source()).addValue("verdict", finding.outcome().name())
+				.addValue("httpStatus", finding.source().httpStatus())
+				.addValue("archiverTable", this.pointerTable.table().identity()))
+			.toArray(SqlParameterSource[]::new);
+		this.jdbc.batchUpdate("INSERT INTO " + this.jobSchema.table("pointer_finding")
+				+ " (run_id, archiver_table, info_item_id, watcher_item_id, verdict, http_status, evidence,"
+				+ " job_execution_id) VALUES (:runId, :archiverTable, :infoItemId, :watcherItemId, :verdict, :httpStatus,"
+				+ " :evidence, :jobExecutionId) ON CONFLICT (run_id, info_item_id) DO NOTHING", batch);
+	}
+
+	private static Clear clear(RunScope run, PointerVerdict verdict) {
+		return new Clear(run.runId(), run.jobExecutionId(), verdict.pointer().infoItemId(),
+				verdict.pointer().watcherItemId(), verdict.httpStatus(), evidence(verdict));
+	}
+
+	private static MapSqlParameterSource parameters(RunScope run, PointerVerdict verdict) {
+		return new MapSqlParameterSource().addValue("runId", run.runId())
+			.addValue("jobExecutionId", run.jobExecutionId())
+			.addValue("infoItemId", verdict.pointer().infoItemId())
+			.addValue("watcherItemId", verdict.pointer().watcherItemId())
+			.addValue("evidence", evidence(verdict));
+	}
+
+	private static String evidence(PointerVerdict verdict) {
+		String evidence = verdict.evidence();
+		return (evidence.length() > EVIDENCE_LIMIT) ? evidence.substring(0, EVIDENCE_LIMIT) : evidence;
+	}
+
+	private RunScope currentRun() {
+		RunScope run = this.run;
+		if (run == null) {
+			throw new IllegalStateException("The writer was used outside a step");
+		}
+		return run;
+	}
+
+	private static void afterCommit(Runnable action) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			action.run();
+			return;
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				action.run();
+			}
+		});
+	}
+
+	private void logChunk(RunScope run, int size, RunCounts outcomes, List<PointerVerdict> cleared,
+			List<Finding> findings) {
+		for (PointerVerdict verdict : cleared) {
+			logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
+					verdict.pointer().watcherItemId(), verdict.evidence());
+		}
+		for (Finding finding : findings) {
+			PointerVerdict verdict = finding.source();
+			logger.info("{} InfoItem {} pointer {} ({}): {}",
+					(finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
+					PointerText.quoted(verdict.pointer().watcherItemId()), finding.outcome(), verdict.evidence());
+		}
+		String figures = outcomes.asMap()
+			.entrySet()
+			.stream()
+			.filter((entry) -> !entry.getKey().equals(Outcome.READ.jsonName()))
+			.map((entry) -> entry.getKey() + "=" + entry.getValue())
+			.collect(Collectors.joining(" "));
+		logger.info("{} (run {}, {}): {}={} {}", this.pass.logTitle(), run.runId(), run.mode().label(),
+				this.pass.sizeName(), size, figures);
+	}
+
+	/**
+	 * What sets a pass apart.
+	 *
+	 * @param logTitle the start of its line per chunk
+	 * @param sizeName what the chunk's size is called in that line
+	 * @param baseline what the run had committed before the step, for the brake
+	 * @param replacesTransientFindings whether each pointer's transient finding is
+	 * replaced
+	 * @param intake the counts a chunk of that many pointers adds before its verdicts
+	 */
+	private record Pass(String logTitle, String sizeName, Function<StepExecution, RunCounts> baseline,
+			boolean replacesTransientFindings, Function<Long, RunCounts> intake) {
+	}
+
+	private record RunScope(long runId, long jobExecutionId, RunMode mode, boolean watchStatus,
+			ExecutionContext stepContext, RunCounts baseline) {
+	}
+
+	/** A pointer the report lists, with what happened to it. */
+	private record Finding(PointerVerdict source, Outcome outcome) {
+	}
+
+}

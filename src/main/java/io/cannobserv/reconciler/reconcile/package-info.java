@@ -1,0 +1,4 @@
+@NullMarked
+package io.cannobserv.reconciler.reconcile;
+
+import org.jspecify.annotations.NullMarked;

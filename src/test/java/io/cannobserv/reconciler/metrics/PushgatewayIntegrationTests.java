@@ -1,0 +1,228 @@
+package io.cannobserv.reconciler.metrics;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cannobserv.reconciler.support.ArchiverDatabase;
+import io.cannobserv.reconciler.support.ArchiverVersion;
+import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.PrometheusText.Sample;
+import io.cannobserv.reconciler.support.Pushgateway;
+import io.cannobserv.reconciler.support.ReconcilerRun;
+import io.cannobserv.reconciler.support.ReconcilerRun.Result;
+import io.cannobserv.reconciler.support.RegistryFixture;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.TestDatabase;
+import io.cannobserv.reconciler.support.TestPostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The figures a real Pushgateway holds after runs of every kind, read from its
+ * {@code /metrics} as Prometheus scrapes them: the job pushes with {@code put}, which
+ * replaces a whole group, so what each group keeps after a failure or after another
+ * command is what operators' alerts see.
+ */
+class PushgatewayIntegrationTests {
+
+	private static final String JOB = "watcher-link-reconciler";
+
+	private static Pushgateway gateway;
+
+	private TestDatabase database;
+
+	private FakeWatcher watcher;
+
+	private RegistryFixture registry;
+
+	@TempDir
+	Path reportDir;
+
+	@AfterAll
+	static void stopGateway() {
+		if (gateway != null) {
+			gateway.close();
+			gateway = null;
+		}
+	}
+
+	@BeforeEach
+	void setUp() {
+		// started by the first test, so that each test reports the reason when it is
+		// skipped
+		if (gateway == null) {
+			gateway = Pushgateway.startOrSkip();
+		}
+		gateway.wipe();
+		this.database = TestPostgres.newDatabase();
+		ArchiverDatabase archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
+		this.watcher = new FakeWatcher().start();
+		this.registry = RegistryFixture.create(archiver, this.watcher, Mix.none().live(30).gone(2).transientAlways(1));
+	}
+
+	@AfterEach
+	void tearDown() {
+		if (this.watcher != null) {
+			this.watcher.stop();
+		}
+	}
+
+	@Test
+	void reconcileWhenRunsFailAfterASuccessKeepsTheLastSuccessAndShowsEachFailure() {
+		// given: a nightly apply run that completes
+		Result success = reconcile("--apply");
+		assertThat(success.exitCode()).as(success.err()).isZero();
+		Map<String, String> nightly = group("reconcile", "apply", 0, 1);
+		long lastSuccess = endedAtOfRun(1);
+		assertThat(value(nightly, "reconciler_run_exit_code")).contains(0.0);
+		assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds")).contains((double) lastSuccess);
+		assertThat(value(nightly, "reconciler_run_pointers", "outcome", "cleared")).contains(2.0);
+
+		// when: the next night Watcher rejects the key, so the run is refused before it
+		// starts
+		Result refused = reconcile("--apply", "--reconciler.watcher.api-key=revoked-key");
+
+		// then: the group shows the refusal and still holds the last success
+		assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2);
+		assertThat(value(nightly, "reconciler_run_exit_code")).contains(2.0);
+		assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds")).contains((double) lastSuccess);
+		// a refused run checked nothing: the previous night's counts are not presented as
+		// its own
+		assertThat(value(nightly, "reconciler_run_pointers", "outcome", "cleared")).isEmpty();
+
+		// when: the night after, Watcher answers "deleted" for every pointer, and the
+		// brake halts the run
+		this.registry.entries()
+			.stream()
+			.filter((entry) -> entry.pointerClass() == PointerClass.LIVE)
+			.forEach((entry) -> this.watcher.deleted(entry.watcherItemId()));
+		Result braked = reconcile("--apply");
+
+		// then: the group shows the brake and the exit code, and still the same last
+		// success
+		assertThat(braked.exitCode()).as(braked.err()).isEqualTo(3);
+		assertThat(value(nightly, "reconciler_run_exit_code")).contains(3.0);
+		assertThat(value(nightly, "reconciler_run_brake_tripped")).contains(1.0);
+		assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds")).contains((double) lastSuccess);
+		assertThat(value(nightly, "reconciler_run_pointers", "outcome", "cleared")).contains(0.0);
+	}
+
+	@Test
+	void reconcileWhenDryRunReportAndRestoreRunAfterTheNightlyRunLeavesItsGroupAlone() {
+		// given: the nightly apply run
+		Result nightly = reconcile("--apply");
+		assertThat(nightly.exitCode()).as(nightly.err()).isZero();
+		Map<String, String> apply = group("reconcile", "apply", 0, 1);
+		List<Sample> before = gateway.group(apply);
+
+		// when: an operator runs a dry run, a report and a restore dry run from the same
+		// configuration
+		assertThat(reconcile().exitCode()).isZero();
+		assertThat(command("report").exitCode()).isZero();
+		assertThat(command("restore", "--run=1").exitCode()).isZero();
+
+		// then: each has a group of its own, and the nightly run's group is exactly as it
+		// was
+		assertThat(withoutPushTimes(gateway.group(apply))).isEqualTo(withoutPushTimes(before));
+		assertThat(value(apply, "reconciler_run_pointers", "outcome", "cleared")).contains(2.0);
+		Map<String, String> dryRun = group("reconcile", "dry-run", 0, 1);
+		assertThat(value(dryRun, "reconciler_run_pointers", "outcome", "wouldClear")).contains(0.0);
+		assertThat(value(dryRun, "reconciler_run_pointers", "outcome", "live")).contains(30.0);
+		assertThat(value(dryRun, "reconciler_run_exit_code")).contains(0.0);
+		assertThat(gateway.group(group("report", "dry-run", 0, 1))).extracting(Sample::name)
+			.contains("push_time_seconds")
+			.noneMatch((name) -> name.startsWith("reconciler_run_"));
+		assertThat(gateway.group(group("restore", "dry-run", 0, 1))).extracting(Sample::name)
+			.contains("push_time_seconds")
+			.noneMatch((name) -> name.startsWith("reconciler_run_"));
+	}
+
+	@Test
+	void reconcileWhenPartitionZeroOfFourRunsKeepsTheSingleRunGroupApart() {
+		// given: the single run
+		Result single = reconcile("--apply");
+		assertThat(single.exitCode()).as(single.err()).isZero();
+
+		// when: partition 0 of 4 runs on the same database
+		Result partition = reconcile("--apply", "--partition=0", "--partitions=4");
+		assertThat(partition.exitCode()).as(partition.err()).isZero();
+
+		// then: two groups, each with its own run's figures
+		Map<String, String> singleGroup = group("reconcile", "apply", 0, 1);
+		Map<String, String> partitionGroup = group("reconcile", "apply", 0, 4);
+		assertThat(value(singleGroup, "reconciler_run_pointers", "outcome", "read")).contains(33.0);
+		Optional<Double> partitionRead = value(partitionGroup, "reconciler_run_pointers", "outcome", "read");
+		assertThat(partitionRead).hasValueSatisfying((read) -> assertThat(read).isPositive().isLessThan(33.0));
+		assertThat(value(partitionGroup, "reconciler_run_last_success_timestamp_seconds"))
+			.contains((double) endedAtOfRun(2));
+		assertThat(value(singleGroup, "reconciler_run_last_success_timestamp_seconds"))
+			.contains((double) endedAtOfRun(1));
+	}
+
+	private Result reconcile(String... options) {
+		List<String> args = new ArrayList<>(List.of(options));
+		args.addAll(pushTo(gateway));
+		return ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, args.toArray(String[]::new));
+	}
+
+	private Result command(String command, String... options) {
+		List<String> args = new ArrayList<>(List.of(command));
+		args.addAll(List.of(this.database.springArgs()));
+		args.addAll(List.of(options));
+		args.addAll(pushTo(gateway));
+		return ReconcilerRun.run(args.toArray(String[]::new));
+	}
+
+	private static List<String> pushTo(Pushgateway gateway) {
+		return List.of("--management.prometheus.metrics.export.pushgateway.enabled=true",
+				"--management.prometheus.metrics.export.pushgateway.address=" + gateway.address());
+	}
+
+	private static Map<String, String> group(String command, String mode, int partition, int partitions) {
+		Map<String, String> key = new LinkedHashMap<>();
+		key.put("job", JOB);
+		key.put("command", command);
+		key.put("mode", mode);
+		key.put("partition", String.valueOf(partition));
+		key.put("partitions", String.valueOf(partitions));
+		return key;
+	}
+
+	/** The value of {@code name} in the group, with {@code labels} given as pairs. */
+	private static Optional<Double> value(Map<String, String> group, String name, String... labels) {
+		Map<String, String> wanted = new LinkedHashMap<>(group);
+		for (int i = 0; i < labels.length; i += 2) {
+			wanted.put(labels[i], labels[i + 1]);
+		}
+		List<Sample> samples = gateway.group(wanted).stream().filter((sample) -> sample.name().equals(name)).toList();
+		assertThat(samples).as("%s%s", name, wanted).hasSizeLessThanOrEqualTo(1);
+		return samples.stream().findFirst().map(Sample::value);
+	}
+
+	private static List<Sample> withoutPushTimes(List<Sample> samples) {
+		return samples.stream().filter((sample) -> !sample.name().startsWith("push_")).toList();
+	}
+
+	/** When the run ended, as the job's own history recorded it, in whole seconds. */
+	private long endedAtOfRun(long runId) {
+		Long seconds = this.database.jdbc()
+			.queryForObject(
+					"SELECT floor(extract(epoch FROM ended_at))::bigint FROM watcher_link_reconciler.reconcile_run"
+							+ " WHERE run_id = ?",
+					Long.class, runId);
+		assertThat(seconds).as("run %d in the history", runId).isNotNull();
+		return seconds;
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.cannobserv.reconciler.upgrade;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.support.ArchiverTestBed;
+import io.cannobserv.reconciler.support.ReconcilerRun;
+import io.cannobserv.reconciler.support.ReconcilerRun.Result;
+import io.cannobserv.reconciler.support.RegistryFixture;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A database that release 0.1.0 left behind: its run history (the counts as eleven
+ * columns, no table in a run's identity) and an apply run it left unfinished after two
+ * chunks (the counts in the step's execution context, under the keys 0.1.0 wrote). This
+ * release migrates the schema, reads the old history unchanged and resumes the old run
+ * with its counts.
+ */
+class PreviousReleaseIntegrationTests {
+
+	/** The registry 0.1.0's run was made on (see unfinished-run.sql). */
+	private static final Mix MIX = Mix.none()
+		.live(10)
+		.archived(2)
+		.gone(8)
+		.notFoundUnconfirmed(2)
+		.mismatched(1)
+		.malformed(2)
+		.transientAlways(1);
+
+	private static final String ARCHIVER_TABLE = "information.info_items(info_item_id,watcher_item_id)";
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
+
+	@TempDir
+	Path reportDir;
+
+	private RegistryFixture registry;
+
+	@BeforeEach
+	void setUp() throws Exception {
+		this.registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), MIX);
+		PreviousRelease.load(this.bed.database());
+	}
+
+	@Test
+	void reportWhenHistoryWasWrittenByThePreviousReleaseShowsTheSameRun() {
+		// when
+		List<String> args = new ArrayList<>(List.of("report", "--run", "1", "--format=json"));
+		args.addAll(List.of(this.bed.database().springArgs()));
+		Result result = ReconcilerRun.run(args.toArray(String[]::new));
+
+		// then: 0.1.0's own report file, plus the table its run was made on (and 0 of any
+		// outcome added since)
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		ObjectNode expected = (ObjectNode) this.json.readTree(PreviousRelease.resource("run-1.json"));
+		JsonNode countsOf010 = expected.get("counts").deepCopy();
+		expected.put("table", ARCHIVER_TABLE);
+		for (Outcome outcome : Outcome.values()) {
+			if (!countsOf010.has(outcome.jsonName())) {
+				((ObjectNode) expected.get("counts")).put(outcome.jsonName(), 0);
+			}
+		}
+		assertThat(this.json.readTree(result.out())).isEqualTo(expected);
+		Map<String, Object> migrated = this.bed.database()
+			.jdbc()
+			.queryForMap("SELECT counts::text AS counts, archiver_table FROM " + PreviousRelease.JOB_SCHEMA
+					+ ".reconcile_run WHERE run_id = 1");
+		assertThat(this.json.readTree((String) migrated.get("counts"))).isEqualTo(countsOf010);
+		assertThat(migrated.get("archiver_table")).isEqualTo(ARCHIVER_TABLE);
+	}
+
+	@Test
+	void reconcileWhenThePreviousReleaseLeftARunUnfinishedResumesItWithItsCounts() throws Exception {
+		// given 0.1.0's run: 8 pointers read and committed, 1 of them gone and cleared
+
+		// when
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
+				"--chunk-size=4", "--concurrency=1");
+
+		// then the same run, counted across both releases' executions as one run
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		JsonNode report = this.json.readTree(Files.readString(this.reportDir.resolve("run-1.json")));
+		assertThat(report.get("runId").asLong()).isEqualTo(1);
+		assertThat(report.get("executions").asInt()).isEqualTo(2);
+		assertThat(report.get("table").asString()).isEqualTo(ARCHIVER_TABLE);
+		JsonNode counts = report.get("counts");
+		assertThat(counts.get("read").asLong()).isEqualTo(MIX.total());
+		assertThat(counts.get("live").asLong()).isEqualTo(MIX.live());
+		assertThat(counts.get("archived").asLong()).isEqualTo(MIX.archived());
+		assertThat(counts.get("gone").asLong()).isEqualTo(MIX.gone());
+		assertThat(counts.get("cleared").asLong()).isEqualTo(MIX.gone());
+		assertThat(counts.get("notFoundUnconfirmed").asLong()).isEqualTo(MIX.notFoundUnconfirmed());
+		assertThat(counts.get("malformed").asLong()).isEqualTo(MIX.malformed());
+		assertThat(counts.get("mismatched").asLong()).isEqualTo(MIX.mismatched());
+		assertThat(counts.get("transient").asLong()).isEqualTo(MIX.transientAlways());
+		// every gone pointer cleared once, the one 0.1.0 cleared included, and nothing
+		// else
+		List<String> cleared = this.bed.database()
+			.jdbc()
+			.queryForList("SELECT info_item_id FROM " + PreviousRelease.JOB_SCHEMA
+					+ ".pointer_clear WHERE run_id = 1 ORDER BY info_item_id", String.class);
+		assertThat(cleared).containsExactlyElementsOf(this.registry.ids(PointerClass.GONE));
+		for (var entry : this.registry.entries()) {
+			String pointer = this.bed.archiver().pointerOf(entry.infoItemId());
+			if (entry.pointerClass() == PointerClass.GONE) {
+				assertThat(pointer).as(entry.infoItemId()).isNull();
+			}
+			else {
+				assertThat(pointer).as(entry.infoItemId()).isEqualTo(entry.watcherItemId());
+			}
+		}
+	}
+
+}
