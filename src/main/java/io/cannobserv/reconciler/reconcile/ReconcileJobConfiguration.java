@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.reconcile;
 
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.MDC;
@@ -48,6 +49,9 @@ class ReconcileJobConfiguration {
 	static final String STEP_NAME = "classifyAndClearStep";
 
 	static final String RECHECK_STEP_NAME = "recheckTransientStep";
+
+	/** The steps, in the order they run. */
+	static final List<String> STEP_NAMES = List.of(STEP_NAME, RECHECK_STEP_NAME);
 
 	private static final int MAX_RECHECK_THREADS = 256;
 

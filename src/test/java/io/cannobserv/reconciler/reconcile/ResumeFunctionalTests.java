@@ -101,6 +101,54 @@ class ResumeFunctionalTests {
 		}
 	}
 
+	@Test
+	void reconcileWhenDryRunThatWouldTripIsStoppedDuringRecheckStillReportsWouldTripWhenResumed() throws Exception {
+		// given a dry run whose first pass finds the brake would trip (17 of 28 definite
+		// answers gone, at its fourth chunk), and whose recheck turns the first pass's 12
+		// transient pointers into live ones: from its first chunk on, the share is back
+		// to 50 %, so the recheck finds nothing of the kind itself
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(11).gone(21).flakyThenLive(12));
+		answerAfter(150);
+		ChildJvm stopped = launch("dry-run", "--chunk-size=10", "--concurrency=2");
+		List<String> recovering = registry.entries()
+			.stream()
+			.filter((entry) -> entry.pointerClass() == PointerClass.FLAKY_THEN_LIVE)
+			.map(Entry::watcherItemId)
+			.toList();
+		awaitUntil(stopped, () -> recovering.stream().anyMatch((id) -> this.bed.watcher().requestsFor(id).size() > 1));
+
+		// when stopped during the recheck, then resumed
+		stopped.sigterm();
+		assertThat(stopped.waitFor(SIGTERM_BOUND)).as(stopped.tail(20)).isEqualTo(1);
+		JsonNode stoppedReport = ReportFiles.only(this.reportDir);
+		assertThat(stoppedReport.get("status").asString()).isEqualTo("STOPPED");
+		assertThat(stoppedReport.get("brake").get("state").asString()).isEqualTo("would-trip");
+		String finding = stoppedReport.get("brake").get("message").asString();
+		ChildJvm resumed = launch("dry-run-resumed", "--chunk-size=10", "--concurrency=2");
+
+		// then the run's report, its history and so its metrics still say the brake
+		// would have tripped
+		assertThat(resumed.waitFor(RUN_BOUND)).as(resumed.tail(20)).isZero();
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("runId").asLong()).isEqualTo(stoppedReport.get("runId").asLong());
+		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(report.get("executions").asInt()).isEqualTo(2);
+		assertThat(report.get("counts").get("live").asLong()).isEqualTo(11 + 12);
+		assertThat(report.get("counts").get("wouldClear").asLong()).isEqualTo(21);
+		assertThat(report.get("counts").get("transient").asLong()).isZero();
+		assertThat(report.get("brake").get("state").asString()).isEqualTo("would-trip");
+		assertThat(report.get("brake").get("message").asString()).isEqualTo(finding)
+			.startsWith("17 of 28 checked pointers (61%) are gone");
+		assertThat(this.bed.database()
+			.jdbc()
+			.queryForObject("SELECT brake_state FROM " + JOB_SCHEMA + ".reconcile_run WHERE run_id = ?", String.class,
+					report.get("runId").asLong()))
+			.isEqualTo("would-trip");
+		assertThat(this.bed.archiver().snapshot()).allSatisfy((id, row) -> assertThat(row.get("watcher_item_id")).as(id)
+			.isEqualTo(registry.entry(id).watcherItemId()));
+	}
+
 	private ChildJvm launch(String name, String... options) {
 		String[] all = Stream.concat(Stream.of("--concurrency=4", "--max-requests-per-second=0"), Stream.of(options))
 			.toArray(String[]::new);
