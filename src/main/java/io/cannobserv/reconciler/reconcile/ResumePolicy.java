@@ -68,6 +68,15 @@ class ResumePolicy {
 		return unfinishedLatest(identity, "partition = :partition AND partitions = :partitions").stream().findFirst();
 	}
 
+	/**
+	 * The last executions of the unfinished runs of the same mode and table that split
+	 * the pointers otherwise (another number of partitions): the latest run of each of
+	 * their partitions, if it did not complete.
+	 */
+	List<JobExecution> unfinishedOtherwiseSplit(RunIdentity identity) {
+		return unfinishedLatest(identity, "partitions <> :partitions");
+	}
+
 	private List<JobExecution> unfinishedLatest(RunIdentity identity, String condition) {
 		Map<String, Object> parameters = Map.of("jobName", ReconcileJobConfiguration.JOB_NAME, "mode",
 				identity.mode().label(), "table", identity.table(), "olderRunsTable", this.table, "partition",
