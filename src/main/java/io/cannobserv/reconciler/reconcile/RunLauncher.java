@@ -144,9 +144,10 @@ class RunLauncher {
 		}
 		if (endedUnknown(settled)) {
 			// Spring Batch ends a run UNKNOWN, and will not restart it, when a chunk's
-			// rollback or the step's last metadata write fails, as when the database goes
-			// away mid-chunk. Each chunk commits its clears, audit rows, position and
-			// counts in one transaction, so the last committed chunk is exact
+			// rollback or the step's last metadata write fails, as when the database
+			// goes away mid-chunk; a connection lost at a chunk's commit also leaves
+			// the step marked STARTED. Each chunk commits its clears, audit rows,
+			// position and counts in one transaction: the last commit is exact
 			logger.warn("Run {} ended UNKNOWN (the database failed under a chunk); marking it failed so it can "
 					+ "resume from its last committed chunk", runId);
 			settled = markFailed(settled);
@@ -156,12 +157,17 @@ class RunLauncher {
 
 	private static boolean endedUnknown(JobExecution execution) {
 		return execution.getStatus() == BatchStatus.UNKNOWN
-				|| execution.getStepExecutions().stream().anyMatch((step) -> step.getStatus() == BatchStatus.UNKNOWN);
+				|| execution.getStepExecutions().stream().anyMatch(RunLauncher::leftUnknown);
+	}
+
+	/** A step whose end was not recorded: its execution ended, and we hold its lock. */
+	private static boolean leftUnknown(StepExecution step) {
+		return step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning();
 	}
 
 	private JobExecution markFailed(JobExecution execution) {
 		for (StepExecution step : execution.getStepExecutions()) {
-			if (step.getStatus() == BatchStatus.UNKNOWN) {
+			if (leftUnknown(step)) {
 				step.setStatus(BatchStatus.FAILED);
 				this.jobRepository.update(step);
 			}
