@@ -105,8 +105,7 @@ class RunConclusion {
 			message = brakeTrip(execution).map((trip) -> trip.trip().message()).orElse(RunReports.failureOf(execution));
 		}
 		else {
-			// the first finding in the run, from each step's last execution: a resumed
-			// run
+			// the run's first finding, from each step's last execution: a resumed run
 			// does not run again a first pass that completed
 			for (String name : ReconcileJobConfiguration.STEP_NAMES) {
 				StepExecution step = this.jobRepository.getLastStepExecution(execution.getJobInstance(), name);

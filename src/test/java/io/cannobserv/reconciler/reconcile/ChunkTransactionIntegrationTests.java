@@ -86,17 +86,10 @@ class ChunkTransactionIntegrationTests {
 	@ParameterizedTest
 	@EnumSource(CommitFailure.class)
 	void reconcileWhenAChunksCommitFailsResumesFromTheLastChunkThatCommitted(CommitFailure failure) {
-		// given a registry of 6 chunks, and a deferred constraint on Archiver's table
-		// that
-		// fails the commit of the third, once
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
-				Mix.none().live(30).gone(20).archived(5).notFoundUnconfirmed(5));
-		List<Entry> thirdChunk = registry.entries().subList(20, 30);
-		String victim = thirdChunk.stream()
-			.filter((entry) -> entry.pointerClass() == PointerClass.GONE)
-			.findFirst()
-			.orElseThrow()
-			.infoItemId();
+		// given a registry of 6 chunks, and a deferred constraint on Archiver's
+		// table that fails the commit of the third, once
+		RegistryFixture registry = sixChunks();
+		String victim = firstGoneOfThirdChunk(registry);
 		failCommitOnce(victim, failure);
 
 		// when
@@ -139,21 +132,14 @@ class ChunkTransactionIntegrationTests {
 	void reconcileWhenTheConnectionIsLostRightAfterAChunkCommittedResumesAfterThatChunk() throws Exception {
 		// given a registry of 6 chunks, reached through a proxy that loses the connection
 		// of the third chunk's COMMIT once the database has it: the chunk commits, and
-		// the
-		// job cannot know
-		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
-				Mix.none().live(30).gone(20).archived(5).notFoundUnconfirmed(5));
-		List<Entry> thirdChunk = registry.entries().subList(20, 30);
-		String victim = thirdChunk.stream()
-			.filter((entry) -> entry.pointerClass() == PointerClass.GONE)
-			.findFirst()
-			.orElseThrow()
-			.infoItemId();
+		// the job cannot know
+		RegistryFixture registry = sixChunks();
+		String victim = firstGoneOfThirdChunk(registry);
 		this.bed.watcher().server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(200).build());
 		try (CommitCuttingProxy proxy = CommitCuttingProxy.before(this.bed.database())) {
 			TestDatabase database = proxy.database(this.bed.database());
 			CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> reconcile(database));
-			awaitLookupOf(thirdChunk.get(0).watcherItemId(), run);
+			awaitLookupOf(registry.entries().get(20).watcherItemId(), run);
 			proxy.cutAfterNextCommit();
 
 			// when
@@ -183,6 +169,22 @@ class ChunkTransactionIntegrationTests {
 				assertThat(this.bed.watcher().requestsFor(entry.watcherItemId())).as(entry.infoItemId()).hasSize(1);
 			}
 		}
+	}
+
+	/** 60 pointers: 6 chunks of 10, each with gone pointers. */
+	private RegistryFixture sixChunks() {
+		return RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(30).gone(20).archived(5).notFoundUnconfirmed(5));
+	}
+
+	private static String firstGoneOfThirdChunk(RegistryFixture registry) {
+		return registry.entries()
+			.subList(20, 30)
+			.stream()
+			.filter((entry) -> entry.pointerClass() == PointerClass.GONE)
+			.findFirst()
+			.orElseThrow()
+			.infoItemId();
 	}
 
 	private Result reconcile() {

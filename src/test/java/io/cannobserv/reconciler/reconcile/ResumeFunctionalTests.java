@@ -70,8 +70,8 @@ class ResumeFunctionalTests {
 		JsonNode stoppedReport = ReportFiles.only(this.reportDir);
 		long read = stoppedReport.get("counts").get("read").asLong();
 		assertThat(read).as("stopped mid-run").isPositive().isLessThan(registry.entries().size());
-		// a size that does not divide what was read: a page-counting reader would skip
-		// the remainder
+		// a size that does not divide what was read: a reader counting pages would
+		// skip the remainder
 		int chunkSize = IntStream.of(7, 9, 11, 13).filter((size) -> read % size != 0).findFirst().getAsInt();
 
 		// when a ConfigMap changed the chunk size between the two nights
