@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.archiver;
 
+import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,9 +70,29 @@ public class PointerTable {
 	public List<InfoItemPointer> page(long partition, long partitions, @Nullable String afterId, int limit) {
 		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit);
 		String sql = "SELECT " + this.table.idColumn() + ", " + this.table.pointerColumn() + " FROM "
-				+ this.table.qualifiedTable() + " WHERE " + selection(partition, partitions)
-				+ after(afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";
+				+ this.table.qualifiedTable() + " WHERE " + selection("", partition, partitions)
+				+ after("", afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";
 		return this.jdbc.query(sql, parameters, (rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
+	}
+
+	/**
+	 * Like {@link #page}, each pointer joined with the WatchedItem it points to in run
+	 * {@code runId}'s snapshot of Watcher's list, where the snapshot holds it.
+	 */
+	public List<InfoItemPointer> pageWithSnapshot(long partition, long partitions, @Nullable String afterId, int limit,
+			long runId) {
+		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit).addValue("runId", runId);
+		String id = this.table.idColumn();
+		String pointer = this.table.pointerColumn();
+		String sql = "SELECT i." + id + ", i." + pointer + ", s.watched_item_id IS NOT NULL AS listed,"
+				+ " s.archiver_info_item_id, s.archived FROM " + this.table.qualifiedTable() + " i LEFT JOIN "
+				+ this.jobSchema.table("watcher_snapshot") + " s ON s.run_id = :runId AND s.watched_item_id = i."
+				+ pointer + " WHERE " + selection("i.", partition, partitions) + after("i.", afterId, parameters)
+				+ " ORDER BY i." + id + " LIMIT :limit";
+		return this.jdbc.query(sql, parameters,
+				(rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2), rs.getBoolean("listed")
+						? new InfoItemPointer.Listed(rs.getString("archiver_info_item_id"), rs.getBoolean("archived"))
+						: null));
 	}
 
 	/** The id column, which the reader keeps as its position. */
@@ -85,7 +106,7 @@ public class PointerTable {
 	public long count(long partition, long partitions, @Nullable Object afterId) {
 		MapSqlParameterSource parameters = new MapSqlParameterSource();
 		String sql = "SELECT count(*) FROM " + this.table.qualifiedTable() + " WHERE "
-				+ selection(partition, partitions) + after(afterId, parameters);
+				+ selection("", partition, partitions) + after("", afterId, parameters);
 		Long count = this.jdbc.queryForObject(sql, parameters, Long.class);
 		return (count != null) ? count : 0;
 	}
@@ -101,10 +122,11 @@ public class PointerTable {
 	}
 
 	/**
-	 * Clears each pointer where it still holds the value read, deletes the InfoItem's
-	 * {@code watch_status} row where that table exists, and writes the audit row
+	 * Clears each pointer, or re-links it where the write says so, where it still holds
+	 * the value read; deletes the InfoItem's {@code watch_status} row where that table
+	 * exists (the cached status is the old WatchedItem's); and writes the audit row
 	 * ({@code pointer_clear}), one statement per pointer.
-	 * @return per clear, the rows cleared: 1, or 0 when the pointer changed since it was
+	 * @return per write, the rows written: 1, or 0 when the pointer changed since it was
 	 * read
 	 */
 	public int[] clear(List<Clear> clears, boolean watchStatus) {
@@ -117,11 +139,12 @@ public class PointerTable {
 				+ this.table.qualifiedWatchStatusTable() + " s USING cleared c WHERE s." + id + " = c.info_item_id)"
 				: "";
 		String sql = "WITH cleared AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
-				+ " = NULL, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
+				+ " = :relinkedTo, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
 				+ " = :watcherItemId RETURNING " + id + " AS info_item_id)" + forgetStatus + " INSERT INTO "
 				+ this.jobSchema.table("pointer_clear")
-				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence)"
-				+ " SELECT :runId, :jobExecutionId, :archiverTable, info_item_id, :watcherItemId, :httpStatus, :evidence"
+				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence,"
+				+ " relinked_to, list_evidence, confirm_evidence) SELECT :runId, :jobExecutionId, :archiverTable,"
+				+ " info_item_id, :watcherItemId, :httpStatus, :evidence, :relinkedTo, :listEvidence, :confirmEvidence"
 				+ " FROM cleared";
 		return this.jdbc.batchUpdate(sql,
 				clears.stream()
@@ -131,22 +154,30 @@ public class PointerTable {
 						.addValue("infoItemId", clear.infoItemId())
 						.addValue("watcherItemId", clear.watcherItemId())
 						.addValue("httpStatus", clear.httpStatus())
-						.addValue("evidence", clear.evidence()))
+						.addValue("evidence", clear.evidence())
+						.addValue("relinkedTo", clear.relinkedTo(), Types.VARCHAR)
+						.addValue("listEvidence", clear.listEvidence(), Types.VARCHAR)
+						.addValue("confirmEvidence", clear.confirmEvidence(), Types.VARCHAR))
 					.toArray(SqlParameterSource[]::new));
 	}
 
 	/**
-	 * Puts each pointer back where the InfoItem's pointer is still empty, and records it
-	 * ({@code pointer_restore}) with {@code outcome}, one statement per pointer.
+	 * Puts each pointer back where the InfoItem's pointer still holds what the write left
+	 * (empty after a clear, the new WatchedItem after a re-link) and no later write of
+	 * this job superseded it, and records it ({@code pointer_restore}) with
+	 * {@code outcome}, one statement per pointer.
 	 * @return per restore, the rows restored: 1, or 0 when the InfoItem is gone or
-	 * re-linked
+	 * changed since
 	 */
 	public int[] restore(List<Restore> restores, String outcome) {
 		String id = this.table.idColumn();
 		String pointer = this.table.pointerColumn();
 		String sql = "WITH restored AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
 				+ " = :watcherItemId, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " IS NULL RETURNING " + id + ") INSERT INTO " + this.jobSchema.table("pointer_restore")
+				+ " IS NOT DISTINCT FROM :relinkedTo AND NOT EXISTS (SELECT 1 FROM "
+				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = :archiverTable"
+				+ " AND l.info_item_id = :infoItemId AND l.clear_id > :clearId) RETURNING " + id + ") INSERT INTO "
+				+ this.jobSchema.table("pointer_restore")
 				+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome) SELECT :clearId, :runId, :infoItemId,"
 				+ " :watcherItemId, :outcome FROM restored";
 		return this.jdbc.batchUpdate(sql,
@@ -155,6 +186,8 @@ public class PointerTable {
 						.addValue("runId", restore.runId())
 						.addValue("infoItemId", restore.infoItemId())
 						.addValue("watcherItemId", restore.watcherItemId())
+						.addValue("relinkedTo", restore.relinkedTo(), Types.VARCHAR)
+						.addValue("archiverTable", this.table.identity())
 						.addValue("outcome", outcome))
 					.toArray(SqlParameterSource[]::new));
 	}
@@ -163,22 +196,22 @@ public class PointerTable {
 	 * The pointers of a partition: each id hashes to exactly one, so partitions are
 	 * disjoint and complete.
 	 */
-	private String selection(long partition, long partitions) {
-		String condition = this.table.pointerColumn() + " IS NOT NULL";
+	private String selection(String alias, long partition, long partitions) {
+		String condition = alias + this.table.pointerColumn() + " IS NOT NULL";
 		if (partitions > 1) {
-			condition += " AND mod(mod(hashtextextended(" + this.table.idColumn() + ", 0), " + partitions + ") + "
-					+ partitions + ", " + partitions + ") = " + partition;
+			condition += " AND mod(mod(hashtextextended(" + alias + this.table.idColumn() + ", 0), " + partitions
+					+ ") + " + partitions + ", " + partitions + ") = " + partition;
 		}
 		return condition;
 	}
 
 	/** The condition of ids after {@code afterId}, none when null. */
-	private String after(@Nullable Object afterId, MapSqlParameterSource parameters) {
+	private String after(String alias, @Nullable Object afterId, MapSqlParameterSource parameters) {
 		if (afterId == null) {
 			return "";
 		}
 		parameters.addValue("after", afterId);
-		return " AND " + this.table.idColumn() + " > :after";
+		return " AND " + alias + this.table.idColumn() + " > :after";
 	}
 
 	private boolean regclassExists(String name) {
@@ -196,28 +229,42 @@ public class PointerTable {
 	}
 
 	/**
-	 * A gone pointer to clear, with what the audit keeps of it.
+	 * A gone pointer to clear, or a moved one to re-link, with what the audit keeps of
+	 * it.
 	 *
 	 * @param runId the run
 	 * @param jobExecutionId the execution writing it
 	 * @param infoItemId the InfoItem
 	 * @param watcherItemId the pointer as read: the compare-and-set's expected value
-	 * @param httpStatus Watcher's answer
-	 * @param evidence Watcher's answer on one line
+	 * @param httpStatus Watcher's answer about the pointer
+	 * @param evidence Watcher's answer about the pointer, on one line
+	 * @param relinkedTo the pointer's new value; null to clear it
+	 * @param listEvidence of a re-link, the list's answer that names the new value
+	 * @param confirmEvidence of a re-link, the lookup by id that confirmed it
 	 */
 	public record Clear(long runId, long jobExecutionId, String infoItemId, String watcherItemId, int httpStatus,
-			String evidence) {
+			String evidence, @Nullable String relinkedTo, @Nullable String listEvidence,
+			@Nullable String confirmEvidence) {
+
+		/** A clear. */
+		public Clear(long runId, long jobExecutionId, String infoItemId, String watcherItemId, int httpStatus,
+				String evidence) {
+			this(runId, jobExecutionId, infoItemId, watcherItemId, httpStatus, evidence, null, null, null);
+		}
+
 	}
 
 	/**
-	 * A cleared pointer to put back.
+	 * A cleared or re-linked pointer to put back.
 	 *
 	 * @param clearId its audit row
-	 * @param runId the run that cleared it
+	 * @param runId the run that cleared or re-linked it
 	 * @param infoItemId the InfoItem
 	 * @param watcherItemId the pointer it had
+	 * @param relinkedTo what the re-link set, null for a clear
 	 */
-	public record Restore(long clearId, long runId, String infoItemId, String watcherItemId) {
+	public record Restore(long clearId, long runId, String infoItemId, String watcherItemId,
+			@Nullable String relinkedTo) {
 	}
 
 }

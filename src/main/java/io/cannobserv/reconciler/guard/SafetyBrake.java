@@ -35,21 +35,24 @@ public class SafetyBrake {
 		// share down,
 		// so a Watcher answering half 503 and half "deleted" would never trip the brake
 		long checked = Arrays.stream(Outcome.values()).filter(Outcome::isDefinite).mapToLong(total::get).sum();
-		long gone = total.get(Outcome.GONE);
+		// a re-link changes a pointer as a clear does, and counts as one
+		long gone = Arrays.stream(Outcome.values()).filter(Outcome::isStale).mapToLong(total::get).sum();
+		boolean moved = total.get(Outcome.MOVED) > 0;
 		Long maxClears = this.properties.maxClears();
 		if (maxClears != null && gone > maxClears) {
 			return Optional.of(new BrakeTrip("max-clears", checked, gone, String.format(Locale.ROOT,
-					"the run would clear %d pointers, more than --max-clears=%d; nothing of this chunk was written. "
+					"the run would clear %s%d pointers, more than --max-clears=%d; nothing of this chunk was written. "
 							+ "If this clean-up is deliberate, run again with a higher --max-clears (it resumes where it stopped)",
-					gone, maxClears)));
+					moved ? "or re-link " : "", gone, maxClears)));
 		}
 		double fraction = (checked > 0) ? (double) gone / checked : 0;
 		if (checked >= this.properties.minSample() && fraction > this.properties.maxClearFraction()) {
 			return Optional.of(new BrakeTrip("max-clear-fraction", checked, gone, String.format(Locale.ROOT,
-					"%d of %d checked pointers (%.0f%%) are gone, above --max-clear-fraction=%s after a sample of %d; "
+					"%d of %d checked pointers (%.0f%%) are gone%s, above --max-clear-fraction=%s after a sample of %d; "
 							+ "nothing of this chunk was written. Check that WATCHER_BASE_URL is the right Watcher; if this "
 							+ "mass clean-up is deliberate, run again with --max-clear-fraction=1 (it resumes where it stopped)",
-					gone, checked, fraction * 100, this.properties.maxClearFraction(), this.properties.minSample())));
+					gone, checked, fraction * 100, moved ? " or moved (to be re-linked)" : "",
+					this.properties.maxClearFraction(), this.properties.minSample())));
 		}
 		return Optional.empty();
 	}
@@ -64,7 +67,8 @@ public class SafetyBrake {
 	 * @param limit the option whose limit was passed
 	 * @param checked pointers Watcher answered definitely ({@link Outcome#isDefinite()}),
 	 * including the chunk
-	 * @param gone of those, the gone ones
+	 * @param gone of those, the gone ones (and the moved ones, which a re-link changes as
+	 * a clear does)
 	 * @param message the figures and how to override, for an operator
 	 */
 	public record BrakeTrip(String limit, long checked, long gone, String message) {

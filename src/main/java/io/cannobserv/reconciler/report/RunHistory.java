@@ -24,6 +24,7 @@ import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
@@ -36,7 +37,7 @@ class RunHistory {
 
 	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
-			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears";
+			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, strategy, relink, snapshot";
 
 	private final JdbcTemplate jdbc;
 
@@ -62,7 +63,7 @@ class RunHistory {
 			.map((column) -> column + " = EXCLUDED." + column)
 			.collect(Collectors.joining(", "));
 		String values = columns.stream()
-			.map((column) -> column.equals("counts") ? "?::jsonb" : "?")
+			.map((column) -> (column.equals("counts") || column.equals("snapshot")) ? "?::jsonb" : "?")
 			.collect(Collectors.joining(", "));
 		return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + values + ") ON CONFLICT (run_id) DO UPDATE SET "
 				+ updates + ", recorded_at = now()";
@@ -82,7 +83,9 @@ class RunHistory {
 		this.jdbc.update(this.upsert, run.runId(), run.mode().label(), run.table(), run.partition(), run.partitions(),
 				run.status(), run.exitCode(), run.exitMessage(), timestamp(run.startedAt()), timestamp(run.endedAt()),
 				run.executions(), lastJobExecutionId, this.jsonMapper.writeValueAsString(run.counts()),
-				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears());
+				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears(),
+				run.strategy().label(), run.relink(),
+				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null);
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -126,7 +129,10 @@ class RunHistory {
 				rs.getString("archiver_table"), rs.getInt(RunIdentity.PARTITION), rs.getInt(RunIdentity.PARTITIONS),
 				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
-				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake);
+				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake,
+				Strategy.fromLabel(rs.getString("strategy")), rs.getBoolean("relink"),
+				(rs.getString("snapshot") != null)
+						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null);
 	}
 
 	private static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {

@@ -3,8 +3,10 @@ package io.cannobserv.reconciler.restore;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +30,11 @@ import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * {@code restore --run ID [--apply]}: puts back the pointers a run cleared, from the
- * audit. Compare-and-set again: a pointer is restored only where it is still empty, so an
- * InfoItem re-linked since is left alone and reported. Every decision is recorded. A dry
- * run (the default) says what it would do.
+ * {@code restore --run ID [--apply]}: puts back the pointers a run cleared or re-linked,
+ * from the audit. Compare-and-set again: a pointer is restored only where the row still
+ * holds what the run left (empty after a clear, the new WatchedItem after a re-link) and
+ * no later run wrote it, so an InfoItem changed since is left alone and reported. Every
+ * decision is recorded. A dry run (the default) says what it would do.
  */
 @Component
 class RestoreCommand implements Command {
@@ -76,8 +79,8 @@ class RestoreCommand implements Command {
 			refuseAnotherTable(runId);
 			List<Clear> clears = pendingClears(runId);
 			if (clears.isEmpty() && clearCount(runId) == 0) {
-				throw new CommandRefusedException(ExitCode.NOT_STARTED,
-						"Run " + runId + " cleared no pointers (or does not exist): nothing to restore; see report");
+				throw new CommandRefusedException(ExitCode.NOT_STARTED, "Run " + runId
+						+ " cleared or re-linked no pointers (or does not exist): nothing to restore; see report");
 			}
 			List<Clear> restored = new ArrayList<>();
 			List<LeftAlone> leftAlone = new ArrayList<>();
@@ -118,8 +121,8 @@ class RestoreCommand implements Command {
 		for (int i = 0; i < batch.size(); i++) {
 			if (updates[i] == 1) {
 				restored.add(batch.get(i));
-				logger.info("Restored pointer of InfoItem {} to WatchedItem {} (cleared by run {})",
-						batch.get(i).infoItemId(), batch.get(i).watcherItemId(), runId);
+				logger.info("Restored pointer of InfoItem {} to WatchedItem {} ({} by run {})",
+						batch.get(i).infoItemId(), batch.get(i).watcherItemId(), batch.get(i).what(), runId);
 			}
 			else {
 				alone.add(new LeftAlone(batch.get(i), describeCurrent(batch.get(i))));
@@ -144,35 +147,57 @@ class RestoreCommand implements Command {
 	private void preview(List<Clear> batch, List<Clear> restored, List<LeftAlone> leftAlone) {
 		for (Clear clear : batch) {
 			Optional<StoredItem> current = this.pointerTable.find(clear.infoItemId());
-			if (current.isPresent() && current.get().watcherItemId() == null) {
+			if (current.isPresent() && Objects.equals(current.get().watcherItemId(), clear.relinkedTo())
+					&& laterWriteRun(clear) == null) {
 				restored.add(clear);
 			}
 			else {
-				leftAlone.add(new LeftAlone(clear, describe(current)));
+				leftAlone.add(new LeftAlone(clear, describe(clear, current)));
 			}
 		}
 	}
 
 	private String describeCurrent(Clear clear) {
-		return describe(this.pointerTable.find(clear.infoItemId()));
+		return describe(clear, this.pointerTable.find(clear.infoItemId()));
 	}
 
-	private static String describe(Optional<StoredItem> current) {
+	private String describe(Clear clear, Optional<StoredItem> current) {
 		if (current.isEmpty()) {
 			return "the InfoItem no longer exists";
 		}
+		Long later = laterWriteRun(clear);
+		if (later != null) {
+			return "written again since, by run " + later;
+		}
 		String pointer = current.get().watcherItemId();
-		return (pointer != null) ? "re-linked since, to " + pointer : "already empty";
+		if (clear.relinkedTo() == null) {
+			return (pointer != null) ? "re-linked since, to " + pointer : "already empty";
+		}
+		if (pointer == null) {
+			return "cleared since";
+		}
+		return pointer.equals(clear.watcherItemId()) ? "already back" : "changed since, to " + pointer;
+	}
+
+	/** The run that cleared or re-linked the InfoItem after this write, if any. */
+	private @Nullable Long laterWriteRun(Clear clear) {
+		List<Long> runs = this.jdbc.queryForList(
+				"SELECT run_id FROM " + this.jobSchema.table("pointer_clear") + " WHERE archiver_table = :archiverTable"
+						+ " AND info_item_id = :infoItemId AND clear_id > :clearId ORDER BY clear_id DESC LIMIT 1",
+				new MapSqlParameterSource("archiverTable", this.pointerTable.table().identity())
+					.addValue("infoItemId", clear.infoItemId())
+					.addValue("clearId", clear.clearId()),
+				Long.class);
+		return runs.isEmpty() ? null : runs.get(0);
 	}
 
 	private List<Clear> pendingClears(long runId) {
-		return this.jdbc.query(
-				"SELECT c.clear_id, c.info_item_id, c.watcher_item_id FROM " + this.jobSchema.table("pointer_clear")
-						+ " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
-						+ this.jobSchema.table("pointer_restore")
-						+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
+		return this.jdbc.query("SELECT c.clear_id, c.info_item_id, c.watcher_item_id, c.relinked_to FROM "
+				+ this.jobSchema.table("pointer_clear") + " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
+				+ this.jobSchema.table("pointer_restore")
+				+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
 				new MapSqlParameterSource("runId", runId).addValue("restored", RestoreOutcome.RESTORED.name()),
-				(rs, i) -> new Clear(rs.getLong(1), rs.getString(2), rs.getString(3)));
+				(rs, i) -> new Clear(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
 	}
 
 	private long clearCount(long runId) {
@@ -195,10 +220,17 @@ class RestoreCommand implements Command {
 		}
 	}
 
-	private record Clear(long clearId, String infoItemId, String watcherItemId) {
+	/**
+	 * A write to undo: a clear, or a re-link to {@code relinkedTo}.
+	 */
+	private record Clear(long clearId, String infoItemId, String watcherItemId, @Nullable String relinkedTo) {
 
 		Restore restore(long runId) {
-			return new Restore(this.clearId, runId, this.infoItemId, this.watcherItemId);
+			return new Restore(this.clearId, runId, this.infoItemId, this.watcherItemId, this.relinkedTo);
+		}
+
+		String what() {
+			return (this.relinkedTo != null) ? "re-linked to " + this.relinkedTo : "cleared";
 		}
 
 		MapSqlParameterSource parameters(long runId) {

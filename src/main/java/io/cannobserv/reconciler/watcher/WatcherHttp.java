@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.watcher;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -50,6 +51,19 @@ final class WatcherHttp {
 	 * @throws IOException when no complete HTTP answer arrived in time
 	 */
 	Answer get(URI uri, @Nullable String apiKey) throws IOException {
+		try (Streamed answer = open(uri, apiKey)) {
+			return answer.whole();
+		}
+	}
+
+	/**
+	 * GET {@code uri}, for an answer read as it arrives: the caller reads the body, which
+	 * is not limited in size, and closes it.
+	 * @param apiKey sent as {@code X-API-Key}, or null for none
+	 * @return the status and the body as a stream
+	 * @throws IOException when no HTTP answer arrived in time
+	 */
+	Streamed open(URI uri, @Nullable String apiKey) throws IOException {
 		HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
 		try {
 			connection.setInstanceFollowRedirects(false);
@@ -65,8 +79,7 @@ final class WatcherHttp {
 				// HttpURLConnection's reading of bytes without a status line (HTTP/0.9)
 				throw new IOException("not an HTTP answer");
 			}
-			String body = readBody((status >= 400) ? connection.getErrorStream() : connection.getInputStream());
-			return new Answer(status, body, connection.getHeaderField("Retry-After"));
+			return new Streamed(connection, status);
 		}
 		catch (IOException | RuntimeException ex) {
 			// never hand a half-read connection back to the keep-alive cache
@@ -76,10 +89,7 @@ final class WatcherHttp {
 	}
 
 	/** Reads to the end, so that the connection goes back to the keep-alive cache. */
-	private static String readBody(@Nullable InputStream in) throws IOException {
-		if (in == null) {
-			return "";
-		}
+	private static String readBody(InputStream in) throws IOException {
 		try (in) {
 			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
 			if (body.length > MAX_BODY_BYTES) {
@@ -87,6 +97,69 @@ final class WatcherHttp {
 			}
 			return new String(body, StandardCharsets.UTF_8);
 		}
+	}
+
+	/**
+	 * An answer whose body is read as it arrives. Closing it after the body was read to
+	 * its end keeps the connection for the next request; closing it sooner drops the
+	 * connection.
+	 */
+	static final class Streamed implements Closeable {
+
+		private final HttpURLConnection connection;
+
+		private final int status;
+
+		private final InputStream body;
+
+		private boolean ended;
+
+		Streamed(HttpURLConnection connection, int status) throws IOException {
+			this.connection = connection;
+			this.status = status;
+			InputStream in = (status >= 400) ? connection.getErrorStream() : connection.getInputStream();
+			this.body = (in != null) ? in : InputStream.nullInputStream();
+		}
+
+		int status() {
+			return this.status;
+		}
+
+		/** The body, read as it arrives. */
+		InputStream body() {
+			return this.body;
+		}
+
+		/** The whole answer, its body read to the end, up to {@link #MAX_BODY_BYTES}. */
+		Answer whole() throws IOException {
+			this.ended = true;
+			try {
+				return new Answer(this.status, readBody(this.body), this.connection.getHeaderField("Retry-After"));
+			}
+			catch (IOException | RuntimeException ex) {
+				this.connection.disconnect();
+				throw ex;
+			}
+		}
+
+		@Override
+		public void close() {
+			if (this.ended) {
+				return;
+			}
+			this.ended = true;
+			try {
+				if (this.body.read() >= 0) {
+					// not read to its end: the connection cannot serve another request
+					this.connection.disconnect();
+				}
+				this.body.close();
+			}
+			catch (IOException ex) {
+				this.connection.disconnect();
+			}
+		}
+
 	}
 
 	/**

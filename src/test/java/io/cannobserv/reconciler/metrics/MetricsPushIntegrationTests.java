@@ -86,8 +86,9 @@ class MetricsPushIntegrationTests {
 			.contains("reconciler_run_exit_code{" + run + "," + partition + "} 0.0")
 			.contains("reconciler_run_brake_tripped{" + run + "," + partition + "} 0.0")
 			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + "}")
-			.contains("reconciler_watcher_requests_seconds_count{" + run + ",outcome=\"answered\"," + partition
-					+ ",status=\"4xx\"}")
+			.contains(
+					"reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"item\",mode=\"apply\","
+							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"}")
 			.contains("reconciler_watcher_retries_total{" + run + "," + partition + "} 6.0")
 			.contains("spring_batch_job_seconds_count{command=\"reconcile\",error=\"none\",mode=\"apply\"," + partition
 					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");

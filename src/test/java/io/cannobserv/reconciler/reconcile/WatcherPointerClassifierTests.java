@@ -260,7 +260,7 @@ class WatcherPointerClassifierTests {
 		WatcherProperties properties = new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
 				Duration.ofSeconds(2), MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40),
 				Duration.ofSeconds(1), 0);
-		return WatcherPointerClassifier.recheck(new WatcherClient(properties, JsonMapper.builder().build()));
+		return WatcherPointerClassifier.recheck(new WatcherClient(properties, JsonMapper.builder().build()), false);
 	}
 
 	private static void stubItem(String watchedId, ResponseDefinitionBuilder answer) {
