@@ -34,7 +34,7 @@ public class BrakeSweeps {
 	 * it: longer than a night's run takes to start all its partitions, shorter than the
 	 * time to the next night.
 	 */
-	public static final Duration LATE_START = Duration.ofHours(12);
+	static final Duration LATE_START = Duration.ofHours(12);
 
 	private final JdbcTemplate jdbc;
 
