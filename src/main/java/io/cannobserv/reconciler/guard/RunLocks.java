@@ -89,6 +89,20 @@ public class RunLocks {
 	}
 
 	/**
+	 * The lock of the reconcile run of a partition on this table, e.g. of another
+	 * partitioning, to tell whether a process still runs it: a partition's own lock, or
+	 * for a single run the registry's, taken shared (this process may hold it shared
+	 * itself): only a single run under way holds it alone.
+	 * @throws CommandRefusedException as {@link #reconcile()}
+	 */
+	public RunLock reconcile(int partition, int partitions) {
+		String name = reconcileName(this.prefix, this.table, partition, partitions);
+		Mode mode = (partitions == 1) ? Mode.SHARED : Mode.EXCLUSIVE;
+		return acquire((lock) -> lock.tryTake(name, mode) ? null : "Another run holds the lock '" + name
+				+ "' in this database; this process read and wrote nothing. " + LET_IT_FINISH);
+	}
+
+	/**
 	 * The lock of a restore.
 	 * @throws CommandRefusedException as {@link #reconcile}
 	 */
