@@ -104,6 +104,36 @@ class RunLocksIntegrationTests {
 		assertThat(this.bed.watcher().itemRequests()).as("only the single run looked pointers up").hasSize(1 + 10);
 	}
 
+	@Test
+	void reconcileWhenASingleRunLeftRunningByADeadProcessAPartitionAbandonsItWithFresh() throws Exception {
+		// given a single run halted by the brake, then marked running as a process killed
+		// mid-run leaves it
+		this.bed.watcher().releaseHealthChecks();
+		Result halted = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(),
+				Files.createDirectory(this.reportDir.resolve("single")), "--apply", "--max-clears=1");
+		assertThat(halted.exitCode()).as(halted.err()).isEqualTo(3);
+		this.bed.database()
+			.jdbc()
+			.update("UPDATE watcher_link_reconciler.batch_job_execution SET status = 'STARTED', end_time = NULL");
+		this.bed.database()
+			.jdbc()
+			.update("UPDATE watcher_link_reconciler.batch_step_execution SET status = 'STARTED', end_time = NULL");
+
+		// when a partition starts with --fresh: it holds the registry's lock shared, and
+		// the single run's process, which would hold it alone, is gone
+		Result partition = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(),
+				Files.createDirectory(this.reportDir.resolve("partition-0")), "--apply", "--partitions=2",
+				"--partition=0", "--fresh", "--max-requests-per-second=0");
+
+		// then
+		assertThat(partition.exitCode()).as(partition.err()).isZero();
+		assertThat(this.bed.database()
+			.jdbc()
+			.queryForList("SELECT status FROM watcher_link_reconciler.batch_job_execution ORDER BY job_execution_id",
+					String.class))
+			.containsExactly("ABANDONED", "COMPLETED");
+	}
+
 	private Future<Result> start(String name, String... options) throws Exception {
 		Path reports = Files.createDirectory(this.reportDir.resolve(name));
 		List<String> args = new ArrayList<>(List.of(options));
