@@ -4,13 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ReconcilerRun;
@@ -18,6 +16,7 @@ import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.ReportFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BrakeSweepsIntegrationTests {
 
 	private static final String JOB_SCHEMA = "watcher_link_reconciler";
-
-	private final JsonMapper json = JsonMapper.builder().build();
 
 	@RegisterExtension
 	final ArchiverTestBed bed = new ArchiverTestBed();
@@ -127,13 +124,8 @@ class BrakeSweepsIntegrationTests {
 		args.addAll(List.of(options));
 		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), reports,
 				args.toArray(String[]::new));
-		try (Stream<Path> files = Files.list(reports)) {
-			// a resumed run rewrites its report
-			Path report = files.filter((f) -> f.getFileName().toString().matches("run-\\d+\\.json"))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError("No report: " + result.err()));
-			return new Run(result, this.json.readTree(report.toFile()));
-		}
+		// a resumed run rewrites its run's report
+		return new Run(result, ReportFiles.only(reports));
 	}
 
 	private long sweepOf(Run run) {

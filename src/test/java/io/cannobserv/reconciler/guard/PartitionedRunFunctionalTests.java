@@ -20,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.ReportFiles;
 import io.cannobserv.reconciler.support.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,8 +51,6 @@ class PartitionedRunFunctionalTests {
 	/** A read timeout longer than any process waits at the gate. */
 	private static final String[] RUN_OPTIONS = { "--apply", "--chunk-size=5", "--concurrency=2",
 			"--max-requests-per-second=0", "--read-timeout=150s", "--partitions=" + PARTITIONS };
-
-	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final List<ChildJvm> children = new ArrayList<>();
 
@@ -118,7 +116,7 @@ class PartitionedRunFunctionalTests {
 		List<JsonNode> brakes = new ArrayList<>();
 		long cleared = 0;
 		for (ChildJvm partition : partitions) {
-			JsonNode report = onlyReport(reports.resolve(partition.name()));
+			JsonNode report = ReportFiles.only(reports.resolve(partition.name()));
 			brakes.add(report.get("brake"));
 			cleared += report.get("counts").get("cleared").asLong();
 		}
@@ -171,7 +169,7 @@ class PartitionedRunFunctionalTests {
 			.contains("Another process runs partition " + twin + " of " + PARTITIONS);
 		long read = 0;
 		for (ChildJvm runner : runners) {
-			JsonNode report = onlyReport(roundDir.resolve(runner.name()));
+			JsonNode report = ReportFiles.only(roundDir.resolve(runner.name()));
 			assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
 			read += report.get("counts").get("read").asLong();
 		}
@@ -298,14 +296,6 @@ class PartitionedRunFunctionalTests {
 	 */
 	private static List<String> errorLines(ChildJvm child) {
 		return child.output().lines().filter((line) -> line.startsWith("watcher-link-reconciler: ")).toList();
-	}
-
-	private JsonNode onlyReport(Path directory) throws IOException {
-		try (Stream<Path> files = Files.list(directory)) {
-			List<Path> reports = files.filter((f) -> f.getFileName().toString().matches("run-\\d+\\.json")).toList();
-			assertThat(reports).as("reports in %s", directory).hasSize(1);
-			return this.json.readTree(reports.get(0).toFile());
-		}
 	}
 
 }
