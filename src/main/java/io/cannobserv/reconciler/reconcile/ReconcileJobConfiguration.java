@@ -23,6 +23,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.run.Outcome;
@@ -157,14 +158,15 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	StalePointerWriter firstPassWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally firstPassTally, SafetyBrake safetyBrake) {
-		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake);
+			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps) {
+		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake, brakeSweeps);
 	}
 
 	@Bean
 	StalePointerWriter recheckWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally recheckTally, SafetyBrake safetyBrake, JobRepository jobRepository) {
-		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, jobRepository);
+			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, JobRepository jobRepository) {
+		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, brakeSweeps,
+				jobRepository);
 	}
 
 	@Bean

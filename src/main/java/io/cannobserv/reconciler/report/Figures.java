@@ -66,8 +66,9 @@ final class Figures {
 		String share = (brake.maxClearFraction() >= 1) ? "no share limit" : "at most "
 				+ BigDecimal.valueOf(brake.maxClearFraction()).movePointRight(2).stripTrailingZeros().toPlainString()
 				+ "% gone once " + count(brake.minSample()) + " are checked";
-		String cap = (brake.maxClears() != null) ? "at most " + count(brake.maxClears()) + " clears per run"
-				: "no cap on clears per run";
+		// the limits bound a night: a single run, or all the partitions of one together
+		String cap = (brake.maxClears() != null) ? "at most " + count(brake.maxClears()) + " clears a night"
+				: "no cap on clears a night";
 		return share + "; " + cap;
 	}
 

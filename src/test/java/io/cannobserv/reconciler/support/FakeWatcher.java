@@ -3,6 +3,8 @@ package io.cannobserv.reconciler.support;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -83,6 +85,8 @@ public final class FakeWatcher implements AutoCloseable {
 
 	private final KeyRevocation keyRevocation;
 
+	private final HealthGate healthGate = new HealthGate();
+
 	private final WireMockServer server;
 
 	public FakeWatcher() {
@@ -93,8 +97,10 @@ public final class FakeWatcher implements AutoCloseable {
 		this.apiKey = apiKey;
 		this.keyRevocation = new KeyRevocation(apiKey);
 		// uvicorn does not compress; threads for a classifier that fans out per chunk
-		this.server = new WireMockServer(
-				wireMockConfig().dynamicPort().gzipDisabled(true).containerThreads(64).extensions(this.keyRevocation));
+		this.server = new WireMockServer(wireMockConfig().dynamicPort()
+			.gzipDisabled(true)
+			.containerThreads(64)
+			.extensions(this.keyRevocation, this.healthGate));
 	}
 
 	/**
@@ -288,6 +294,25 @@ public final class FakeWatcher implements AutoCloseable {
 		this.keyRevocation.allow(n);
 	}
 
+	/**
+	 * From now on, holds every {@code GET /health} unanswered until
+	 * {@link #releaseHealthChecks()}: processes started together wait in their preflight,
+	 * each past its run lock, and go on at the same instant.
+	 */
+	public void holdHealthChecks() {
+		this.healthGate.hold();
+	}
+
+	/** How many health checks arrived since {@link #holdHealthChecks()}. */
+	public int heldHealthChecks() {
+		return this.healthGate.arrived();
+	}
+
+	/** Answers the held health checks, and every later one at once. */
+	public void releaseHealthChecks() {
+		this.healthGate.release();
+	}
+
 	/** Requests for one WatchedItem, oldest first. */
 	public List<LoggedRequest> requestsFor(String watchedId) {
 		return this.server.findAll(getRequestedFor(urlPathEqualTo(itemPath(watchedId))));
@@ -415,6 +440,53 @@ public final class FakeWatcher implements AutoCloseable {
 		private static String pathOf(String url) {
 			int query = url.indexOf('?');
 			return (query < 0) ? url : url.substring(0, query);
+		}
+
+	}
+
+	/**
+	 * Holds health checks while closed. A filter, so that it holds the request before any
+	 * stub answers it, whatever the stubs.
+	 */
+	private static final class HealthGate implements StubRequestFilterV2 {
+
+		private static final long LONGEST_HOLD_SECONDS = 300;
+
+		private volatile CountDownLatch closed = new CountDownLatch(0);
+
+		private final AtomicInteger arrived = new AtomicInteger();
+
+		void hold() {
+			this.arrived.set(0);
+			this.closed = new CountDownLatch(1);
+		}
+
+		void release() {
+			this.closed.countDown();
+		}
+
+		int arrived() {
+			return this.arrived.get();
+		}
+
+		@Override
+		public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+			CountDownLatch gate = this.closed;
+			if (gate.getCount() > 0 && request.getUrl().startsWith("/health")) {
+				this.arrived.incrementAndGet();
+				try {
+					gate.await(LONGEST_HOLD_SECONDS, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return RequestFilterAction.continueWith(request);
+		}
+
+		@Override
+		public String getName() {
+			return "fake-watcher-health-gate";
 		}
 
 	}
