@@ -1,0 +1,142 @@
+package io.cannobserv.reconciler.reconcile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.cannobserv.reconciler.support.ArchiverTestBed;
+import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.Ulids;
+import io.cannobserv.reconciler.support.WatcherBodies;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Watcher that trickles its answers cannot hold a run, nor the stop of one: in a real
+ * process, SIGTERM ends the run within the request deadline, and the next run picks up
+ * every pointer.
+ */
+class WatcherDeadlineFunctionalTests {
+
+	private static final int POINTERS = 40;
+
+	/** A JVM start plus a run of a few seconds, with room for a slow machine. */
+	private static final Duration RUN_BOUND = Duration.ofSeconds(90);
+
+	/**
+	 * SIGTERM's wait: the requests in flight up to their deadline, then the chunk's
+	 * commit, the report and the exit, with room for a slow machine.
+	 */
+	private static final Duration SIGTERM_BOUND = Duration.ofSeconds(25);
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final List<ChildJvm> children = new ArrayList<>();
+
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
+
+	@TempDir
+	Path reportDir;
+
+	@AfterEach
+	void tearDown() {
+		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
+	}
+
+	@Test
+	void reconcileWhenSigtermWhileAnswersDripStopsWithinTheDeadlineThenTheNextRunChecksEveryPointer() throws Exception {
+		// given pointers whose answers trickle in for a minute, each gap far under the
+		// read timeout
+		for (int i = 1; i <= POINTERS; i++) {
+			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
+		}
+		StubMapping drip = this.bed.watcher()
+			.server()
+			.stubFor(get(urlPathMatching(FakeWatcher.WATCHED_ITEMS_PATH + "/" + Ulids.WATCHED_ITEM_PREFIX + ".*"))
+				.atPriority(1)
+				.willReturn(aResponse().withStatus(200)
+					.withHeader("Content-Type", "application/json")
+					.withBody(WatcherBodies.live(Ulids.watchedItem(1), Ulids.infoItem(1)))
+					.withChunkedDribbleDelay(120, 60_000)));
+		ChildJvm stopped = launch("drip-sigterm");
+		awaitLookups(stopped);
+		Thread.sleep(500);
+
+		// when
+		long signalled = System.nanoTime();
+		stopped.sigterm();
+		int exitCode = stopped.waitFor(SIGTERM_BOUND);
+		Duration stopTook = Duration.ofNanos(System.nanoTime() - signalled);
+
+		// then the run stopped, resumable, without waiting for the trickle
+		assertThat(exitCode).as(stopped.tail(30)).isEqualTo(1);
+		assertThat(stopTook).isLessThan(SIGTERM_BOUND);
+		JsonNode stoppedReport = onlyReport();
+		assertThat(stoppedReport.get("status").asString()).isEqualTo("STOPPED");
+
+		// when Watcher answers again and the run is resumed
+		this.bed.watcher().server().removeStub(drip);
+		for (int i = 1; i <= POINTERS; i++) {
+			this.bed.watcher().live(Ulids.watchedItem(i), Ulids.infoItem(i));
+		}
+		ChildJvm resumed = launch("drip-resume");
+
+		// then every pointer was checked once, none skipped, none cleared
+		assertThat(resumed.waitFor(RUN_BOUND)).as(resumed.tail(30)).isZero();
+		JsonNode report = onlyReport();
+		assertThat(report.get("runId").asLong()).isEqualTo(stoppedReport.get("runId").asLong());
+		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(report.get("counts").get("read").asLong()).isEqualTo(POINTERS);
+		assertThat(report.get("counts").get("live").asLong()).isEqualTo(POINTERS);
+		assertThat(report.get("counts").get("transient").asLong()).isZero();
+		assertThat(report.get("skipped")).isEmpty();
+		for (int i = 1; i <= POINTERS; i++) {
+			assertThat(this.bed.archiver().pointerOf(Ulids.infoItem(i))).isEqualTo(Ulids.watchedItem(i));
+		}
+	}
+
+	private ChildJvm launch(String name) {
+		ChildJvm child = ChildJvm.start(name, ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(),
+				this.reportDir, "--apply", "--chunk-size=10", "--concurrency=2", "--request-timeout=3s"));
+		this.children.add(child);
+		return child;
+	}
+
+	/** Wait until the child's lookups have reached Watcher. */
+	private void awaitLookups(ChildJvm child) throws InterruptedException {
+		long deadline = System.nanoTime() + RUN_BOUND.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (this.bed.watcher().itemRequests().stream().anyMatch((r) -> r.getUrl().contains("WATCHER"))) {
+				return;
+			}
+			assertThat(child.isAlive()).as(child.tail(30)).isTrue();
+			Thread.sleep(50);
+		}
+		throw new AssertionError("No lookup within " + RUN_BOUND + " from " + child + ":\n" + child.tail(30));
+	}
+
+	private JsonNode onlyReport() throws Exception {
+		try (Stream<Path> files = Files.list(this.reportDir)) {
+			List<Path> reports = files.filter((f) -> f.getFileName().toString().matches("run-\\d+\\.json")).toList();
+			assertThat(reports).hasSize(1);
+			return this.json.readTree(reports.get(0).toFile());
+		}
+	}
+
+}
