@@ -17,12 +17,16 @@ final class RequestPacer {
 
 	private long nextFreeSlot = System.nanoTime();
 
+	/** When the last request was let go. */
+	private long lastRelease;
+
 	private long pausedUntil = System.nanoTime();
 
 	private boolean stopped;
 
 	RequestPacer(double maxRequestsPerSecond) {
 		this.intervalNanos = (maxRequestsPerSecond > 0) ? (long) (1_000_000_000L / maxRequestsPerSecond) : 0;
+		this.lastRelease = System.nanoTime() - this.intervalNanos;
 	}
 
 	/**
@@ -37,8 +41,13 @@ final class RequestPacer {
 				// Watcher asked to wait since this slot was reserved
 				slot = reserve();
 			}
-			long wait = slot - System.nanoTime();
+			// a thread that woke late must not send right before the next one: the cap
+			// counts the moments requests leave, not the slots
+			long earliest = this.lastRelease + this.intervalNanos;
+			long now = System.nanoTime();
+			long wait = Math.max(slot - now, earliest - now);
 			if (wait <= 0) {
+				this.lastRelease = now;
 				return true;
 			}
 			TimeUnit.NANOSECONDS.timedWait(this, wait);

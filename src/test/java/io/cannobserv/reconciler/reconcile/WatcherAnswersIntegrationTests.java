@@ -233,7 +233,8 @@ class WatcherAnswersIntegrationTests {
 				"--chunk-size=40", "--concurrency=2", "--max-requests-per-second=" + cap, "--max-attempts=2");
 
 		// then every pointer was rechecked, and no second at Watcher saw more than the
-		// cap (one more for timer jitter)
+		// cap (two more: the fake Watcher's threads log an arrival late on a loaded
+		// machine; before the recheck's threads were paced, 33 arrived in one second)
 		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
 		assertThat(onlyReport().get("counts").get("live").asLong()).isEqualTo(40);
 		List<LoggedRequest> lookups = this.bed.watcher()
@@ -242,7 +243,7 @@ class WatcherAnswersIntegrationTests {
 			.filter((request) -> request.getUrl().contains(Ulids.WATCHED_ITEM_PREFIX))
 			.toList();
 		assertThat(lookups).hasSize(80);
-		assertThat(RequestRate.mostInAnySecond(lookups)).isLessThanOrEqualTo(cap + 1);
+		assertThat(RequestRate.mostInAnySecond(lookups)).isLessThanOrEqualTo(cap + 2);
 	}
 
 	/**

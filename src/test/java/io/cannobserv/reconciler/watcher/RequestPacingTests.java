@@ -106,10 +106,11 @@ class RequestPacingTests {
 		finally {
 			threads.shutdownNow();
 		}
-		// then no second at Watcher saw more requests than the cap (one more for timer
-		// jitter)
+		// then no second at Watcher saw more requests than the cap (two more: the fake
+		// Watcher's threads log an arrival late on a loaded machine; without the pacing
+		// 24 arrived in one second)
 		assertThat(RequestRate.mostInAnySecond(watcher.findAll(anyRequestedFor(anyUrl()))))
-			.isLessThanOrEqualTo(cap + 1);
+			.isLessThanOrEqualTo(cap + 2);
 	}
 
 	/** When each request arrived, oldest first. */
