@@ -24,10 +24,11 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * A second signal, or one that arrives before a run starts, exits at once: nothing is
  * half-written, since every chunk is one transaction.
  * <p>
- * Lookups not yet sent are not sent: they come back transient at once (in the first pass,
- * the resumed run's recheck asks them again), and requests in flight end by their
- * deadline ({@code --request-timeout}). So the chunk in flight commits within about that
- * long, however slowly Watcher answers.
+ * Lookups not yet sent are not sent: they come back transient at once, and requests in
+ * flight end by their deadline ({@code --request-timeout}), so the chunk in flight ends
+ * within about that long, however slowly Watcher answers. In the first pass it commits,
+ * and the resumed run's recheck asks the pointers left unasked; a recheck chunk is rolled
+ * back instead (see {@code ReconcileJobConfiguration}).
  * <p>
  * The stop is only flagged, in memory; the step thread sees it at the chunk boundary and
  * remains the only writer of the run's metadata. {@code JobOperator.stop} is not used:
@@ -49,6 +50,11 @@ public class GracefulStop implements JobExecutionListener {
 
 	public GracefulStop(WatcherClient watcherClient) {
 		this.watcherClient = watcherClient;
+	}
+
+	/** Whether a signal asked the run to stop. */
+	public boolean isStopRequested() {
+		return this.stopRequested;
 	}
 
 	/**

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -191,10 +190,10 @@ class WatcherAnswersIntegrationTests {
 			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
 			this.bed.watcher().live(Ulids.watchedItem(i), Ulids.infoItem(i));
 		}
-		String throttledPath = FakeWatcher.itemPath(Ulids.watchedItem(3));
-		stubTwice(throttledPath,
-				aResponse().withStatus(429).withHeader("Retry-After", "2").withBody("Too Many Requests"),
-				answer(200, "application/json", utf8(WatcherBodies.live(Ulids.watchedItem(3), Ulids.infoItem(3)))));
+		this.bed.watcher()
+			.firstThen(Ulids.watchedItem(3),
+					aResponse().withStatus(429).withHeader("Retry-After", "2").withBody("Too Many Requests"),
+					answer(200, "application/json", utf8(WatcherBodies.live(Ulids.watchedItem(3), Ulids.infoItem(3)))));
 
 		// when
 		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir,
@@ -222,10 +221,11 @@ class WatcherAnswersIntegrationTests {
 		int cap = 10;
 		for (int i = 1; i <= 40; i++) {
 			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
-			stubTwice(FakeWatcher.itemPath(Ulids.watchedItem(i)),
-					aResponse().withStatus(503).withBody("Service Unavailable"),
-					answer(200, "application/json", utf8(WatcherBodies.live(Ulids.watchedItem(i), Ulids.infoItem(i))))
-						.withFixedDelay((i <= 6) ? 1500 : 0));
+			this.bed.watcher()
+				.firstThen(Ulids.watchedItem(i), aResponse().withStatus(503).withBody("Service Unavailable"),
+						answer(200, "application/json",
+								utf8(WatcherBodies.live(Ulids.watchedItem(i), Ulids.infoItem(i))))
+							.withFixedDelay((i <= 6) ? 1500 : 0));
 		}
 
 		// when
@@ -244,27 +244,6 @@ class WatcherAnswersIntegrationTests {
 			.toList();
 		assertThat(lookups).hasSize(80);
 		assertThat(RequestRate.mostInAnySecond(lookups)).isLessThanOrEqualTo(cap + 2);
-	}
-
-	/**
-	 * {@code first} for the first request of {@code path}, {@code then} for every later
-	 * one.
-	 */
-	private void stubTwice(String path, ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
-		String scenario = "twice " + path;
-		this.bed.watcher()
-			.server()
-			.stubFor(get(urlPathEqualTo(path)).atPriority(1)
-				.inScenario(scenario)
-				.whenScenarioStateIs(Scenario.STARTED)
-				.willSetStateTo("asked")
-				.willReturn(first));
-		this.bed.watcher()
-			.server()
-			.stubFor(get(urlPathEqualTo(path)).atPriority(1)
-				.inScenario(scenario)
-				.whenScenarioStateIs("asked")
-				.willReturn(then));
 	}
 
 	/**

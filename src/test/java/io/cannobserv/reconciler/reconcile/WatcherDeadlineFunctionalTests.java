@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A Watcher that trickles its answers cannot hold a run, nor the stop of one: in a real
- * process, SIGTERM ends the run within the request deadline, and the next run picks up
- * every pointer.
+ * process, SIGTERM ends the run within the request deadline, in the first pass or in the
+ * recheck, and the next run picks up every pointer.
  */
 class WatcherDeadlineFunctionalTests {
 
@@ -75,7 +75,7 @@ class WatcherDeadlineFunctionalTests {
 					.withBody(WatcherBodies.live(Ulids.watchedItem(1), Ulids.infoItem(1)))
 					.withChunkedDribbleDelay(120, 60_000)));
 		ChildJvm stopped = launch("drip-sigterm");
-		awaitLookups(stopped);
+		awaitLookups(stopped, 0);
 		Thread.sleep(500);
 
 		// when
@@ -111,6 +111,55 @@ class WatcherDeadlineFunctionalTests {
 		}
 	}
 
+	@Test
+	void reconcileWhenSigtermWhileRecheckAnswersDripStopsWithinTheDeadlineThenTheNextRunRechecksEveryPointer()
+			throws Exception {
+		// given pointers that fail once, then whose answers trickle in for a minute: the
+		// recheck's patient lookups meet the trickle
+		for (int i = 1; i <= 20; i++) {
+			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
+			this.bed.watcher()
+				.firstThen(Ulids.watchedItem(i), aResponse().withStatus(503).withBody("Service Unavailable"),
+						aResponse().withStatus(200)
+							.withHeader("Content-Type", "application/json")
+							.withBody(WatcherBodies.live(Ulids.watchedItem(i), Ulids.infoItem(i)))
+							.withChunkedDribbleDelay(120, 60_000));
+		}
+		ChildJvm stopped = launch("recheck-drip-sigterm");
+		awaitLookups(stopped, 20);
+		Thread.sleep(500);
+
+		// when
+		long signalled = System.nanoTime();
+		stopped.sigterm();
+		int exitCode = stopped.waitFor(SIGTERM_BOUND);
+		Duration stopTook = Duration.ofNanos(System.nanoTime() - signalled);
+
+		// then the run stopped during its recheck without waiting for the trickle
+		assertThat(exitCode).as(stopped.tail(30)).isEqualTo(1);
+		assertThat(stopTook).isLessThan(SIGTERM_BOUND);
+		JsonNode stoppedReport = onlyReport();
+		assertThat(stoppedReport.get("status").asString()).isEqualTo("STOPPED");
+		assertThat(stoppedReport.get("counts").get("read").asLong()).isEqualTo(20);
+
+		// when Watcher answers again and the run is resumed
+		this.bed.watcher().reset();
+		for (int i = 1; i <= 20; i++) {
+			this.bed.watcher().live(Ulids.watchedItem(i), Ulids.infoItem(i));
+		}
+		ChildJvm resumed = launch("recheck-drip-resume");
+
+		// then every pointer the stop left unasked was asked again
+		assertThat(resumed.waitFor(RUN_BOUND)).as(resumed.tail(30)).isZero();
+		JsonNode report = onlyReport();
+		assertThat(report.get("runId").asLong()).isEqualTo(stoppedReport.get("runId").asLong());
+		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(report.get("counts").get("read").asLong()).isEqualTo(20);
+		assertThat(report.get("counts").get("live").asLong()).isEqualTo(20);
+		assertThat(report.get("counts").get("transient").asLong()).isZero();
+		assertThat(report.get("skipped")).isEmpty();
+	}
+
 	private ChildJvm launch(String name) {
 		ChildJvm child = ChildJvm.start(name, ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(),
 				this.reportDir, "--apply", "--chunk-size=10", "--concurrency=2", "--request-timeout=3s"));
@@ -118,11 +167,15 @@ class WatcherDeadlineFunctionalTests {
 		return child;
 	}
 
-	/** Wait until the child's lookups have reached Watcher. */
-	private void awaitLookups(ChildJvm child) throws InterruptedException {
+	/** Wait until more than {@code count} lookups of the child have reached Watcher. */
+	private void awaitLookups(ChildJvm child, int count) throws InterruptedException {
 		long deadline = System.nanoTime() + RUN_BOUND.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (this.bed.watcher().itemRequests().stream().anyMatch((r) -> r.getUrl().contains("WATCHER"))) {
+			if (this.bed.watcher()
+				.itemRequests()
+				.stream()
+				.filter((request) -> request.getUrl().contains(Ulids.WATCHED_ITEM_PREFIX))
+				.count() > count) {
 				return;
 			}
 			assertThat(child.isAlive()).as(child.tail(30)).isTrue();
