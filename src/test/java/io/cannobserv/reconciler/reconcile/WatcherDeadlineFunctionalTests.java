@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,13 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
-import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.Ulids;
 import io.cannobserv.reconciler.support.WatcherBodies;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -65,47 +62,18 @@ class WatcherDeadlineFunctionalTests {
 		// read timeout
 		for (int i = 1; i <= POINTERS; i++) {
 			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
+			this.bed.watcher().answer(Ulids.watchedItem(i), trickle(i));
 		}
-		StubMapping drip = this.bed.watcher()
-			.server()
-			.stubFor(get(urlPathMatching(FakeWatcher.WATCHED_ITEMS_PATH + "/" + Ulids.WATCHED_ITEM_PREFIX + ".*"))
-				.atPriority(1)
-				.willReturn(aResponse().withStatus(200)
-					.withHeader("Content-Type", "application/json")
-					.withBody(WatcherBodies.live(Ulids.watchedItem(1), Ulids.infoItem(1)))
-					.withChunkedDribbleDelay(120, 60_000)));
 		ChildJvm stopped = launch("drip-sigterm");
 		awaitLookups(stopped, 0);
-		Thread.sleep(500);
 
-		// when
-		long signalled = System.nanoTime();
-		stopped.sigterm();
-		int exitCode = stopped.waitFor(SIGTERM_BOUND);
-		Duration stopTook = Duration.ofNanos(System.nanoTime() - signalled);
+		// when, then the run stops, resumable, without waiting for the trickle
+		JsonNode stoppedReport = stopWithSigterm(stopped);
 
-		// then the run stopped, resumable, without waiting for the trickle
-		assertThat(exitCode).as(stopped.tail(30)).isEqualTo(1);
-		assertThat(stopTook).isLessThan(SIGTERM_BOUND);
-		JsonNode stoppedReport = onlyReport();
-		assertThat(stoppedReport.get("status").asString()).isEqualTo("STOPPED");
-
-		// when Watcher answers again and the run is resumed
-		this.bed.watcher().server().removeStub(drip);
-		for (int i = 1; i <= POINTERS; i++) {
-			this.bed.watcher().live(Ulids.watchedItem(i), Ulids.infoItem(i));
-		}
-		ChildJvm resumed = launch("drip-resume");
-
-		// then every pointer was checked once, none skipped, none cleared
-		assertThat(resumed.waitFor(RUN_BOUND)).as(resumed.tail(30)).isZero();
-		JsonNode report = onlyReport();
-		assertThat(report.get("runId").asLong()).isEqualTo(stoppedReport.get("runId").asLong());
-		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
-		assertThat(report.get("counts").get("read").asLong()).isEqualTo(POINTERS);
-		assertThat(report.get("counts").get("live").asLong()).isEqualTo(POINTERS);
-		assertThat(report.get("counts").get("transient").asLong()).isZero();
-		assertThat(report.get("skipped")).isEmpty();
+		// and the next run, once Watcher answers again, checks every pointer, none
+		// skipped,
+		// none cleared
+		resumeWithEveryItemLive("drip-resume", POINTERS, stoppedReport);
 		for (int i = 1; i <= POINTERS; i++) {
 			assertThat(this.bed.archiver().pointerOf(Ulids.infoItem(i))).isEqualTo(Ulids.watchedItem(i));
 		}
@@ -116,46 +84,62 @@ class WatcherDeadlineFunctionalTests {
 			throws Exception {
 		// given pointers that fail once, then whose answers trickle in for a minute: the
 		// recheck's patient lookups meet the trickle
-		for (int i = 1; i <= 20; i++) {
+		int pointers = 20;
+		for (int i = 1; i <= pointers; i++) {
 			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
 			this.bed.watcher()
 				.firstThen(Ulids.watchedItem(i), aResponse().withStatus(503).withBody("Service Unavailable"),
-						aResponse().withStatus(200)
-							.withHeader("Content-Type", "application/json")
-							.withBody(WatcherBodies.live(Ulids.watchedItem(i), Ulids.infoItem(i)))
-							.withChunkedDribbleDelay(120, 60_000));
+						trickle(i));
 		}
 		ChildJvm stopped = launch("recheck-drip-sigterm");
-		awaitLookups(stopped, 20);
+		awaitLookups(stopped, pointers);
+
+		// when, then the run stops during its recheck without waiting for the trickle
+		JsonNode stoppedReport = stopWithSigterm(stopped);
+		assertThat(stoppedReport.get("counts").get("read").asLong()).isEqualTo(pointers);
+
+		// and the next run asks again every pointer the stop left unasked
+		resumeWithEveryItemLive("recheck-drip-resume", pointers, stoppedReport);
+	}
+
+	/** The WatchedItem, in 120 pieces over a minute. */
+	private static ResponseDefinitionBuilder trickle(int n) {
+		return aResponse().withStatus(200)
+			.withHeader("Content-Type", "application/json")
+			.withBody(WatcherBodies.live(Ulids.watchedItem(n), Ulids.infoItem(n)))
+			.withChunkedDribbleDelay(120, 60_000);
+	}
+
+	/** SIGTERM: the process exits 1 within the bound, and its run is STOPPED. */
+	private JsonNode stopWithSigterm(ChildJvm child) throws Exception {
 		Thread.sleep(500);
-
-		// when
 		long signalled = System.nanoTime();
-		stopped.sigterm();
-		int exitCode = stopped.waitFor(SIGTERM_BOUND);
+		child.sigterm();
+		int exitCode = child.waitFor(SIGTERM_BOUND);
 		Duration stopTook = Duration.ofNanos(System.nanoTime() - signalled);
-
-		// then the run stopped during its recheck without waiting for the trickle
-		assertThat(exitCode).as(stopped.tail(30)).isEqualTo(1);
+		assertThat(exitCode).as(child.tail(30)).isEqualTo(1);
 		assertThat(stopTook).isLessThan(SIGTERM_BOUND);
-		JsonNode stoppedReport = onlyReport();
-		assertThat(stoppedReport.get("status").asString()).isEqualTo("STOPPED");
-		assertThat(stoppedReport.get("counts").get("read").asLong()).isEqualTo(20);
+		JsonNode report = onlyReport();
+		assertThat(report.get("status").asString()).isEqualTo("STOPPED");
+		return report;
+	}
 
-		// when Watcher answers again and the run is resumed
+	/**
+	 * Watcher answers at once that every item is live, and the run is resumed: it
+	 * completes, every pointer live, none transient.
+	 */
+	private void resumeWithEveryItemLive(String name, int pointers, JsonNode stoppedReport) throws Exception {
 		this.bed.watcher().reset();
-		for (int i = 1; i <= 20; i++) {
+		for (int i = 1; i <= pointers; i++) {
 			this.bed.watcher().live(Ulids.watchedItem(i), Ulids.infoItem(i));
 		}
-		ChildJvm resumed = launch("recheck-drip-resume");
-
-		// then every pointer the stop left unasked was asked again
+		ChildJvm resumed = launch(name);
 		assertThat(resumed.waitFor(RUN_BOUND)).as(resumed.tail(30)).isZero();
 		JsonNode report = onlyReport();
 		assertThat(report.get("runId").asLong()).isEqualTo(stoppedReport.get("runId").asLong());
 		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
-		assertThat(report.get("counts").get("read").asLong()).isEqualTo(20);
-		assertThat(report.get("counts").get("live").asLong()).isEqualTo(20);
+		assertThat(report.get("counts").get("read").asLong()).isEqualTo(pointers);
+		assertThat(report.get("counts").get("live").asLong()).isEqualTo(pointers);
 		assertThat(report.get("counts").get("transient").asLong()).isZero();
 		assertThat(report.get("skipped")).isEmpty();
 	}

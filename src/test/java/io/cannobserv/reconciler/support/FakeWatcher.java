@@ -230,6 +230,11 @@ public final class FakeWatcher implements AutoCloseable {
 			.willReturn(json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
 	}
 
+	/** {@code response} to every request for this id. */
+	public void answer(String watchedId, ResponseDefinitionBuilder response) {
+		stubItem(watchedId, response);
+	}
+
 	/**
 	 * {@code first} for the first request of this id, {@code then} for every later one:
 	 * what the first pass and the recheck each get.
