@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 import io.cannobserv.reconciler.watcher.WatcherClient.WatcherAnswer;
 import io.cannobserv.reconciler.watcher.WatcherProperties;
@@ -114,7 +115,8 @@ public class Preflight {
 		catch (SocketTimeoutException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET "
 					+ path + " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
-					+ this.watcherProperties.readTimeout() + "): check WATCHER_BASE_URL and the network");
+					+ this.watcherProperties.readTimeout() + ", request timeout "
+					+ this.watcherProperties.requestTimeout() + "): check WATCHER_BASE_URL and the network");
 		}
 		catch (IOException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " is unreachable ("
@@ -124,7 +126,7 @@ public class Preflight {
 	}
 
 	private static String abbreviate(String body) {
-		return (body.length() > 120) ? body.substring(0, 120) + "…" : body;
+		return Evidence.of(body, 120);
 	}
 
 }

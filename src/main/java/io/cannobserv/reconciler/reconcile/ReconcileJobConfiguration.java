@@ -7,11 +7,13 @@ import org.slf4j.MDC;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -96,17 +98,34 @@ class ReconcileJobConfiguration {
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeysetPointerReader transientPointerReader, WatcherPointerClassifier recheckClassifier,
 			StalePointerWriter recheckWriter, VerdictTally recheckTally, ThreadPoolTaskExecutor watcherRecheckExecutor,
-			ReconcilerProperties properties) {
+			ReconcilerProperties properties, GracefulStop gracefulStop) {
 		return new StepBuilder(RECHECK_STEP_NAME, jobRepository)
 			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(transientPointerReader)
 			.processor(recheckClassifier)
-			.writer(recheckWriter)
+			.writer(unlessStopping(recheckWriter, gracefulStop))
 			.stream(recheckTally)
 			.listener(recheckWriter)
 			.taskExecutor(watcherRecheckExecutor)
 			.build();
+	}
+
+	/**
+	 * The recheck's writer, unless the run is stopping. A stop leaves the lookups not yet
+	 * sent unasked, and the recheck's position would pass them for good: such a chunk is
+	 * rolled back instead, and the step ends STOPPED (a {@link JobInterruptedException}),
+	 * so that the resumed run asks them again.
+	 */
+	private static ItemWriter<PointerVerdict> unlessStopping(StalePointerWriter recheckWriter,
+			GracefulStop gracefulStop) {
+		return (chunk) -> {
+			if (gracefulStop.isStopRequested()) {
+				throw new JobInterruptedException(
+						"The run is stopping: this recheck chunk is not written, and is done again when it resumes");
+			}
+			recheckWriter.write(chunk);
+		};
 	}
 
 	/**

@@ -236,6 +236,28 @@ public final class FakeWatcher implements AutoCloseable {
 			.willReturn(json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
 	}
 
+	/** {@code response} to every request for this id. */
+	public void answer(String watchedId, ResponseDefinitionBuilder response) {
+		stubItem(watchedId, response);
+	}
+
+	/**
+	 * {@code first} for the first request of this id, {@code then} for every later one:
+	 * what the first pass and the recheck each get.
+	 */
+	public void firstThen(String watchedId, ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+		String scenario = "first then " + watchedId;
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+			.inScenario(scenario)
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("asked")
+			.willReturn(first));
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+			.inScenario(scenario)
+			.whenScenarioStateIs("asked")
+			.willReturn(then));
+	}
+
 	/**
 	 * A broken connection or response for this id, e.g.
 	 * {@link Fault#CONNECTION_RESET_BY_PEER}.
