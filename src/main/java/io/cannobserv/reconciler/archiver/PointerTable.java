@@ -1,8 +1,10 @@
 package io.cannobserv.reconciler.archiver;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -98,20 +100,44 @@ public class PointerTable {
 		return (count != null) ? count : 0;
 	}
 
-	/** The InfoItem as it is now, or empty when it no longer exists. */
-	public Optional<StoredItem> find(String infoItemId) {
-		return this.jdbc.getJdbcTemplate()
-			.query("SELECT " + this.table.pointerColumn() + " FROM " + this.table.qualifiedTable() + " WHERE "
-					+ this.table.idColumn() + " = ?", (rs, i) -> new StoredItem(infoItemId, rs.getString(1)),
-					infoItemId)
-			.stream()
-			.findFirst();
+	/**
+	 * What has happened to the rows of these clears (audit rows) since: the row as it is
+	 * now, whether it still holds what the clear left, and the last clear of it by a
+	 * later run.
+	 * @return by clear id, the clears of this table only
+	 */
+	public Map<Long, SinceClear> sinceClears(List<Long> clearIds) {
+		if (clearIds.isEmpty()) {
+			return Map.of();
+		}
+		String id = this.table.idColumn();
+		String sql = "SELECT c.clear_id, i." + id + " IS NOT NULL AS row_exists, i." + this.table.pointerColumn()
+				+ " AS pointer, i.updated_at, i.updated_at = c.row_updated_at AS unchanged, c.row_updated_at,"
+				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer FROM "
+				+ this.jobSchema.table("pointer_clear") + " c LEFT JOIN " + this.table.qualifiedTable() + " i ON i."
+				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id FROM "
+				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = c.archiver_table"
+				+ " AND l.info_item_id = c.info_item_id AND l.clear_id > c.clear_id ORDER BY l.clear_id DESC LIMIT 1)"
+				+ " later ON true WHERE c.clear_id IN (:clearIds) AND c.archiver_table = :archiverTable";
+		Map<Long, SinceClear> since = new HashMap<>();
+		this.jdbc.query(sql,
+				new MapSqlParameterSource("clearIds", clearIds).addValue("archiverTable", this.table.identity()),
+				(rs) -> {
+					Timestamp updatedAt = rs.getTimestamp("updated_at");
+					since.put(rs.getLong("clear_id"),
+							new SinceClear(rs.getBoolean("row_exists"), rs.getString("pointer"),
+									(updatedAt != null) ? updatedAt.toInstant() : null, rs.getBoolean("unchanged"),
+									rs.getTimestamp("row_updated_at").toInstant(),
+									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer")));
+				});
+		return since;
 	}
 
 	/**
 	 * Clears each pointer where it still holds the value read, deletes the InfoItem's
 	 * {@code watch_status} row where that table exists, and writes the audit row
-	 * ({@code pointer_clear}), one statement per pointer.
+	 * ({@code pointer_clear}) with the {@code updated_at} the clear left, one statement
+	 * per pointer.
 	 * @return per clear, the rows cleared: 1, or 0 when the pointer changed since it was
 	 * read
 	 */
@@ -126,11 +152,11 @@ public class PointerTable {
 				: "";
 		String sql = "WITH cleared AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
 				+ " = NULL, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " = :watcherItemId RETURNING " + id + " AS info_item_id)" + forgetStatus + " INSERT INTO "
+				+ " = :watcherItemId RETURNING " + id + " AS info_item_id, updated_at)" + forgetStatus + " INSERT INTO "
 				+ this.jobSchema.table("pointer_clear")
-				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence)"
-				+ " SELECT :runId, :jobExecutionId, :archiverTable, info_item_id, :watcherItemId, :httpStatus, :evidence"
-				+ " FROM cleared";
+				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence,"
+				+ " row_updated_at) SELECT :runId, :jobExecutionId, :archiverTable, info_item_id, :watcherItemId,"
+				+ " :httpStatus, :evidence, updated_at FROM cleared";
 		return this.jdbc.batchUpdate(sql,
 				clears.stream()
 					.map((clear) -> new MapSqlParameterSource().addValue("runId", clear.runId())
@@ -144,22 +170,30 @@ public class PointerTable {
 	}
 
 	/**
-	 * Puts each pointer back where the InfoItem's pointer is still empty, and records it
-	 * ({@code pointer_restore}) with {@code outcome}, one statement per pointer.
-	 * @return per restore, the rows restored: 1, or 0 when the InfoItem is gone or
-	 * re-linked
+	 * Puts each pointer back while its clear is still the last thing that happened to the
+	 * row (the pointer empty, {@code updated_at} as the clear left it, no later clear of
+	 * it) and the clear was made on this table, and records it ({@code pointer_restore})
+	 * with {@code outcome}, one statement per pointer.
+	 * @return per restore, the rows restored: 1, or 0 when anything happened to the row
+	 * since the clear
 	 */
 	public int[] restore(List<Restore> restores, String outcome) {
 		String id = this.table.idColumn();
 		String pointer = this.table.pointerColumn();
+		String clears = this.jobSchema.table("pointer_clear");
 		String sql = "WITH restored AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
 				+ " = :watcherItemId, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " IS NULL RETURNING " + id + ") INSERT INTO " + this.jobSchema.table("pointer_restore")
+				+ " IS NULL AND updated_at = (SELECT c.row_updated_at FROM " + clears
+				+ " c WHERE c.clear_id = :clearId AND c.archiver_table = :archiverTable) AND NOT EXISTS (SELECT 1 FROM "
+				+ clears + " l WHERE l.archiver_table = :archiverTable AND l.info_item_id = :infoItemId"
+				+ " AND l.clear_id > :clearId) RETURNING " + id + ") INSERT INTO "
+				+ this.jobSchema.table("pointer_restore")
 				+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome) SELECT :clearId, :runId, :infoItemId,"
 				+ " :watcherItemId, :outcome FROM restored";
 		return this.jdbc.batchUpdate(sql,
 				restores.stream()
 					.map((restore) -> new MapSqlParameterSource().addValue("clearId", restore.clearId())
+						.addValue("archiverTable", this.table.identity())
 						.addValue("runId", restore.runId())
 						.addValue("infoItemId", restore.infoItemId())
 						.addValue("watcherItemId", restore.watcherItemId())
@@ -186,12 +220,19 @@ public class PointerTable {
 	}
 
 	/**
-	 * An InfoItem as it is now.
+	 * What has happened to a cleared row since its clear.
 	 *
-	 * @param infoItemId its id
-	 * @param watcherItemId its pointer, null when it has none
+	 * @param rowExists whether the InfoItem still exists
+	 * @param watcherItemId its pointer now, null when it has none
+	 * @param updatedAt its {@code updated_at} now, null when it no longer exists
+	 * @param unchanged whether {@code updated_at} is still what the clear left
+	 * @param clearLeftUpdatedAt the {@code updated_at} the clear left
+	 * @param laterRunId the run that cleared it last since, null when none did
+	 * @param laterWatcherItemId the pointer that later run cleared
 	 */
-	public record StoredItem(String infoItemId, @Nullable String watcherItemId) {
+	public record SinceClear(boolean rowExists, @Nullable String watcherItemId, @Nullable Instant updatedAt,
+			boolean unchanged, Instant clearLeftUpdatedAt, @Nullable Long laterRunId,
+			@Nullable String laterWatcherItemId) {
 	}
 
 	/**
