@@ -26,6 +26,9 @@ import io.cannobserv.reconciler.store.JobSchema;
 @Component
 public class PointerTable {
 
+	/** The column every write of this job sets to {@code now()} with the pointer. */
+	public static final String UPDATED_AT = "updated_at";
+
 	private final NamedParameterJdbcTemplate jdbc;
 
 	private final ArchiverTable table;
@@ -43,9 +46,13 @@ public class PointerTable {
 		return this.table;
 	}
 
-	/** Whether the table exists in this database. */
+	/**
+	 * Whether the table exists in this database. Preflight's checks read the catalog,
+	 * which every role sees whatever its privileges; {@code information_schema} would
+	 * hide what the role may not touch.
+	 */
 	public boolean exists() {
-		return regclassExists(this.table.qualifiedTable());
+		return relationExists(this.table.table());
 	}
 
 	/**
@@ -53,18 +60,43 @@ public class PointerTable {
 	 * pointer).
 	 */
 	public boolean hasIdAndPointerColumns() {
-		Integer columns = this.jdbc.getJdbcTemplate()
-			.queryForObject(
-					"SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
-							+ "AND table_name = ? AND column_name IN (?, ?)",
-					Integer.class, this.table.schema(), this.table.table(), this.table.idColumn(),
-					this.table.pointerColumn());
-		return columns != null && columns == 2;
+		return hasColumns(this.table.table(), this.table.idColumn(), this.table.pointerColumn());
+	}
+
+	/** Whether the table has the {@code updated_at} column that every write sets. */
+	public boolean hasUpdatedAt() {
+		return hasColumns(this.table.table(), UPDATED_AT);
 	}
 
 	/** Whether Archiver's {@code watch_status} cache exists here (4.10 and later). */
 	public boolean hasWatchStatus() {
-		return regclassExists(this.table.qualifiedWatchStatusTable());
+		return relationExists(this.table.watchStatusTable());
+	}
+
+	/** Whether {@code watch_status} has the id column that a clear deletes its row by. */
+	public boolean watchStatusHasIdColumn() {
+		return hasColumns(this.table.watchStatusTable(), this.table.idColumn());
+	}
+
+	/** Whether the current role may use Archiver's schema (reach the tables in it). */
+	public boolean mayUseSchema() {
+		return Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
+			.queryForObject("SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = ?",
+					Boolean.class, this.table.schema()));
+	}
+
+	/**
+	 * Whether the current role holds {@code privilege} on a table of Archiver's schema
+	 * that exists, on its {@code column}, or on the whole table when that is null. A
+	 * table-wide grant counts for every column.
+	 */
+	public boolean may(String privilege, String table, @Nullable String column) {
+		String check = (column != null) ? "has_column_privilege(c.oid, ?, ?)" : "has_table_privilege(c.oid, ?)";
+		Object[] arguments = (column != null) ? new Object[] { column, privilege, this.table.schema(), table }
+				: new Object[] { privilege, this.table.schema(), table };
+		return Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
+			.queryForObject("SELECT " + check + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+					+ " WHERE n.nspname = ? AND c.relname = ?", Boolean.class, arguments));
 	}
 
 	/**
@@ -214,9 +246,22 @@ public class PointerTable {
 		return condition;
 	}
 
-	private boolean regclassExists(String name) {
-		return Boolean.TRUE.equals(
-				this.jdbc.getJdbcTemplate().queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, name));
+	private boolean relationExists(String table) {
+		return Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
+			.queryForObject(
+					"SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+							+ " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'v'))",
+					Boolean.class, this.table.schema(), table));
+	}
+
+	private boolean hasColumns(String table, String... columns) {
+		Integer found = this.jdbc.getJdbcTemplate()
+			.queryForObject(
+					"SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+							+ " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?"
+							+ " AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ANY (?)",
+					Integer.class, this.table.schema(), table, columns);
+		return found != null && found == columns.length;
 	}
 
 	/**

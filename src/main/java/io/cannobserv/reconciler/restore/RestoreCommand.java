@@ -23,6 +23,9 @@ import io.cannobserv.reconciler.archiver.PointerTable.SinceClear;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.cli.UsageException;
+import io.cannobserv.reconciler.guard.DatabaseUse;
+import io.cannobserv.reconciler.guard.Preflight;
+import io.cannobserv.reconciler.guard.PreflightException;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.run.RunMode;
@@ -53,13 +56,16 @@ class RestoreCommand implements Command {
 
 	private final PointerTable pointerTable;
 
+	private final Preflight preflight;
+
 	RestoreCommand(NamedParameterJdbcTemplate jdbc, TransactionTemplate transaction, RunLocks runLocks,
-			JobSchema jobSchema, PointerTable pointerTable) {
+			JobSchema jobSchema, PointerTable pointerTable, Preflight preflight) {
 		this.jdbc = jdbc;
 		this.transaction = transaction;
 		this.runLocks = runLocks;
 		this.jobSchema = jobSchema;
 		this.pointerTable = pointerTable;
+		this.preflight = preflight;
 	}
 
 	@Override
@@ -75,6 +81,12 @@ class RestoreCommand implements Command {
 		}
 		boolean apply = commandLine.apply();
 		try (RunLock lock = this.runLocks.restore()) {
+			try {
+				this.preflight.checkDatabase(DatabaseUse.RESTORE, apply ? RunMode.APPLY : RunMode.DRY_RUN);
+			}
+			catch (PreflightException ex) {
+				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
+			}
 			this.jobSchema.migrate();
 			refuseAnotherTable(runId);
 			List<Clear> clears = pendingClears(runId);

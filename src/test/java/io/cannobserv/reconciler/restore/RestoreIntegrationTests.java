@@ -335,7 +335,9 @@ class RestoreIntegrationTests {
 	@Test
 	void restoreWhenRunWasMadeOnAnotherTableRefusesInOneLineAndChangesNothing() throws Exception {
 		// given a run on Archiver's table, and a restore configured for a copy of it
+		// (which exists: preflight refuses a table that does not)
 		clearGonePointers();
+		this.bed.database().jdbc().execute("CREATE TABLE information.info_items_copy AS TABLE information.info_items");
 
 		// when
 		Result result = restore("--run", String.valueOf(this.runId), "--apply",
@@ -347,6 +349,11 @@ class RestoreIntegrationTests {
 			.contains("Run " + this.runId + " reconciled information.info_items(info_item_id,watcher_item_id), not the "
 					+ "configured information.info_items_copy(info_item_id,watcher_item_id)");
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
+		assertThat(this.bed.database()
+			.jdbc()
+			.queryForObject("SELECT count(*) FROM information.info_items_copy WHERE watcher_item_id IS NULL",
+					Long.class))
+			.isEqualTo(GONE);
 		assertThat(restoreRows()).isEmpty();
 	}
 
