@@ -2,6 +2,7 @@ package io.cannobserv.reconciler.restore;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,24 +144,29 @@ class RestoreCommand implements Command {
 		List<Clear> restorable = batch.stream().filter((clear) -> decisions.get(clear).restores()).toList();
 		int[] updates = this.pointerTable.restore(restorable.stream().map((clear) -> clear.restore(runId)).toList(),
 				RestoreOutcome.RESTORED.name());
-		List<NotRestored> kept = new ArrayList<>();
+		Map<Clear, Integer> written = new HashMap<>();
 		for (int i = 0; i < restorable.size(); i++) {
-			Clear clear = restorable.get(i);
-			if (updates[i] == 1) {
+			written.put(restorable.get(i), updates[i]);
+		}
+		// in the batch's order, as the dry run lists them
+		List<NotRestored> kept = new ArrayList<>();
+		for (Clear clear : batch) {
+			RestoreDecision decision = decisions.get(clear);
+			if (decision.restores() && written.get(clear) == 1) {
 				restored.add(clear);
 				logger.info("Restored pointer of InfoItem {} to WatchedItem {} (cleared by run {})", clear.infoItemId(),
 						clear.watcherItemId(), runId);
 			}
-			else {
+			else if (decision.restores()) {
 				RestoreDecision again = decide(List.of(clear)).get(clear);
 				kept.add(new NotRestored(clear, again.restores()
 						? new RestoreDecision(RestoreOutcome.LEFT_ALONE, "changed while restoring; run restore again")
 						: again));
 			}
+			else {
+				kept.add(new NotRestored(clear, decision));
+			}
 		}
-		batch.stream()
-			.filter((clear) -> !decisions.get(clear).restores())
-			.forEach((clear) -> kept.add(new NotRestored(clear, decisions.get(clear))));
 		if (!kept.isEmpty()) {
 			this.jdbc.batchUpdate(
 					"INSERT INTO " + this.jobSchema.table("pointer_restore")
