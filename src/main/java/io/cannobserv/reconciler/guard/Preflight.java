@@ -116,7 +116,8 @@ public class Preflight {
 		}
 		if ((use == DatabaseUse.RESTORE || mode == RunMode.APPLY) && !this.pointerTable.hasUpdatedAt()) {
 			throw new PreflightException(table + " has no column " + PointerTable.UPDATED_AT + ", which "
-					+ describe(use, mode) + " sets with every pointer it writes: check reconciler.archiver.table");
+					+ describe(use, mode) + " needs (every write sets it, and restore compares it with what a clear"
+					+ " left): check reconciler.archiver.table");
 		}
 		if (use == DatabaseUse.RECONCILE && mode == RunMode.APPLY && this.pointerTable.hasWatchStatus()
 				&& !this.pointerTable.watchStatusHasIdColumn()) {

@@ -190,6 +190,30 @@ class PrivilegePreflightIntegrationTests {
 	}
 
 	@Test
+	void reconcileWhenTheTableHasNoUpdatedAtRefusesApplyNamingTheColumnAndStillRunsDry() {
+		// given a copy of the pointers without updated_at, which every clear sets
+		JdbcTemplate jdbc = this.database.jdbc();
+		jdbc.execute("CREATE TABLE information.pointers (info_item_id VARCHAR(26) PRIMARY KEY,"
+				+ " watcher_item_id VARCHAR(50))");
+		jdbc.execute(
+				"INSERT INTO information.pointers SELECT info_item_id, watcher_item_id FROM information.info_items");
+		jdbc.execute("GRANT SELECT, UPDATE ON information.pointers TO " + this.role);
+		List<Map<String, Object>> before = jdbc.queryForList("SELECT * FROM information.pointers ORDER BY 1");
+
+		// when
+		Result refused = reconcile("--apply", "--reconciler.archiver.table=pointers");
+		Result dryRun = reconcile("--reconciler.archiver.table=pointers");
+
+		// then
+		assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);
+		assertThat(refused.err().strip()).doesNotContain("\n")
+			.contains("information.pointers has no column updated_at, which reconcile --apply needs")
+			.contains("reconciler.archiver.table");
+		assertThat(dryRun.exitCode()).as(dryRun.out() + dryRun.err()).isZero();
+		assertThat(jdbc.queryForList("SELECT * FROM information.pointers ORDER BY 1")).isEqualTo(before);
+	}
+
+	@Test
 	void restoreWhenTheRoleMayNotWriteThePointersRefusesApplyAndStillPreviews() {
 		// given a run that cleared pointers, then a role that may no longer write them
 		long runId = clearedRun();
