@@ -6,11 +6,12 @@ usage() {
 	cat <<'EOF_USAGE'
 Usage: bench/benchmark.sh [--build-dir DIR] [--no-build] [benchmark options]
 
-Builds the jar and the test classes, then runs the job (reconcile --apply) as a child process
-against a PostgreSQL 17 of its own (embedded) and a fake Watcher (WireMock standalone, a
-separate JVM, Watcher's real bodies, a fixed latency per request), and prints per case the
-job's figures beside its limits: Little's law (concurrency / latency), the fake Watcher's own
-capacity measured alone with wrk, and the job's request-rate cap. Medians of the repeats.
+Builds the application's jar and the benchmark (bench/pom.xml, a Maven project of its own),
+then runs the job (reconcile --apply) as a child process against a PostgreSQL 17 of its own
+(embedded) and a fake Watcher (WireMock standalone, a separate JVM, Watcher's real bodies, a
+fixed latency per request), and prints per case the job's figures beside its limits: Little's
+law (concurrency / latency), the fake Watcher's own capacity measured alone with wrk, and the
+job's request-rate cap. Medians of the repeats.
 
 With no options it runs the quick mode: 10 000 pointers at 0 and 20 ms, once each (a few
 minutes). The full matrix of issue 6:
@@ -20,7 +21,8 @@ minutes). The full matrix of issue 6:
 Script options:
   --build-dir DIR        Maven's build directory, passed as -Dbuild.dir (default /tmp/build-bench,
                          or $BENCH_BUILD_DIR); never ./target, which other builds may be using
-  --no-build             reuse the jar, classes and classpath already in the build directory
+  --no-build             reuse the jar, the benchmark's classes and classpath already in the build
+                         directory
   -h, --help             this help
 
 Benchmark options (passed to io.cannobserv.reconciler.bench.ThroughputBenchmark):
@@ -104,16 +106,17 @@ install_missing() {
 install_missing
 
 read -r -a mvn_args <<<"${MVN_ARGS:-}"
+bench_classes=$build_dir/benchmark/classes
 classpath_file=$build_dir/bench-classpath.txt
 if [[ $build == true ]]; then
-	echo "benchmark: building into $build_dir (mvn package -DskipTests, test classes included)"
-	mvn -B -q "${mvn_args[@]}" -Dbuild.dir="$build_dir" -DskipTests package
-	mvn -B -q "${mvn_args[@]}" -Dbuild.dir="$build_dir" dependency:build-classpath \
-		-Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
+	echo "benchmark: building into $build_dir (the application's jar, then bench/pom.xml)"
+	./mvnw -B -q "${mvn_args[@]}" -Dbuild.dir="$build_dir" -Dmaven.test.skip=true package
+	./mvnw -B -q "${mvn_args[@]}" -f bench/pom.xml -Dbuild.dir="$build_dir/benchmark" compile \
+		dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file"
 fi
 
 jar=$build_dir/watcher-link-reconciler.jar
-for needed in "$jar" "$classpath_file" "$build_dir/test-classes" "$build_dir/classes"; do
+for needed in "$jar" "$classpath_file" "$bench_classes"; do
 	[[ -e $needed ]] || { echo "benchmark: $needed is missing: run without --no-build" >&2; exit 2; }
 done
 dependencies=$(<"$classpath_file")
@@ -122,6 +125,6 @@ wiremock_args=()
 [[ -n $wiremock_jar ]] && wiremock_args=(--wiremock-jar "$wiremock_jar")
 
 echo "benchmark: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-exec java -cp "$build_dir/test-classes:$build_dir/classes:$dependencies" \
+exec java -cp "$bench_classes:$dependencies" \
 	io.cannobserv.reconciler.bench.ThroughputBenchmark \
 	--jar "$jar" --work-dir "$build_dir/bench" "${wiremock_args[@]}" "${bench_args[@]}"

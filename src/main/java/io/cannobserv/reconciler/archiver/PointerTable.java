@@ -8,9 +8,6 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.PagingQueryProvider;
-import org.springframework.batch.infrastructure.item.database.support.PostgresPagingQueryProvider;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -100,16 +97,16 @@ public class PointerTable {
 	}
 
 	/**
-	 * The query of the pointers of a partition, by keyset pages on the id column, never
-	 * OFFSET: the writer removes rows from the selection as it goes.
+	 * A page of the pointers of a partition: at most {@code limit}, in id order, after
+	 * {@code afterId} (from the first when null). Keyset, never OFFSET: the writer
+	 * removes rows from the selection as it goes.
 	 */
-	public PagingQueryProvider pageQuery(long partition, long partitions) {
-		PostgresPagingQueryProvider query = new PostgresPagingQueryProvider();
-		query.setSelectClause(this.table.idColumn() + ", " + this.table.pointerColumn());
-		query.setFromClause(this.table.qualifiedTable());
-		query.setWhereClause(selection(partition, partitions));
-		query.setSortKeys(Map.of(this.table.idColumn(), Order.ASCENDING));
-		return query;
+	public List<InfoItemPointer> page(long partition, long partitions, @Nullable String afterId, int limit) {
+		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit);
+		String sql = "SELECT " + this.table.idColumn() + ", " + this.table.pointerColumn() + " FROM "
+				+ this.table.qualifiedTable() + " WHERE " + selection(partition, partitions)
+				+ after(afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";
+		return this.jdbc.query(sql, parameters, (rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
 	}
 
 	/** The id column, which the reader keeps as its position. */
@@ -121,13 +118,9 @@ public class PointerTable {
 	 * How many pointers of a partition lie after {@code afterId} (all of them when null).
 	 */
 	public long count(long partition, long partitions, @Nullable Object afterId) {
-		String sql = "SELECT count(*) FROM " + this.table.qualifiedTable() + " WHERE "
-				+ selection(partition, partitions);
 		MapSqlParameterSource parameters = new MapSqlParameterSource();
-		if (afterId != null) {
-			sql += " AND " + this.table.idColumn() + " > :after";
-			parameters.addValue("after", afterId);
-		}
+		String sql = "SELECT count(*) FROM " + this.table.qualifiedTable() + " WHERE "
+				+ selection(partition, partitions) + after(afterId, parameters);
 		Long count = this.jdbc.queryForObject(sql, parameters, Long.class);
 		return (count != null) ? count : 0;
 	}
@@ -244,6 +237,15 @@ public class PointerTable {
 					+ partitions + ", " + partitions + ") = " + partition;
 		}
 		return condition;
+	}
+
+	/** The condition of ids after {@code afterId}, none when null. */
+	private String after(@Nullable Object afterId, MapSqlParameterSource parameters) {
+		if (afterId == null) {
+			return "";
+		}
+		parameters.addValue("after", afterId);
+		return " AND " + this.table.idColumn() + " > :after";
 	}
 
 	private boolean relationExists(String table) {

@@ -50,7 +50,16 @@ public class RunLocks {
 	 * the database cannot be reached
 	 */
 	public RunLock reconcile() {
-		String name = reconcileName(this.prefix, this.table, this.properties.partition(), this.properties.partitions());
+		return reconcile(this.properties.partition(), this.properties.partitions());
+	}
+
+	/**
+	 * The lock of the reconcile run of a partition on this table, e.g. of another
+	 * partitioning, to tell whether a process still runs it.
+	 * @throws CommandRefusedException as {@link #reconcile()}
+	 */
+	public RunLock reconcile(int partition, int partitions) {
+		String name = reconcileName(this.prefix, this.table, partition, partitions);
 		return acquire(name, "Another run holds the lock '" + name + "' in this database; this process read and wrote "
 				+ "nothing. Let that run finish, or check for a stuck process");
 	}

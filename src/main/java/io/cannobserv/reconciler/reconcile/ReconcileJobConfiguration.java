@@ -1,8 +1,7 @@
 package io.cannobserv.reconciler.reconcile;
 
+import java.util.List;
 import java.util.Map;
-
-import javax.sql.DataSource;
 
 import org.slf4j.MDC;
 
@@ -13,14 +12,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.database.JdbcPagingItemReader;
-import org.springframework.batch.infrastructure.item.database.Order;
-import org.springframework.batch.infrastructure.item.database.PagingQueryProvider;
-import org.springframework.batch.infrastructure.item.database.builder.JdbcPagingItemReaderBuilder;
-import org.springframework.batch.infrastructure.item.database.support.PostgresPagingQueryProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -55,6 +50,9 @@ class ReconcileJobConfiguration {
 
 	static final String RECHECK_STEP_NAME = "recheckTransientStep";
 
+	/** The steps, in the order they run. */
+	static final List<String> STEP_NAMES = List.of(STEP_NAME, RECHECK_STEP_NAME);
+
 	private static final int MAX_RECHECK_THREADS = 256;
 
 	@Bean
@@ -69,7 +67,7 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	Step classifyAndClearStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcPagingItemReader<InfoItemPointer> pointerReader, WatcherPointerClassifier firstPassClassifier,
+			KeysetPointerReader pointerReader, WatcherPointerClassifier firstPassClassifier,
 			StalePointerWriter firstPassWriter, VerdictTally firstPassTally, RunProgress runProgress,
 			ThreadPoolTaskExecutor watcherLookupExecutor, ReconcilerProperties properties) {
 		return new StepBuilder(STEP_NAME, jobRepository).<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
@@ -95,7 +93,7 @@ class ReconcileJobConfiguration {
 	 */
 	@Bean
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			JdbcPagingItemReader<InfoItemPointer> transientPointerReader, WatcherPointerClassifier recheckClassifier,
+			KeysetPointerReader transientPointerReader, WatcherPointerClassifier recheckClassifier,
 			StalePointerWriter recheckWriter, VerdictTally recheckTally, ThreadPoolTaskExecutor watcherRecheckExecutor,
 			ReconcilerProperties properties) {
 		return new StepBuilder(RECHECK_STEP_NAME, jobRepository)
@@ -111,17 +109,17 @@ class ReconcileJobConfiguration {
 	}
 
 	/**
-	 * Keyset paging on the primary key, never OFFSET: the writer removes rows from the
-	 * filter as it goes. The page size equals the chunk size so that every commit ends on
-	 * a page boundary and a restart is a pure keyset query.
+	 * The pointers of this run's partition, by keyset on the InfoItem id. The page size
+	 * equals the chunk size: one page query per chunk.
 	 */
 	@Bean
 	@StepScope
-	JdbcPagingItemReader<InfoItemPointer> pointerReader(DataSource dataSource, PointerTable pointerTable,
-			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) throws Exception {
+	KeysetPointerReader pointerReader(PointerTable pointerTable, PlatformTransactionManager transactionManager,
+			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) {
 		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), pointerTable.table().identity());
-		return keysetReader("pointerReader", dataSource,
-				pointerTable.pageQuery(identity.partition(), identity.partitions()), properties.chunkSize(), Map.of());
+		return new KeysetPointerReader("pointerReader", pointerTable.positionKey(),
+				(afterId, limit) -> pointerTable.page(identity.partition(), identity.partitions(), afterId, limit),
+				properties.chunkSize(), transactionManager);
 	}
 
 	/**
@@ -130,30 +128,21 @@ class ReconcileJobConfiguration {
 	 */
 	@Bean
 	@StepScope
-	JdbcPagingItemReader<InfoItemPointer> transientPointerReader(DataSource dataSource, JobSchema jobSchema,
-			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) throws Exception {
-		PostgresPagingQueryProvider query = new PostgresPagingQueryProvider();
-		query.setSelectClause("info_item_id, watcher_item_id");
-		query.setFromClause(jobSchema.table("pointer_finding"));
-		query.setWhereClause("run_id = :runId AND verdict = :verdict");
-		query.setSortKeys(Map.of("info_item_id", Order.ASCENDING));
-		return keysetReader("transientPointerReader", dataSource, query, properties.chunkSize(), Map.of("runId",
-				stepExecution.getJobExecution().getJobInstance().getInstanceId(), "verdict", Outcome.TRANSIENT.name()));
-	}
-
-	/**
-	 * Pointers by keyset on the query's sort key, which must be unique: it is the
-	 * position.
-	 */
-	private static JdbcPagingItemReader<InfoItemPointer> keysetReader(String name, DataSource dataSource,
-			PagingQueryProvider query, int pageSize, Map<String, Object> parameters) throws Exception {
-		return new JdbcPagingItemReaderBuilder<InfoItemPointer>().name(name)
-			.dataSource(dataSource)
-			.queryProvider(query)
-			.parameterValues(parameters)
-			.pageSize(pageSize)
-			.rowMapper((rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)))
-			.build();
+	KeysetPointerReader transientPointerReader(NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+			PlatformTransactionManager transactionManager, ReconcilerProperties properties,
+			@Value("#{stepExecution}") StepExecution stepExecution) {
+		long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+		String findings = jobSchema.table("pointer_finding");
+		return new KeysetPointerReader("transientPointerReader", "info_item_id", (afterId, limit) -> {
+			MapSqlParameterSource parameters = new MapSqlParameterSource("runId", runId)
+				.addValue("verdict", Outcome.TRANSIENT.name())
+				.addValue("after", afterId)
+				.addValue("limit", limit);
+			return jdbc.query("SELECT info_item_id, watcher_item_id FROM " + findings
+					+ " WHERE run_id = :runId AND verdict = :verdict"
+					+ ((afterId != null) ? " AND info_item_id > :after" : "") + " ORDER BY info_item_id LIMIT :limit",
+					parameters, (rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
+		}, properties.chunkSize(), transactionManager);
 	}
 
 	@Bean

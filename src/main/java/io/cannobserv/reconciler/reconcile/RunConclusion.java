@@ -84,7 +84,7 @@ class RunConclusion {
 	 */
 	private RunCounts committedCounts(JobInstance run) {
 		RunCounts counts = RunCounts.ZERO;
-		for (String step : List.of(ReconcileJobConfiguration.STEP_NAME, ReconcileJobConfiguration.RECHECK_STEP_NAME)) {
+		for (String step : ReconcileJobConfiguration.STEP_NAMES) {
 			StepExecution last = this.jobRepository.getLastStepExecution(run, step);
 			if (last != null) {
 				counts = counts.plus(VerdictTally.countsIn(last.getExecutionContext()));
@@ -105,10 +105,14 @@ class RunConclusion {
 			message = brakeTrip(execution).map((trip) -> trip.trip().message()).orElse(RunReports.failureOf(execution));
 		}
 		else {
-			for (StepExecution step : execution.getStepExecutions()) {
-				if (step.getExecutionContext().containsKey(StalePointerWriter.BRAKE_WOULD_TRIP)) {
+			// the run's first finding, from each step's last execution: a resumed run
+			// does not run again a first pass that completed
+			for (String name : ReconcileJobConfiguration.STEP_NAMES) {
+				StepExecution step = this.jobRepository.getLastStepExecution(execution.getJobInstance(), name);
+				if (step != null && step.getExecutionContext().containsKey(StalePointerWriter.BRAKE_WOULD_TRIP)) {
 					state = BrakeState.WOULD_TRIP;
 					message = step.getExecutionContext().getString(StalePointerWriter.BRAKE_WOULD_TRIP);
+					break;
 				}
 			}
 		}

@@ -21,8 +21,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.cannobserv.reconciler.support.NeedsTool;
+import io.cannobserv.reconciler.support.NeedsTool.Tool;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The operator scripts under {@code jobs/}: each has a working {@code --help} and strict
@@ -64,6 +66,7 @@ class JobScriptsTests {
 	}
 
 	@Test
+	@NeedsTool(Tool.JQ)
 	void launchNowWhenNotApplyingCreatesADryRunFromTheCronJobTemplate() throws Exception {
 		JsonNode created = launch(List.of("--namespace", "ns"));
 		assertThat(args(created)).containsExactly("reconcile");
@@ -73,11 +76,13 @@ class JobScriptsTests {
 	}
 
 	@Test
+	@NeedsTool(Tool.JQ)
 	void launchNowWhenApplyingKeepsApply() throws Exception {
 		assertThat(args(launch(List.of("--apply")))).containsExactly("reconcile", "--apply");
 	}
 
 	@Test
+	@NeedsTool(Tool.JQ)
 	void launchNowWhenPartitionedUsesTheIndexedTemplate() throws Exception {
 		launch(List.of("--partitioned"));
 		assertThat(calls())
@@ -85,12 +90,14 @@ class JobScriptsTests {
 	}
 
 	@Test
+	@NeedsTool(Tool.JQ)
 	void launchNowWhenGivenACommandRunsItInstead() throws Exception {
 		assertThat(args(launch(List.of("--", "restore", "--run", "42", "--apply")))).containsExactly("restore", "--run",
 				"42", "--apply");
 	}
 
 	@Test
+	@NeedsTool(Tool.JQ)
 	void launchNowWhenFollowingAFailedRunPrintsTheReportAndExitsWithItsCode() throws Exception {
 		Files.writeString(this.fake.resolve("job-status.json"),
 				"""
@@ -126,7 +133,6 @@ class JobScriptsTests {
 	}
 
 	private Result launchResult(List<String> arguments) throws Exception {
-		assumeTrue(onPath("jq"), "jq is not installed");
 		writeFakeKubectl();
 		List<String> command = new ArrayList<>(List.of("bash", "jobs/launch-now.sh"));
 		command.addAll(arguments);
@@ -209,10 +215,6 @@ class JobScriptsTests {
 		try (Stream<Path> files = Files.list(Path.of("jobs"))) {
 			return files.filter((p) -> p.toString().endsWith(".sh")).sorted().toList();
 		}
-	}
-
-	private static boolean onPath(String tool) {
-		return Stream.of(System.getenv("PATH").split(":")).anyMatch((dir) -> Files.isExecutable(Path.of(dir, tool)));
 	}
 
 	private record Result(int exitCode, String output) {

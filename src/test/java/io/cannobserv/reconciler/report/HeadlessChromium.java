@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.FileSystemUtils;
 
+import io.cannobserv.reconciler.support.NeedsTool.Tool;
+
 /**
  * Debian's {@code chromium}, driven by its command line only: no WebDriver, no extra
  * dependency. Each call gets a new profile directory and every background service off, so
@@ -19,19 +21,16 @@ import org.springframework.util.FileSystemUtils;
  */
 final class HeadlessChromium {
 
-	static final Path BINARY = Path.of("/usr/bin/chromium");
+	static final Path BINARY = Path.of(Tool.CHROMIUM.binary());
 
 	private static final long TIMEOUT_SECONDS = 90;
 
 	private HeadlessChromium() {
 	}
 
-	/**
-	 * Fails, naming the fix, when Chromium is not installed: a browser test must not pass
-	 * by skipping.
-	 */
-	static void requireInstalled() {
-		if (!Files.isExecutable(BINARY)) {
+	/** Fails, naming the fix, when Chromium is not installed. */
+	private static void requireInstalled() {
+		if (!Tool.CHROMIUM.installed()) {
 			throw new AssertionError(BINARY + " is missing: .ci/run installs it (apt-get install -y chromium);"
 					+ " on a development machine run: apt-get update && apt-get install -y chromium");
 		}

@@ -12,6 +12,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -23,8 +24,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * <p>
  * Embedded PostgreSQL (zonky, binaries from Maven Central) is the default: it needs no
  * Docker. {@code -Dreconciler.test.postgres=testcontainers} switches to a
- * {@code postgres:17} container; this class is the only place that knows about the
- * switch.
+ * {@code postgres:17} container, or to the image that
+ * {@code -Dreconciler.test.postgres.image=NAME} names: one that starts like the official
+ * image (CI builds one from Debian's package, where no public registry is reachable).
+ * This class is the only place that knows about the switch.
  */
 public final class TestPostgres {
 
@@ -33,6 +36,13 @@ public final class TestPostgres {
 	 * {@code testcontainers}.
 	 */
 	public static final String BACKEND_PROPERTY = "reconciler.test.postgres";
+
+	/**
+	 * System property naming the container image of the {@code testcontainers} backend.
+	 */
+	public static final String IMAGE_PROPERTY = "reconciler.test.postgres.image";
+
+	private static final String OFFICIAL_IMAGE = "postgres:17";
 
 	private static final Logger logger = LoggerFactory.getLogger(TestPostgres.class);
 
@@ -145,10 +155,12 @@ public final class TestPostgres {
 
 		@SuppressWarnings("resource") // closed by the shutdown hook
 		static Server start() {
-			PostgreSQLContainer container = new PostgreSQLContainer("postgres:17").withCommand("postgres", "-c",
-					"fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-					"max_connections=300");
+			DockerImageName image = DockerImageName.parse(System.getProperty(IMAGE_PROPERTY, OFFICIAL_IMAGE))
+				.asCompatibleSubstituteFor("postgres");
+			PostgreSQLContainer container = new PostgreSQLContainer(image).withCommand("postgres", "-c", "fsync=off",
+					"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
 			container.start();
+			logger.info("Test PostgreSQL container from {}", image);
 			return new Server(container.getHost(), container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT),
 					container.getUsername(), container.getPassword(), container::stop);
 		}

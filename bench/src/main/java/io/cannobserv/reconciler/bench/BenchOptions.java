@@ -8,8 +8,6 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cannobserv.reconciler.watcher.WatcherProperties;
-
 /**
  * The benchmark's command line. Every option has a default that makes the quick mode: one
  * size (10 000), latencies 0 and 20 ms, one repeat, no start-up measurement.
@@ -41,8 +39,6 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 	static final String DEFAULT_JVM_OPTIONS = "-Xmx384m -XX:TieredStopAtLevel=1";
 
 	private static final String RATE_CAP_OPTION = "max-requests-per-second";
-
-	static final int JOB_DEFAULT_RATE_CAP = (int) Double.parseDouble(WatcherProperties.DEFAULT_MAX_REQUESTS_PER_SECOND);
 
 	static String usage() {
 		return """
@@ -148,7 +144,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		}
 		if (!Files.isRegularFile(wiremockJar)) {
 			throw new IllegalArgumentException("WireMock standalone jar not found: " + wiremockJar
-					+ " (mvn dependency:build-classpath -Dmdep.includeScope=test downloads it)");
+					+ " (bench/benchmark.sh resolves it)");
 		}
 		if (sizes.stream().anyMatch((size) -> size <= 0)) {
 			sizes = List.of();
@@ -168,13 +164,10 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				false);
 	}
 
-	/**
-	 * The job's request-rate cap in force: from {@code --job-arg}, else the job's
-	 * default.
-	 */
+	/** The job's request-rate cap in force: from {@code --job-arg}, 0 (none) unless one was given. */
 	double rateCap() {
 		String value = jobOption(RATE_CAP_OPTION);
-		return (value != null) ? Double.parseDouble(value) : JOB_DEFAULT_RATE_CAP;
+		return (value != null) ? Double.parseDouble(value) : 0;
 	}
 
 	/** The value of a job option given with {@code --job-arg=--name=value}, or null. */

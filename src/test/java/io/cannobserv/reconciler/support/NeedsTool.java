@@ -1,0 +1,96 @@
+package io.cannobserv.reconciler.support;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The annotated test class or method drives a program from outside the JDK, which a
+ * newcomer's machine may lack. There it is skipped, each test reported with one line
+ * naming the program and the package that installs it. CI runs with
+ * {@code -Dreconciler.test.tools=required}, where a missing program fails the test
+ * instead, so that it can never be skipped silently where it counts.
+ */
+@Target({ ElementType.TYPE, ElementType.METHOD })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@ExtendWith(NeedsTool.Condition.class)
+public @interface NeedsTool {
+
+	/**
+	 * System property that turns a missing tool from a skip into a failure:
+	 * {@code required}.
+	 */
+	String REQUIRED_PROPERTY = "reconciler.test.tools";
+
+	Tool value();
+
+	/** The programs the tests drive, each with the Debian package that installs it. */
+	enum Tool {
+
+		CHROMIUM("/usr/bin/chromium", "chromium"), JQ("jq", "jq");
+
+		private final String binary;
+
+		private final String debianPackage;
+
+		Tool(String binary, String debianPackage) {
+			this.binary = binary;
+			this.debianPackage = debianPackage;
+		}
+
+		/** An absolute path, or a command name looked up on the {@code PATH}. */
+		public String binary() {
+			return this.binary;
+		}
+
+		public boolean installed() {
+			if (this.binary.startsWith("/")) {
+				return Files.isExecutable(Path.of(this.binary));
+			}
+			String path = System.getenv("PATH");
+			return path != null
+					&& Stream.of(path.split(":")).anyMatch((dir) -> Files.isExecutable(Path.of(dir, this.binary)));
+		}
+
+		String missing() {
+			return this.binary + " is not installed (apt-get install -y " + this.debianPackage + ")";
+		}
+
+	}
+
+	/**
+	 * Enables the test where the tool is installed; skips it, or fails it where tools are
+	 * required.
+	 */
+	final class Condition implements ExecutionCondition {
+
+		@Override
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			Optional<NeedsTool> needs = AnnotationSupport.findAnnotation(context.getElement(), NeedsTool.class);
+			if (needs.isEmpty() || needs.get().value().installed()) {
+				return ConditionEvaluationResult.enabled("no missing tool");
+			}
+			Tool tool = needs.get().value();
+			if ("required".equals(System.getProperty(NeedsTool.REQUIRED_PROPERTY))) {
+				throw new IllegalStateException(tool.missing() + ", and -D" + NeedsTool.REQUIRED_PROPERTY
+						+ "=required says this test must run");
+			}
+			return ConditionEvaluationResult.disabled(tool.missing() + ": skipped");
+		}
+
+	}
+
+}
