@@ -137,7 +137,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		usage.append(
 				"                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
 		usage.append("                                  same mode unless --fresh\n");
-		usage.append("  restore --run ID [--apply]      put back the pointers run ID cleared, where still empty\n");
+		usage.append(
+				"  restore --run ID [--apply]      put back the pointers run ID cleared, where the clear is still\n");
+		usage.append("                                  the last thing that happened to the row\n");
 		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
 		usage.append("                                  list recent runs, or show one\n\n");
 		usage.append("Every command is a dry run unless --apply is given.\n\n");
