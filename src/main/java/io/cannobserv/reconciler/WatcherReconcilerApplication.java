@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler;
 
 import java.io.PrintStream;
+import java.util.Map;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -15,6 +16,7 @@ import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.metrics.RunMetrics;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * One process, one command, one exit code (see {@link ExitCode}).
@@ -24,6 +26,9 @@ import io.cannobserv.reconciler.metrics.RunMetrics;
 public class WatcherReconcilerApplication {
 
 	private static final String NAME = "watcher-link-reconciler";
+
+	/** Where the ECS log lines of the {@code kubernetes} profile say the version. */
+	private static final String ECS_SERVICE_VERSION = "logging.structured.ecs.service.version";
 
 	public static void main(String[] args) {
 		System.exit(run(System.out, System.err, true, args));
@@ -50,11 +55,18 @@ public class WatcherReconcilerApplication {
 			out.print(CommandLine.usage());
 			return ExitCode.COMPLETED.code();
 		}
+		if (commandLine.version()) {
+			out.println(NAME + " " + BuildVersion.current().describe());
+			return ExitCode.COMPLETED.code();
+		}
 		ConfigurableApplicationContext context;
 		RunLabels labels = RunLabels.of(commandLine);
 		try {
 			SpringApplication application = new SpringApplication(WatcherReconcilerApplication.class);
 			application.setBannerMode(Banner.Mode.OFF);
+			// on every structured log line from the first, where a property set by the
+			// operator still wins
+			application.setDefaultProperties(Map.of(ECS_SERVICE_VERSION, BuildVersion.current().label()));
 			application.addInitializers(labels);
 			context = application.run(commandLine.springArgs().toArray(String[]::new));
 		}

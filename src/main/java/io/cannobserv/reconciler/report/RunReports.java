@@ -32,6 +32,7 @@ import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * Builds a run's report from what was committed (the step's execution context and the
@@ -78,8 +79,9 @@ public class RunReports {
 		long runId = execution.getJobInstance().getInstanceId();
 		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
 				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
-				instant(execution.getEndTime()), executions, counts, brake, cleared(runId, execution.getId()),
-				wouldClear(runId, execution.getId()), skipped(runId, execution.getId()));
+				instant(execution.getEndTime()), executions, BuildVersion.current(), counts, brake,
+				cleared(runId, execution.getId()), wouldClear(runId, execution.getId()),
+				skipped(runId, execution.getId()));
 	}
 
 	/**
@@ -150,6 +152,7 @@ public class RunReports {
 				report.status(), report.exitCode(),
 				(report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
 		out.println("  table " + report.table());
+		out.println("  version " + Figures.build(report.build()));
 		if (report.exitMessage() != null) {
 			out.println("  stopped because: " + report.exitMessage());
 		}
