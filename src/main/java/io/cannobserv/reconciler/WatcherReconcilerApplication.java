@@ -16,6 +16,8 @@ import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.metrics.RunMetrics;
+import io.cannobserv.reconciler.notify.RunNotifier;
+import io.cannobserv.reconciler.notify.StartFailureNotifier;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
@@ -61,6 +63,7 @@ public class WatcherReconcilerApplication {
 		}
 		ConfigurableApplicationContext context;
 		RunLabels labels = RunLabels.of(commandLine);
+		StartFailureNotifier startFailure = new StartFailureNotifier(labels);
 		try {
 			SpringApplication application = new SpringApplication(WatcherReconcilerApplication.class);
 			application.setBannerMode(Banner.Mode.OFF);
@@ -68,13 +71,17 @@ public class WatcherReconcilerApplication {
 			// operator still wins
 			application.setDefaultProperties(Map.of(ECS_SERVICE_VERSION, BuildVersion.current().label()));
 			application.addInitializers(labels);
+			application.addListeners(startFailure);
 			context = application.run(commandLine.springArgs().toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
-			err.println(NAME + ": cannot start: " + StartupFailures.describe(ex));
+			String failure = "cannot start: " + StartupFailures.describe(ex);
+			err.println(NAME + ": " + failure);
+			startFailure.tell(failure).ifPresent((line) -> err.println(NAME + ": " + line));
 			return ExitCode.NOT_STARTED.code();
 		}
 		ExitCode exitCode;
+		String failure = null;
 		try {
 			if (ownsProcess) {
 				context.getBean(GracefulStop.class).install();
@@ -88,16 +95,27 @@ public class WatcherReconcilerApplication {
 			exitCode = command.run(commandLine, out);
 		}
 		catch (UsageException ex) {
-			err.println(NAME + ": " + ex.getMessage());
+			failure = ex.getMessage();
+			err.println(NAME + ": " + failure);
 			exitCode = ExitCode.NOT_STARTED;
 		}
 		catch (CommandRefusedException ex) {
-			err.println(NAME + ": " + ex.getMessage());
+			failure = ex.getMessage();
+			err.println(NAME + ": " + failure);
 			exitCode = ex.exitCode();
 		}
 		catch (Exception ex) {
-			err.println(NAME + ": run failed: " + StartupFailures.describe(ex) + " (run again to resume)");
+			failure = "run failed: " + StartupFailures.describe(ex);
+			err.println(NAME + ": " + failure + " (run again to resume)");
 			exitCode = ExitCode.RESUMABLE;
+		}
+		try {
+			// a run that ended without a report is told of here; one with, already
+			context.getBean(RunNotifier.class).ended(labels, exitCode, failure);
+		}
+		catch (RuntimeException ex) {
+			// a notification never changes what the run did
+			err.println(NAME + ": notification not sent: " + StartupFailures.describe(ex));
 		}
 		try (context) {
 			// before the context closes, since closing pushes the metrics: every exit

@@ -3,6 +3,7 @@ package io.cannobserv.reconciler.report;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 import io.cannobserv.reconciler.run.BrakeState;
@@ -26,8 +27,8 @@ import io.cannobserv.reconciler.version.BuildVersion;
  * @param startedAt when the run's first execution started
  * @param endedAt when the latest execution ended
  * @param executions how many executions the run took (more than one after a resume)
- * @param build the version of the job that ran its latest execution; null for a run
- * recorded before versions were
+ * @param build the version of the job that ran its latest execution; null, and left out
+ * of the JSON as 0.1.0 wrote it, for a run recorded before versions were
  * @param counts committed counts per verdict and outcome
  * @param brake the safety brake's limits and whether they tripped
  * @param cleared the pointers this run cleared
@@ -36,8 +37,8 @@ import io.cannobserv.reconciler.version.BuildVersion;
  */
 public record RunReport(long runId, RunMode mode, String table, int partition, int partitions, String status,
 		int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
-		int executions, @Nullable BuildVersion build, RunCounts counts, Brake brake, List<ClearedPointer> cleared,
-		List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
+		int executions, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts,
+		Brake brake, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
 
 	/**
 	 * The safety brake of a run.

@@ -133,6 +133,19 @@ public class RunReports {
 		return this.jsonMapper.writeValueAsString(document);
 	}
 
+	/**
+	 * The report in Markdown, as {@code report --format markdown} writes it: short enough
+	 * for a chat message.
+	 */
+	public static String markdown(RunReport report) {
+		return MarkdownReport.run(report);
+	}
+
+	/** {@code text} escaped for a line or a table cell of Markdown. */
+	public static String markdownText(String text) {
+		return MarkdownReport.escape(text);
+	}
+
 	/** The one-screen summary. */
 	public void print(RunReport report, @Nullable Path file, PrintStream out) {
 		print(report, file, out, CONSOLE_LIST_LIMIT, "in the report file");
