@@ -8,14 +8,10 @@ import java.util.regex.Pattern;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ExpectedBuild;
@@ -33,10 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which version did it: every place an operator looks at a run names the build that ran
- * it, its version and its commit. The version expected is {@code pom.xml}'s; the commit
- * is the one {@link BuildVersionTests} holds to what git says.
+ * it, its version and its commit (the ECS log:
+ * {@code StructuredLoggingIntegrationTests}). The version expected is {@code pom.xml}'s;
+ * the commit is the one {@link BuildVersionTests} holds to what git says.
  */
-@ExtendWith(OutputCaptureExtension.class)
 class BuildVersionIntegrationTests {
 
 	private static final BuildVersion BUILD = BuildVersion.current();
@@ -85,29 +81,6 @@ class BuildVersionIntegrationTests {
 		String list = report().out();
 		assertThat(list.lines().findFirst().orElseThrow()).endsWith("VERSION");
 		assertThat(list).contains(BUILD.label());
-	}
-
-	@Test
-	void reconcileWhenKubernetesProfileLogsTheBuildAsEveryLinesServiceVersion(CapturedOutput output) {
-		// given
-		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(1));
-
-		// when
-		Result run = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply",
-				"--spring.profiles.active=kubernetes");
-
-		// then
-		assertThat(run.exitCode()).as(run.err()).isZero();
-		List<JsonNode> lines = output.getOut()
-			.lines()
-			.filter((line) -> line.startsWith("{"))
-			.map(this.json::readTree)
-			.filter((line) -> line.has("@timestamp"))
-			.toList();
-		assertThat(lines).anyMatch((line) -> line.path("message").asString("").contains("Cleared pointer"));
-		assertThat(lines)
-			.allSatisfy((line) -> assertThat(line.path("service").path("version").asString()).isEqualTo(BUILD.label())
-				.startsWith(ExpectedBuild.version()));
 	}
 
 	@Test
