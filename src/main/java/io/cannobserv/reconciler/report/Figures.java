@@ -9,6 +9,8 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import io.cannobserv.reconciler.version.BuildVersion;
+
 /**
  * How the human formats write figures. Times are UTC, as a cluster's logs are, and say
  * so.
@@ -59,6 +61,14 @@ final class Figures {
 		}
 		double share = 100.0 * part / total;
 		return (share > 0 && share < 0.1) ? "<0.1%" : String.format(Locale.ROOT, "%.1f%%", share);
+	}
+
+	/**
+	 * The build that recorded a run: {@code 0.2.0, commit 1a2b3c4}, or that it was not
+	 * recorded.
+	 */
+	static String build(@Nullable BuildVersion build) {
+		return (build != null) ? build.describe() : "not recorded";
 	}
 
 	/** The brake's limits in words. */

@@ -5,12 +5,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.report.TextRunList.Column;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * A run, or the run list, in GitHub-flavoured Markdown short enough for a chat message or
@@ -24,6 +27,8 @@ final class MarkdownReport {
 	static final int ITEM_LIMIT = 10;
 
 	private static final Pattern PLAIN = Pattern.compile("[0-9A-Za-z_]+");
+
+	private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z_.+-]+");
 
 	private MarkdownReport() {
 	}
@@ -45,6 +50,8 @@ final class MarkdownReport {
 			.append(Figures.time(report.startedAt()))
 			.append(", took ")
 			.append(Figures.duration(report.summary().duration()))
+			.append(". Version ")
+			.append(build(report.build()))
 			.append(".\n\n");
 		if (report.exitMessage() != null) {
 			md.append("> **Stopped because:** ").append(escape(report.exitMessage())).append("\n\n");
@@ -135,6 +142,15 @@ final class MarkdownReport {
 			md.append('\n').append(escape(TextRunList.DRY_RUN_NOTE)).append('\n');
 		}
 		return md.toString();
+	}
+
+	private static String build(@Nullable BuildVersion build) {
+		return (build != null) ? code(build.version()) + ", commit " + code(build.shortCommit()) : "not recorded";
+	}
+
+	/** A version or a commit in a code span, or escaped text where it is not one. */
+	private static String code(String value) {
+		return VERSION.matcher(value).matches() ? "`" + value + "`" : escape(value);
 	}
 
 	private static void row(StringBuilder md, String label, long count) {

@@ -25,6 +25,7 @@ import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * The {@code reconcile_run} table: one row per run, replaced each time one of its
@@ -36,7 +37,7 @@ class RunHistory {
 
 	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
-			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears";
+			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit";
 
 	private final JdbcTemplate jdbc;
 
@@ -82,7 +83,9 @@ class RunHistory {
 		this.jdbc.update(this.upsert, run.runId(), run.mode().label(), run.table(), run.partition(), run.partitions(),
 				run.status(), run.exitCode(), run.exitMessage(), timestamp(run.startedAt()), timestamp(run.endedAt()),
 				run.executions(), lastJobExecutionId, this.jsonMapper.writeValueAsString(run.counts()),
-				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears());
+				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears(),
+				(run.build() != null) ? run.build().version() : null,
+				(run.build() != null) ? run.build().commit() : null);
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -126,7 +129,16 @@ class RunHistory {
 				rs.getString("archiver_table"), rs.getInt(RunIdentity.PARTITION), rs.getInt(RunIdentity.PARTITIONS),
 				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
-				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake);
+				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), build(rs), counts,
+				brake);
+	}
+
+	/**
+	 * The version that recorded the run; none for a run recorded before versions were.
+	 */
+	private static @Nullable BuildVersion build(ResultSet rs) throws SQLException {
+		String version = rs.getString("build_version");
+		return (version != null) ? new BuildVersion(version, rs.getString("build_commit")) : null;
 	}
 
 	private static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {

@@ -32,6 +32,7 @@ import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * Builds a run's report from what was committed (the step's execution context and the
@@ -78,8 +79,9 @@ public class RunReports {
 		long runId = execution.getJobInstance().getInstanceId();
 		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
 				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
-				instant(execution.getEndTime()), executions, counts, brake, cleared(runId, execution.getId()),
-				wouldClear(runId, execution.getId()), skipped(runId, execution.getId()));
+				instant(execution.getEndTime()), executions, BuildVersion.current(), counts, brake,
+				cleared(runId, execution.getId()), wouldClear(runId, execution.getId()),
+				skipped(runId, execution.getId()));
 	}
 
 	/**
@@ -131,6 +133,19 @@ public class RunReports {
 		return this.jsonMapper.writeValueAsString(document);
 	}
 
+	/**
+	 * The report in Markdown, as {@code report --format markdown} writes it: short enough
+	 * for a chat message.
+	 */
+	public static String markdown(RunReport report) {
+		return MarkdownReport.run(report);
+	}
+
+	/** {@code text} escaped for a line or a table cell of Markdown. */
+	public static String markdownText(String text) {
+		return MarkdownReport.escape(text);
+	}
+
 	/** The one-screen summary. */
 	public void print(RunReport report, @Nullable Path file, PrintStream out) {
 		print(report, file, out, CONSOLE_LIST_LIMIT, "in the report file");
@@ -150,6 +165,7 @@ public class RunReports {
 				report.status(), report.exitCode(),
 				(report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
 		out.println("  table " + report.table());
+		out.println("  version " + Figures.build(report.build()));
 		if (report.exitMessage() != null) {
 			out.println("  stopped because: " + report.exitMessage());
 		}

@@ -12,6 +12,7 @@ import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * A run's figures without its items: one row of {@code reconcile_run}, one line of the
@@ -19,12 +20,12 @@ import io.cannobserv.reconciler.run.RunMode;
  */
 record RunSummary(long runId, RunMode mode, String table, int partition, int partitions, String status, int exitCode,
 		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt, int executions,
-		RunCounts counts, Brake brake) {
+		@Nullable BuildVersion build, RunCounts counts, Brake brake) {
 
 	RunReport report(List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
 		return new RunReport(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
-				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.counts, this.brake,
-				cleared, wouldClear, skipped);
+				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.build, this.counts,
+				this.brake, cleared, wouldClear, skipped);
 	}
 
 	boolean applied() {
