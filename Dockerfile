@@ -19,7 +19,12 @@ WORKDIR /build
 COPY pom.xml .
 COPY src ./src
 # The tests need a PostgreSQL and a child JVM; CI runs them, the image build does not.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+# The context holds no .git, so the build cannot ask git which commit it builds: give it,
+#   docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) .
+# and reports, logs, metrics and --version name it; without it they say "commit unknown".
+ARG GIT_COMMIT=
+RUN case "$GIT_COMMIT" in *[!0-9a-f]*) echo "GIT_COMMIT must be a commit id (hex), was '$GIT_COMMIT'" >&2; exit 1;; esac
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package ${GIT_COMMIT:+-Dbuild.commit=$GIT_COMMIT}
 
 FROM ${RUNTIME_IMAGE} AS extract
 WORKDIR /extract
@@ -31,6 +36,8 @@ COPY --from=build /build/target/watcher-link-reconciler.jar watcher-link-reconci
 RUN java -Djarmode=tools -jar watcher-link-reconciler.jar extract --layers --destination extracted
 
 FROM ${RUNTIME_IMAGE}
+ARG GIT_COMMIT=
+LABEL org.opencontainers.image.revision=$GIT_COMMIT
 RUN groupadd --system --gid 10001 reconciler \
 	&& useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
 		--shell /usr/sbin/nologin reconciler \

@@ -4,7 +4,7 @@
 # RUNTIME_IMAGE; then the image runs as Kubernetes runs it (uid 10001, read-only root
 # filesystem, tmpfs /tmp, a volume for /reports) against PostgreSQL (wlr-ci/postgres) and a
 # fake Watcher (WireMock standalone with Watcher's bodies, wiremock/ beside this script):
-#   1. --help
+#   1. --help, and --version names the commit built (given as GIT_COMMIT: the context has no .git)
 #   2. reconcile --apply as the least-privileged role of docs/least-privilege.sql: the
 #      report's counts and Archiver's rows are exactly what the seeded registry makes them
 #   3. SIGTERM mid-run: exit 1; the next container resumes the run and completes it, and
@@ -110,10 +110,11 @@ expect_counts() {
 }
 
 # --- build --------------------------------------------------------------------------------
-echo "docker build --build-arg MAVEN_IMAGE=wlr-ci/maven --build-arg RUNTIME_IMAGE=wlr-ci/jre17 -t $image ."
+commit=$(git rev-parse HEAD)
+echo "docker build --build-arg MAVEN_IMAGE=wlr-ci/maven --build-arg RUNTIME_IMAGE=wlr-ci/jre17 --build-arg GIT_COMMIT=$commit -t $image ."
 started=$SECONDS
 "$DOCKER" build --progress=plain --build-arg MAVEN_IMAGE=wlr-ci/maven --build-arg RUNTIME_IMAGE=wlr-ci/jre17 \
-	-t "$image" . >"$work/build.log" 2>&1 || {
+	--build-arg GIT_COMMIT="$commit" -t "$image" . >"$work/build.log" 2>&1 || {
 	tail -40 "$work/build.log"
 	fail "docker build (log: $work/build.log)"
 }
@@ -143,6 +144,10 @@ echo "1. --help"
 help=$("$DOCKER" run --rm --read-only --tmpfs /tmp "$image" --help)
 grep -q '^Usage: java -jar watcher-link-reconciler.jar COMMAND' <<<"$help" || fail "--help printed no usage"
 ok "--help exits 0 and prints the usage ($(wc -l <<<"$help") lines)"
+version=$("$DOCKER" run --rm --read-only --tmpfs /tmp "$image" --version)
+[[ $version == "watcher-link-reconciler "*", commit ${commit:0:7}" ]] \
+	|| fail "--version printed '$version', not the commit built (${commit:0:7})"
+ok "--version names the commit built: $version"
 expect "the image's user" "$("$DOCKER" image inspect -f '{{.Config.User}}' "$image")" 10001:10001
 
 # --- 2. reconcile --apply as the least-privileged role -----------------------------------

@@ -1,6 +1,8 @@
 -- The least privileges of the database role that runs watcher-link-reconciler
 -- (reconcile, dry run or --apply, and restore). Nothing more is needed; SecurityIntegrationTests
--- runs the job as a role made by this very script.
+-- runs the job as a role made by this very script. Each command checks these privileges before
+-- it reads or writes anything, and names the statement that grants a missing one
+-- (PrivilegePreflightIntegrationTests takes them away one at a time).
 --
 -- Run once, connected to Archiver's database, as a superuser (or as a role that has CREATEROLE,
 -- CREATE on the database, and owns Archiver's tables):
@@ -27,10 +29,12 @@ $$;
 -- needs no CREATE on the database.
 CREATE SCHEMA watcher_link_reconciler AUTHORIZATION reconciler_job;
 
--- Archiver's pointers: read them (the keyset reader, the preflight column check, restore),
--- clear them and put them back. Only these two columns are read; only these two are written.
+-- Archiver's pointers: read them (the keyset reader, restore), clear them and put them back.
+-- Only these three columns are read; only the last two are written. updated_at is read
+-- because a clear records the updated_at it left, and restore puts a pointer back only while
+-- the row still holds it. A dry run needs only SELECT (info_item_id, watcher_item_id).
 GRANT USAGE ON SCHEMA information TO reconciler_job;
-GRANT SELECT (info_item_id, watcher_item_id) ON information.info_items TO reconciler_job;
+GRANT SELECT (info_item_id, watcher_item_id, updated_at) ON information.info_items TO reconciler_job;
 GRANT UPDATE (watcher_item_id, updated_at) ON information.info_items TO reconciler_job;
 
 -- Archiver 4.10+: a cleared item's cached status row is deleted in the same statement, as

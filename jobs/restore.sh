@@ -7,8 +7,9 @@ usage() {
 Usage: jobs/restore.sh --run ID [--apply] [--in-cluster [--namespace NS] [--context CTX]]
 
 Re-links the pointers that run ID cleared, from the job's audit, with a compare-and-set:
-only where the pointer is still empty (a pointer set again since is left alone and
-reported). A dry run unless --apply: it lists what it would put back.
+only while the clear is still the last thing that happened to the row (the pointer empty,
+not cleared again by a later run, the row unchanged since). The others are listed as left
+alone or superseded, never written. A dry run unless --apply: it lists what it would put back.
 
   --run ID         the run whose clears to undo (the runId of its report)
   --apply          write

@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler;
 
 import java.io.PrintStream;
+import java.util.Map;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -15,6 +16,9 @@ import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.metrics.RunMetrics;
+import io.cannobserv.reconciler.notify.RunNotifier;
+import io.cannobserv.reconciler.notify.StartFailureNotifier;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * One process, one command, one exit code (see {@link ExitCode}).
@@ -24,6 +28,9 @@ import io.cannobserv.reconciler.metrics.RunMetrics;
 public class WatcherReconcilerApplication {
 
 	private static final String NAME = "watcher-link-reconciler";
+
+	/** Where the ECS log lines of the {@code kubernetes} profile say the version. */
+	private static final String ECS_SERVICE_VERSION = "logging.structured.ecs.service.version";
 
 	public static void main(String[] args) {
 		System.exit(run(System.out, System.err, true, args));
@@ -50,19 +57,31 @@ public class WatcherReconcilerApplication {
 			out.print(CommandLine.usage());
 			return ExitCode.COMPLETED.code();
 		}
+		if (commandLine.version()) {
+			out.println(NAME + " " + BuildVersion.current().describe());
+			return ExitCode.COMPLETED.code();
+		}
 		ConfigurableApplicationContext context;
 		RunLabels labels = RunLabels.of(commandLine);
+		StartFailureNotifier startFailure = new StartFailureNotifier(labels);
 		try {
 			SpringApplication application = new SpringApplication(WatcherReconcilerApplication.class);
 			application.setBannerMode(Banner.Mode.OFF);
+			// on every structured log line from the first, where a property set by the
+			// operator still wins
+			application.setDefaultProperties(Map.of(ECS_SERVICE_VERSION, BuildVersion.current().label()));
 			application.addInitializers(labels);
+			application.addListeners(startFailure);
 			context = application.run(commandLine.springArgs().toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
-			err.println(NAME + ": cannot start: " + StartupFailures.describe(ex));
+			String failure = "cannot start: " + StartupFailures.describe(ex);
+			err.println(NAME + ": " + failure);
+			startFailure.tell(failure).ifPresent((line) -> err.println(NAME + ": " + line));
 			return ExitCode.NOT_STARTED.code();
 		}
 		ExitCode exitCode;
+		String failure = null;
 		try {
 			if (ownsProcess) {
 				context.getBean(GracefulStop.class).install();
@@ -76,16 +95,27 @@ public class WatcherReconcilerApplication {
 			exitCode = command.run(commandLine, out);
 		}
 		catch (UsageException ex) {
-			err.println(NAME + ": " + ex.getMessage());
+			failure = ex.getMessage();
+			err.println(NAME + ": " + failure);
 			exitCode = ExitCode.NOT_STARTED;
 		}
 		catch (CommandRefusedException ex) {
-			err.println(NAME + ": " + ex.getMessage());
+			failure = ex.getMessage();
+			err.println(NAME + ": " + failure);
 			exitCode = ex.exitCode();
 		}
 		catch (Exception ex) {
-			err.println(NAME + ": run failed: " + StartupFailures.describe(ex) + " (run again to resume)");
+			failure = "run failed: " + StartupFailures.describe(ex);
+			err.println(NAME + ": " + failure + " (run again to resume)");
 			exitCode = ExitCode.RESUMABLE;
+		}
+		try {
+			// a run that ended without a report is told of here; one with, already
+			context.getBean(RunNotifier.class).ended(labels, exitCode, failure);
+		}
+		catch (RuntimeException ex) {
+			// a notification never changes what the run did
+			err.println(NAME + ": notification not sent: " + StartupFailures.describe(ex));
 		}
 		try (context) {
 			// before the context closes, since closing pushes the metrics: every exit

@@ -1,8 +1,11 @@
 package io.cannobserv.reconciler.archiver;
 
+import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +24,9 @@ import io.cannobserv.reconciler.store.JobSchema;
 @Component
 public class PointerTable {
 
+	/** The column every write of this job sets to {@code now()} with the pointer. */
+	public static final String UPDATED_AT = "updated_at";
+
 	private final NamedParameterJdbcTemplate jdbc;
 
 	private final ArchiverTable table;
@@ -38,9 +44,13 @@ public class PointerTable {
 		return this.table;
 	}
 
-	/** Whether the table exists in this database. */
+	/**
+	 * Whether the table exists in this database. Preflight's checks read the catalog,
+	 * which every role sees whatever its privileges; {@code information_schema} would
+	 * hide what the role may not touch.
+	 */
 	public boolean exists() {
-		return regclassExists(this.table.qualifiedTable());
+		return relationExists(this.table.table());
 	}
 
 	/**
@@ -48,18 +58,43 @@ public class PointerTable {
 	 * pointer).
 	 */
 	public boolean hasIdAndPointerColumns() {
-		Integer columns = this.jdbc.getJdbcTemplate()
-			.queryForObject(
-					"SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
-							+ "AND table_name = ? AND column_name IN (?, ?)",
-					Integer.class, this.table.schema(), this.table.table(), this.table.idColumn(),
-					this.table.pointerColumn());
-		return columns != null && columns == 2;
+		return hasColumns(this.table.table(), this.table.idColumn(), this.table.pointerColumn());
+	}
+
+	/** Whether the table has the {@code updated_at} column that every write sets. */
+	public boolean hasUpdatedAt() {
+		return hasColumns(this.table.table(), UPDATED_AT);
 	}
 
 	/** Whether Archiver's {@code watch_status} cache exists here (4.10 and later). */
 	public boolean hasWatchStatus() {
-		return regclassExists(this.table.qualifiedWatchStatusTable());
+		return relationExists(this.table.watchStatusTable());
+	}
+
+	/** Whether {@code watch_status} has the id column that a clear deletes its row by. */
+	public boolean watchStatusHasIdColumn() {
+		return hasColumns(this.table.watchStatusTable(), this.table.idColumn());
+	}
+
+	/** Whether the current role may use Archiver's schema (reach the tables in it). */
+	public boolean mayUseSchema() {
+		return Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
+			.queryForObject("SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = ?",
+					Boolean.class, this.table.schema()));
+	}
+
+	/**
+	 * Whether the current role holds {@code privilege} on a table of Archiver's schema
+	 * that exists, on its {@code column}, or on the whole table when that is null. A
+	 * table-wide grant counts for every column.
+	 */
+	public boolean may(String privilege, String table, @Nullable String column) {
+		String check = (column != null) ? "has_column_privilege(c.oid, ?, ?)" : "has_table_privilege(c.oid, ?)";
+		Object[] arguments = (column != null) ? new Object[] { column, privilege, this.table.schema(), table }
+				: new Object[] { privilege, this.table.schema(), table };
+		return Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
+			.queryForObject("SELECT " + check + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+					+ " WHERE n.nspname = ? AND c.relname = ?", Boolean.class, arguments));
 	}
 
 	/**
@@ -111,21 +146,45 @@ public class PointerTable {
 		return (count != null) ? count : 0;
 	}
 
-	/** The InfoItem as it is now, or empty when it no longer exists. */
-	public Optional<StoredItem> find(String infoItemId) {
-		return this.jdbc.getJdbcTemplate()
-			.query("SELECT " + this.table.pointerColumn() + " FROM " + this.table.qualifiedTable() + " WHERE "
-					+ this.table.idColumn() + " = ?", (rs, i) -> new StoredItem(infoItemId, rs.getString(1)),
-					infoItemId)
-			.stream()
-			.findFirst();
+	/**
+	 * What has happened to the rows of these clears (audit rows) since: the row as it is
+	 * now, whether it still holds what the clear left, and the last clear of it by a
+	 * later run.
+	 * @return by clear id, the clears of this table only
+	 */
+	public Map<Long, SinceClear> sinceClears(List<Long> clearIds) {
+		if (clearIds.isEmpty()) {
+			return Map.of();
+		}
+		String id = this.table.idColumn();
+		String sql = "SELECT c.clear_id, i." + id + " IS NOT NULL AS row_exists, i." + this.table.pointerColumn()
+				+ " AS pointer, i.updated_at, i.updated_at = c.row_updated_at AS unchanged, c.row_updated_at,"
+				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer FROM "
+				+ this.jobSchema.table("pointer_clear") + " c LEFT JOIN " + this.table.qualifiedTable() + " i ON i."
+				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id FROM "
+				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = c.archiver_table"
+				+ " AND l.info_item_id = c.info_item_id AND l.clear_id > c.clear_id ORDER BY l.clear_id DESC LIMIT 1)"
+				+ " later ON true WHERE c.clear_id IN (:clearIds) AND c.archiver_table = :archiverTable";
+		Map<Long, SinceClear> since = new HashMap<>();
+		this.jdbc.query(sql,
+				new MapSqlParameterSource("clearIds", clearIds).addValue("archiverTable", this.table.identity()),
+				(rs) -> {
+					Timestamp updatedAt = rs.getTimestamp("updated_at");
+					since.put(rs.getLong("clear_id"),
+							new SinceClear(rs.getBoolean("row_exists"), rs.getString("pointer"),
+									(updatedAt != null) ? updatedAt.toInstant() : null, rs.getBoolean("unchanged"),
+									rs.getTimestamp("row_updated_at").toInstant(),
+									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer")));
+				});
+		return since;
 	}
 
 	/**
 	 * Clears each pointer, or re-links it where the write says so, where it still holds
 	 * the value read; deletes the InfoItem's {@code watch_status} row where that table
 	 * exists (the cached status is the old WatchedItem's); and writes the audit row
-	 * ({@code pointer_clear}), one statement per pointer.
+	 * ({@code pointer_clear}) with the {@code updated_at} the write left, one statement
+	 * per pointer.
 	 * @return per write, the rows written: 1, or 0 when the pointer changed since it was
 	 * read
 	 */
@@ -140,12 +199,12 @@ public class PointerTable {
 				: "";
 		String sql = "WITH cleared AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
 				+ " = :relinkedTo, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " = :watcherItemId RETURNING " + id + " AS info_item_id)" + forgetStatus + " INSERT INTO "
+				+ " = :watcherItemId RETURNING " + id + " AS info_item_id, updated_at)" + forgetStatus + " INSERT INTO "
 				+ this.jobSchema.table("pointer_clear")
 				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence,"
-				+ " relinked_to, list_evidence, confirm_evidence) SELECT :runId, :jobExecutionId, :archiverTable,"
-				+ " info_item_id, :watcherItemId, :httpStatus, :evidence, :relinkedTo, :listEvidence, :confirmEvidence"
-				+ " FROM cleared";
+				+ " row_updated_at, relinked_to, list_evidence, confirm_evidence) SELECT :runId, :jobExecutionId,"
+				+ " :archiverTable, info_item_id, :watcherItemId, :httpStatus, :evidence, updated_at, :relinkedTo,"
+				+ " :listEvidence, :confirmEvidence FROM cleared";
 		return this.jdbc.batchUpdate(sql,
 				clears.stream()
 					.map((clear) -> new MapSqlParameterSource().addValue("runId", clear.runId())
@@ -162,32 +221,36 @@ public class PointerTable {
 	}
 
 	/**
-	 * Puts each pointer back where the InfoItem's pointer still holds what the write left
-	 * (empty after a clear, the new WatchedItem after a re-link) and no later write of
-	 * this job superseded it, and records it ({@code pointer_restore}) with
+	 * Puts each pointer back while its write is still the last thing that happened to the
+	 * row (the pointer as the write left it: empty after a clear, the new WatchedItem
+	 * after a re-link; {@code updated_at} as the write left it; no later write of it) and
+	 * the write was made on this table, and records it ({@code pointer_restore}) with
 	 * {@code outcome}, one statement per pointer.
-	 * @return per restore, the rows restored: 1, or 0 when the InfoItem is gone or
-	 * changed since
+	 * @return per restore, the rows restored: 1, or 0 when anything happened to the row
+	 * since the write
 	 */
 	public int[] restore(List<Restore> restores, String outcome) {
 		String id = this.table.idColumn();
 		String pointer = this.table.pointerColumn();
+		String clears = this.jobSchema.table("pointer_clear");
 		String sql = "WITH restored AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
 				+ " = :watcherItemId, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " IS NOT DISTINCT FROM :relinkedTo AND NOT EXISTS (SELECT 1 FROM "
-				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = :archiverTable"
-				+ " AND l.info_item_id = :infoItemId AND l.clear_id > :clearId) RETURNING " + id + ") INSERT INTO "
+				+ " IS NOT DISTINCT FROM :relinkedTo AND updated_at = (SELECT c.row_updated_at FROM " + clears
+				+ " c WHERE c.clear_id = :clearId AND c.archiver_table = :archiverTable AND c.relinked_to IS NOT"
+				+ " DISTINCT FROM :relinkedTo) AND NOT EXISTS (SELECT 1 FROM " + clears
+				+ " l WHERE l.archiver_table = :archiverTable AND l.info_item_id = :infoItemId"
+				+ " AND l.clear_id > :clearId) RETURNING " + id + ") INSERT INTO "
 				+ this.jobSchema.table("pointer_restore")
 				+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome) SELECT :clearId, :runId, :infoItemId,"
 				+ " :watcherItemId, :outcome FROM restored";
 		return this.jdbc.batchUpdate(sql,
 				restores.stream()
 					.map((restore) -> new MapSqlParameterSource().addValue("clearId", restore.clearId())
+						.addValue("archiverTable", this.table.identity())
 						.addValue("runId", restore.runId())
 						.addValue("infoItemId", restore.infoItemId())
 						.addValue("watcherItemId", restore.watcherItemId())
 						.addValue("relinkedTo", restore.relinkedTo(), Types.VARCHAR)
-						.addValue("archiverTable", this.table.identity())
 						.addValue("outcome", outcome))
 					.toArray(SqlParameterSource[]::new));
 	}
@@ -214,18 +277,38 @@ public class PointerTable {
 		return " AND " + alias + this.table.idColumn() + " > :after";
 	}
 
-	private boolean regclassExists(String name) {
-		return Boolean.TRUE.equals(
-				this.jdbc.getJdbcTemplate().queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, name));
+	private boolean relationExists(String table) {
+		return Boolean.TRUE.equals(this.jdbc.getJdbcTemplate()
+			.queryForObject(
+					"SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+							+ " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p', 'v'))",
+					Boolean.class, this.table.schema(), table));
+	}
+
+	private boolean hasColumns(String table, String... columns) {
+		Integer found = this.jdbc.getJdbcTemplate()
+			.queryForObject(
+					"SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+							+ " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?"
+							+ " AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ANY (?)",
+					Integer.class, this.table.schema(), table, columns);
+		return found != null && found == columns.length;
 	}
 
 	/**
-	 * An InfoItem as it is now.
+	 * What has happened to a cleared row since its clear.
 	 *
-	 * @param infoItemId its id
-	 * @param watcherItemId its pointer, null when it has none
+	 * @param rowExists whether the InfoItem still exists
+	 * @param watcherItemId its pointer now, null when it has none
+	 * @param updatedAt its {@code updated_at} now, null when it no longer exists
+	 * @param unchanged whether {@code updated_at} is still what the clear left
+	 * @param clearLeftUpdatedAt the {@code updated_at} the clear left
+	 * @param laterRunId the run that cleared it last since, null when none did
+	 * @param laterWatcherItemId the pointer that later run cleared
 	 */
-	public record StoredItem(String infoItemId, @Nullable String watcherItemId) {
+	public record SinceClear(boolean rowExists, @Nullable String watcherItemId, @Nullable Instant updatedAt,
+			boolean unchanged, Instant clearLeftUpdatedAt, @Nullable Long laterRunId,
+			@Nullable String laterWatcherItemId) {
 	}
 
 	/**

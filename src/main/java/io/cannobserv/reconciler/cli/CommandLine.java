@@ -17,12 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param apply whether to write ({@code --apply}); every command is a dry run without it
  * @param fresh abandon an unfinished run instead of resuming it ({@code --fresh})
  * @param help whether usage was asked for
+ * @param version whether the build's version was asked for ({@code --version})
  * @param arguments the command's own arguments ({@code --run}, {@code --format},
  * {@code --output}) by name
  * @param springArgs options as Spring Boot arguments, {@code --property=value}
  */
-public record CommandLine(String command, boolean apply, boolean fresh, boolean help, Map<String, String> arguments,
-		List<String> springArgs) {
+public record CommandLine(String command, boolean apply, boolean fresh, boolean help, boolean version,
+		Map<String, String> arguments, List<String> springArgs) {
 
 	public static final List<String> COMMANDS = List.of("reconcile", "restore", "report");
 
@@ -46,6 +47,7 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		boolean apply = false;
 		boolean fresh = false;
 		boolean help = false;
+		boolean version = false;
 		Map<String, String> arguments = new LinkedHashMap<>();
 		// by property: a repeated option replaces the earlier value rather than joining
 		// it with a comma
@@ -54,6 +56,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 			String arg = args[i];
 			if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
 				help = true;
+			}
+			else if (arg.equals("--version")) {
+				version = true;
 			}
 			else if (arg.equals("--apply")) {
 				apply = true;
@@ -97,10 +102,10 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 						"Unexpected argument '" + arg + "': options take the form --name=value (see --help)");
 			}
 		}
-		if (command == null && !help) {
+		if (command == null && !help && !version) {
 			throw new UsageException("No command given: use one of " + COMMANDS + " (see --help)");
 		}
-		return new CommandLine((command != null) ? command : "help", apply, fresh, help, Map.copyOf(arguments),
+		return new CommandLine((command != null) ? command : "help", apply, fresh, help, version, Map.copyOf(arguments),
 				List.copyOf(springArgs.values()));
 	}
 
@@ -137,7 +142,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 
 	public static String usage() {
 		StringBuilder usage = new StringBuilder();
-		usage.append("Usage: java -jar watcher-link-reconciler.jar COMMAND [--apply] [options]\n\n");
+		usage.append("Usage: java -jar watcher-link-reconciler.jar COMMAND [--apply] [options]\n");
+		usage.append("       java -jar watcher-link-reconciler.jar --version\n\n");
 		usage.append("Commands:\n");
 		usage.append(
 				"  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
@@ -146,7 +152,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		usage
 			.append("                                  InfoItem another WatchedItem confirms it tracks); resumes an\n");
 		usage.append("                                  unfinished run of the same mode unless --fresh\n");
-		usage.append("  restore --run ID [--apply]      put back the pointers run ID cleared, where still empty\n");
+		usage.append(
+				"  restore --run ID [--apply]      put back the pointers run ID cleared or re-linked, where that\n");
+		usage.append("                                  write is still the last thing that happened to the row\n");
 		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
 		usage.append("                                  list recent runs, or show one\n\n");
 		usage.append("Every command is a dry run unless --apply is given.\n\n");

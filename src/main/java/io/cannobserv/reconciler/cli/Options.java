@@ -161,9 +161,9 @@ public final class Options {
 				"reconciler.relink", "reconciler.snapshot.max-items", "reconciler.snapshot.timeout",
 				"reconciler.brake.max-clear-fraction", "reconciler.brake.min-sample", "reconciler.brake.max-clears",
 				"reconciler.watcher.base-url", "reconciler.watcher.connect-timeout", "reconciler.watcher.read-timeout",
-				"reconciler.watcher.max-attempts", "reconciler.watcher.initial-backoff",
-				"reconciler.watcher.max-backoff", "reconciler.watcher.max-retry-after",
-				"reconciler.watcher.max-requests-per-second")) {
+				"reconciler.watcher.request-timeout", "reconciler.watcher.max-attempts",
+				"reconciler.watcher.initial-backoff", "reconciler.watcher.max-backoff",
+				"reconciler.watcher.max-retry-after", "reconciler.watcher.max-requests-per-second")) {
 			options.put(renamed.getOrDefault(property, property.substring(property.lastIndexOf('.') + 1)), property);
 		}
 		return Collections.unmodifiableMap(options);

@@ -13,6 +13,8 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.watcher.WatcherClient;
+
 /**
  * Stops a run at the next chunk boundary on SIGTERM or SIGINT, so the chunk in flight
  * commits, the run ends STOPPED (resumable) and the process exits with code 1 after its
@@ -21,6 +23,12 @@ import org.springframework.stereotype.Component;
  * <p>
  * A second signal, or one that arrives before a run starts, exits at once: nothing is
  * half-written, since every chunk is one transaction.
+ * <p>
+ * Lookups not yet sent are not sent: they come back transient at once, and requests in
+ * flight end by their deadline ({@code --request-timeout}), so the chunk in flight ends
+ * within about that long, however slowly Watcher answers. In the first pass it commits,
+ * and the resumed run's recheck asks the pointers left unasked; a recheck chunk is rolled
+ * back instead (see {@code ReconcileJobConfiguration}).
  * <p>
  * The stop is only flagged, in memory; the step thread sees it at the chunk boundary and
  * remains the only writer of the run's metadata. {@code JobOperator.stop} is not used:
@@ -36,7 +44,18 @@ public class GracefulStop implements JobExecutionListener {
 
 	private final AtomicReference<@Nullable JobExecution> running = new AtomicReference<>();
 
+	private final WatcherClient watcherClient;
+
 	private volatile boolean stopRequested;
+
+	public GracefulStop(WatcherClient watcherClient) {
+		this.watcherClient = watcherClient;
+	}
+
+	/** Whether a signal asked the run to stop. */
+	public boolean isStopRequested() {
+		return this.stopRequested;
+	}
 
 	/**
 	 * Take over SIGTERM and SIGINT. Called by {@code main} only: tests run in-process.
@@ -69,6 +88,7 @@ public class GracefulStop implements JobExecutionListener {
 		}
 		this.stopRequested = true;
 		stop(execution);
+		this.watcherClient.stop();
 		// logged after the flags are set: the step thread takes the same appender lock
 		// when it logs the
 		// chunk, so it sees them (they are not volatile)

@@ -2,6 +2,8 @@ package io.cannobserv.reconciler.guard;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,16 +14,19 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.run.Evidence;
+import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 import io.cannobserv.reconciler.watcher.WatcherClient.WatcherAnswer;
 import io.cannobserv.reconciler.watcher.WatcherProperties;
 
 /**
- * Checks, before any item is read, that the run can do its work: Archiver's table and
- * pointer column exist, Watcher is healthy, and it accepts the key and answers an unknown
- * id with its typed 404. That last probe matters most: a wrong base URL, a path prefix or
- * a proxy answers 404 for everything, and only the typed body proves that a 404 means
- * "deleted".
+ * Checks, before any item is read, that the run can do its work: Archiver's table and the
+ * columns it reads and writes exist, the database role holds the privileges the run will
+ * use (see {@link RolePrivileges}), Watcher is healthy, and it accepts the key and
+ * answers an unknown id with its typed 404. That last probe matters most: a wrong base
+ * URL, a path prefix or a proxy answers 404 for everything, and only the typed body
+ * proves that a 404 means "deleted".
  */
 @Component
 public class Preflight {
@@ -35,25 +40,58 @@ public class Preflight {
 
 	private final ArchiverTable archiver;
 
+	private final RolePrivileges privileges;
+
 	private final WatcherClient watcherClient;
 
 	private final WatcherProperties watcherProperties;
 
-	public Preflight(PointerTable pointerTable, WatcherClient watcherClient, WatcherProperties watcherProperties) {
+	Preflight(PointerTable pointerTable, RolePrivileges privileges, WatcherClient watcherClient,
+			WatcherProperties watcherProperties) {
 		this.pointerTable = pointerTable;
+		this.privileges = privileges;
 		this.archiver = pointerTable.table();
 		this.watcherClient = watcherClient;
 		this.watcherProperties = watcherProperties;
 	}
 
 	/**
-	 * Run every check.
+	 * Run every check of a {@code reconcile} run.
+	 * @param mode whether the run will write: an applying run needs more privileges
 	 * @throws PreflightException with the cause and the fix
 	 */
-	public void check() {
+	public void check(RunMode mode) {
 		checkConfiguration();
-		checkArchiverTable();
+		checkDatabase(DatabaseUse.RECONCILE, mode);
 		checkWatcher();
+	}
+
+	/**
+	 * Check that Archiver's table has the columns {@code use} reads and writes, and that
+	 * the role holds every privilege it will use there and in the job's schema. Reads
+	 * only the catalog.
+	 * @throws PreflightException with the cause and the fix: for missing privileges, the
+	 * statements that grant them
+	 */
+	public void checkDatabase(DatabaseUse use, RunMode mode) {
+		try {
+			checkArchiverTable(use, mode);
+			String role = this.privileges.role();
+			List<String> missing = this.privileges.missing(use, mode, role);
+			if (!missing.isEmpty()) {
+				throw new PreflightException("Database role " + role + " lacks privileges that " + describe(use, mode)
+						+ " needs, so nothing was read or written; as the owner of those objects (or a superuser), run: "
+						+ String.join(" ", missing));
+			}
+		}
+		catch (DataAccessException ex) {
+			throw new PreflightException("Cannot query Archiver's database: " + Failures.rootMessage(ex)
+					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
+		}
+	}
+
+	private static String describe(DatabaseUse use, RunMode mode) {
+		return use.name().toLowerCase(Locale.ROOT) + ((mode == RunMode.APPLY) ? " --apply" : " (dry run)");
 	}
 
 	private void checkConfiguration() {
@@ -66,22 +104,27 @@ public class Preflight {
 		}
 	}
 
-	private void checkArchiverTable() {
+	private void checkArchiverTable(DatabaseUse use, RunMode mode) {
 		String table = this.archiver.qualifiedTable();
-		try {
-			if (!this.pointerTable.exists()) {
-				throw new PreflightException("Table " + table
-						+ " does not exist in this database: check SPRING_DATASOURCE_URL points at Archiver's database");
-			}
-			if (!this.pointerTable.hasIdAndPointerColumns()) {
-				throw new PreflightException(table + " has no column " + this.archiver.pointerColumn() + " (or "
-						+ this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
-						+ "Watcher links back itself, so there is nothing to reconcile in this database");
-			}
+		if (!this.pointerTable.exists()) {
+			throw new PreflightException("Table " + table
+					+ " does not exist in this database: check SPRING_DATASOURCE_URL points at Archiver's database");
 		}
-		catch (DataAccessException ex) {
-			throw new PreflightException("Cannot query Archiver's database: " + Failures.rootMessage(ex)
-					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
+		if (!this.pointerTable.hasIdAndPointerColumns()) {
+			throw new PreflightException(table + " has no column " + this.archiver.pointerColumn() + " (or "
+					+ this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
+					+ "Watcher links back itself, so there is nothing to reconcile in this database");
+		}
+		if ((use == DatabaseUse.RESTORE || mode == RunMode.APPLY) && !this.pointerTable.hasUpdatedAt()) {
+			throw new PreflightException(table + " has no column " + PointerTable.UPDATED_AT + ", which "
+					+ describe(use, mode) + " needs (every write sets it, and restore compares it with what a clear"
+					+ " left): check reconciler.archiver.table");
+		}
+		if (use == DatabaseUse.RECONCILE && mode == RunMode.APPLY && this.pointerTable.hasWatchStatus()
+				&& !this.pointerTable.watchStatusHasIdColumn()) {
+			throw new PreflightException(this.archiver.qualifiedWatchStatusTable() + " has no column "
+					+ this.archiver.idColumn() + ", by which a clear deletes the InfoItem's row there: check "
+					+ "reconciler.archiver.watch-status-table");
 		}
 	}
 
@@ -114,7 +157,8 @@ public class Preflight {
 		catch (SocketTimeoutException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET "
 					+ path + " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
-					+ this.watcherProperties.readTimeout() + "): check WATCHER_BASE_URL and the network");
+					+ this.watcherProperties.readTimeout() + ", request timeout "
+					+ this.watcherProperties.requestTimeout() + "): check WATCHER_BASE_URL and the network");
 		}
 		catch (IOException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " is unreachable ("
@@ -124,7 +168,7 @@ public class Preflight {
 	}
 
 	private static String abbreviate(String body) {
-		return (body.length() > 120) ? body.substring(0, 120) + "…" : body;
+		return Evidence.of(body, 120);
 	}
 
 }

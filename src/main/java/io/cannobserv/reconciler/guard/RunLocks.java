@@ -4,6 +4,8 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.CommandRefusedException;
@@ -11,6 +13,7 @@ import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.guard.RunLock.Mode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
@@ -26,6 +29,11 @@ public class RunLocks {
 
 	/** Lock name of a restore. */
 	public static final String RESTORE = "restore";
+
+	private static final String LET_IT_FINISH = "Let that run finish, or check for a stuck process";
+
+	private static final String ONE_KIND_AT_A_TIME = "Never run the single and the partitioned run at the same "
+			+ "time: let that run finish";
 
 	private final DataSource dataSource;
 
@@ -43,25 +51,55 @@ public class RunLocks {
 	}
 
 	/**
-	 * The lock of this process's reconcile run: one run at a time per table and
-	 * partition, partitions side by side.
-	 * @return the lock, held until closed
-	 * @throws CommandRefusedException with exit code 4 when another run holds it, 2 when
-	 * the database cannot be reached
+	 * The locks of this process's reconcile run: one kind of run at a time per table. The
+	 * registry's lock is taken exclusively by a single run and shared by the partitions
+	 * of a partitioned run, each of which also takes its partition's lock exclusively:
+	 * partitions run side by side, never beside a single run, and never twice.
+	 * @return the locks, held until closed
+	 * @throws CommandRefusedException with exit code 4 when another run holds them, 2
+	 * when the database cannot be reached
 	 */
 	public RunLock reconcile() {
-		return reconcile(this.properties.partition(), this.properties.partitions());
+		String registry = reconcileName(this.prefix, this.table, 0, 1);
+		int partition = this.properties.partition();
+		int partitions = this.properties.partitions();
+		if (partitions == 1) {
+			return acquire((lock) -> lock.tryTake(registry, Mode.EXCLUSIVE) ? null : singleRunRefused(lock, registry));
+		}
+		String own = reconcileName(this.prefix, this.table, partition, partitions);
+		return acquire((lock) -> {
+			if (!lock.tryTake(registry, Mode.SHARED)) {
+				return "Another run holds the lock '" + registry + "' in this database: a single (unpartitioned) run, "
+						+ "which takes it alone; this process, partition " + partition + " of " + partitions
+						+ ", read and wrote nothing. " + ONE_KIND_AT_A_TIME;
+			}
+			return lock.tryTake(own, Mode.EXCLUSIVE) ? null
+					: "Another process runs partition " + partition + " of " + partitions + ": it holds the lock '"
+							+ own + "' in this database; this process read and wrote nothing. " + LET_IT_FINISH;
+		});
+	}
+
+	private static String singleRunRefused(RunLock lock, String registry) throws SQLException {
+		String taken = "Another run holds the lock '" + registry + "' in this database";
+		if (lock.heldSharedElsewhere(registry)) {
+			return taken + ": the partitions of a partitioned run, which share it; this process read and wrote "
+					+ "nothing. " + ONE_KIND_AT_A_TIME;
+		}
+		return taken + "; this process read and wrote nothing. " + LET_IT_FINISH;
 	}
 
 	/**
 	 * The lock of the reconcile run of a partition on this table, e.g. of another
-	 * partitioning, to tell whether a process still runs it.
+	 * partitioning, to tell whether a process still runs it: a partition's own lock, or
+	 * for a single run the registry's, taken shared (this process may hold it shared
+	 * itself): only a single run under way holds it alone.
 	 * @throws CommandRefusedException as {@link #reconcile()}
 	 */
 	public RunLock reconcile(int partition, int partitions) {
 		String name = reconcileName(this.prefix, this.table, partition, partitions);
-		return acquire(name, "Another run holds the lock '" + name + "' in this database; this process read and wrote "
-				+ "nothing. Let that run finish, or check for a stuck process");
+		Mode mode = (partitions == 1) ? Mode.SHARED : Mode.EXCLUSIVE;
+		return acquire((lock) -> lock.tryTake(name, mode) ? null : "Another run holds the lock '" + name
+				+ "' in this database; this process read and wrote nothing. " + LET_IT_FINISH);
 	}
 
 	/**
@@ -73,21 +111,51 @@ public class RunLocks {
 		return acquire(name, "Another restore holds the lock '" + name + "'; this process changed nothing");
 	}
 
-	/** The name of a reconcile run's lock. */
+	/**
+	 * The name of a reconcile lock: the registry's for a single run ({@code partitions}
+	 * 1), a partition's own otherwise.
+	 */
 	public static String reconcileName(String jobSchema, String table, int partition, int partitions) {
 		return jobSchema + ":" + RECONCILE + ":" + table + ((partitions > 1) ? ":" + partition + "/" + partitions : "");
 	}
 
 	private RunLock acquire(String name, String whenTaken) {
+		return acquire((lock) -> lock.tryTake(name, Mode.EXCLUSIVE) ? null : whenTaken);
+	}
+
+	/**
+	 * Open a lock session and take locks on it.
+	 * @param take takes the locks; returns null when it has them all, or why not
+	 */
+	private RunLock acquire(Taking take) {
 		try {
-			return RunLock.tryAcquire(this.dataSource, name)
-				.orElseThrow(() -> new CommandRefusedException(ExitCode.LOCKED, whenTaken));
+			RunLock lock = RunLock.open(this.dataSource);
+			String refusal;
+			try {
+				refusal = take.locks(lock);
+			}
+			catch (SQLException | RuntimeException ex) {
+				lock.close();
+				throw ex;
+			}
+			if (refusal != null) {
+				lock.close();
+				throw new CommandRefusedException(ExitCode.LOCKED, refusal);
+			}
+			return lock;
 		}
 		catch (SQLException ex) {
 			throw new CommandRefusedException(ExitCode.NOT_STARTED, "Cannot connect to the database: "
 					+ Failures.rootMessage(ex)
 					+ ": check SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD");
 		}
+	}
+
+	@FunctionalInterface
+	private interface Taking {
+
+		@Nullable String locks(RunLock lock) throws SQLException;
+
 	}
 
 }

@@ -30,35 +30,68 @@ public class SafetyBrake {
 	 * @return why the brake trips, or empty
 	 */
 	public Optional<BrakeTrip> check(RunCounts committed, RunCounts chunk) {
-		RunCounts total = committed.plus(chunk);
-		// only definite answers count: transient and unconfirmed pointers would water the
-		// share down,
-		// so a Watcher answering half 503 and half "deleted" would never trip the brake
-		long checked = Arrays.stream(Outcome.values()).filter(Outcome::isDefinite).mapToLong(total::get).sum();
-		// a re-link changes a pointer as a clear does, and counts as one
-		long gone = Arrays.stream(Outcome.values()).filter(Outcome::isStale).mapToLong(total::get).sum();
-		boolean moved = total.get(Outcome.MOVED) > 0;
+		return check(Figures.of(committed.plus(chunk), 1));
+	}
+
+	/**
+	 * Whether the figures of a sweep, the chunk about to be written included, pass a
+	 * limit.
+	 * @param sweep what the sweep's runs committed, plus the chunk
+	 * @return why the brake trips, or empty
+	 */
+	public Optional<BrakeTrip> check(Figures sweep) {
+		long checked = sweep.checked();
+		long gone = sweep.gone();
+		boolean partitioned = sweep.partitions() > 1;
+		String again = partitioned ? "run each halted partition again with " : "run again with ";
+		String resumes = partitioned ? " (each resumes where it stopped)" : " (it resumes where it stopped)";
 		Long maxClears = this.properties.maxClears();
 		if (maxClears != null && gone > maxClears) {
 			return Optional.of(new BrakeTrip("max-clears", checked, gone, String.format(Locale.ROOT,
-					"the run would clear %s%d pointers, more than --max-clears=%d; nothing of this chunk was written. "
-							+ "If this clean-up is deliberate, run again with a higher --max-clears (it resumes where it stopped)",
-					moved ? "or re-link " : "", gone, maxClears)));
+					"%s would clear %d pointers, more than --max-clears=%d; nothing of this chunk was written. "
+							+ "If this clean-up is deliberate, %sa higher --max-clears%s",
+					partitioned ? "the " + sweep.partitions() + " partitions of this night together" : "the run", gone,
+					maxClears, again, resumes)));
 		}
 		double fraction = (checked > 0) ? (double) gone / checked : 0;
 		if (checked >= this.properties.minSample() && fraction > this.properties.maxClearFraction()) {
 			return Optional.of(new BrakeTrip("max-clear-fraction", checked, gone, String.format(Locale.ROOT,
-					"%d of %d checked pointers (%.0f%%) are gone%s, above --max-clear-fraction=%s after a sample of %d; "
+					"%d of %d %s (%.0f%%) are gone, above --max-clear-fraction=%s after a sample of %d; "
 							+ "nothing of this chunk was written. Check that WATCHER_BASE_URL is the right Watcher; if this "
-							+ "mass clean-up is deliberate, run again with --max-clear-fraction=1 (it resumes where it stopped)",
-					gone, checked, fraction * 100, moved ? " or moved (to be re-linked)" : "",
-					this.properties.maxClearFraction(), this.properties.minSample())));
+							+ "mass clean-up is deliberate, %s--max-clear-fraction=1%s",
+					gone, checked,
+					partitioned ? "pointers checked by the " + sweep.partitions() + " partitions of this night"
+							: "checked pointers",
+					fraction * 100, this.properties.maxClearFraction(), this.properties.minSample(), again, resumes)));
 		}
 		return Optional.empty();
 	}
 
 	public SafetyBrakeProperties properties() {
 		return this.properties;
+	}
+
+	/**
+	 * What the brake judges.
+	 *
+	 * @param checked pointers Watcher answered definitely ({@link Outcome#isDefinite()})
+	 * @param gone of those, the gone ones, and the moved ones, which a re-link changes as
+	 * a clear does
+	 * @param partitions how many partitions the sweep has (1: a single run)
+	 */
+	public record Figures(long checked, long gone, int partitions) {
+
+		/** The figures of {@code counts}, in a sweep of {@code partitions}. */
+		public static Figures of(RunCounts counts, int partitions) {
+			// only definite answers count: transient and unconfirmed pointers would water
+			// the share down, so a Watcher answering half 503 and half "deleted" would
+			// never trip the brake
+			long checked = Arrays.stream(Outcome.values()).filter(Outcome::isDefinite).mapToLong(counts::get).sum();
+			// a re-link changes a pointer as a clear does, and counts as one
+			long gone = Arrays.stream(Outcome.values()).filter(Outcome::isStale).mapToLong(counts::get).sum();
+			return new Figures(checked, gone, partitions);
+		}
+
 	}
 
 	/**

@@ -6,11 +6,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Limits that halt a run before it clears more than a healthy night would.
+ * Limits that halt a run before it clears more than a healthy night would. A night is a
+ * single run, or the runs of a partitioned run's partitions, which the brake judges
+ * together ({@link BrakeSweeps}).
  *
- * @param maxClearFraction brake: largest share of checked pointers that may be gone
- * @param minSample brake: pointers checked before the share is judged
- * @param maxClears brake: most pointers one run may clear
+ * @param maxClearFraction brake: largest share of the pointers checked in a night (all
+ * its partitions together) that may be gone
+ * @param minSample brake: pointers checked in a night (all its partitions together)
+ * before the share is judged
+ * @param maxClears brake: most pointers a night may clear, all its partitions together (a
+ * single run is a night of its own)
  */
 @ConfigurationProperties("reconciler.brake")
 public record SafetyBrakeProperties(@DefaultValue("0.5") double maxClearFraction, @DefaultValue("20") long minSample,

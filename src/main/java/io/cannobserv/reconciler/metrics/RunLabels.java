@@ -50,7 +50,7 @@ public record RunLabels(String command,
 		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("runLabels", properties));
 	}
 
-	boolean reconciles() {
+	public boolean reconciles() {
 		return RECONCILE.equals(this.command);
 	}
 

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
+import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.Outcome;
 
 /**
@@ -14,7 +15,8 @@ import io.cannobserv.reconciler.run.Outcome;
  * @param outcome the verdict, one of {@link Outcome#verdicts()}
  * @param httpStatus Watcher's last HTTP status about the pointer, or 0 when nothing was
  * sent or answered
- * @param evidence a short, single-line account of why, kept in the audit and the report
+ * @param evidence a short account of why, kept in the audit and the report; made safe
+ * {@link Evidence}, since part of it can come from Watcher's answer
  * @param relink where a {@link Outcome#MOVED moved} pointer goes, and Watcher's answers
  * that say so; null for every other verdict
  */
@@ -25,6 +27,7 @@ public record PointerVerdict(InfoItemPointer pointer, Outcome outcome, int httpS
 		Assert.isTrue(outcome.isVerdict(), () -> outcome + " is not a verdict");
 		Assert.isTrue((outcome == Outcome.MOVED) == (relink != null),
 				() -> "A re-link goes with a moved pointer, and only with one (was " + outcome + ")");
+		evidence = Evidence.of(evidence);
 	}
 
 	public PointerVerdict(InfoItemPointer pointer, Outcome outcome, int httpStatus, String evidence) {
@@ -46,6 +49,12 @@ public record PointerVerdict(InfoItemPointer pointer, Outcome outcome, int httpS
 	 * @param confirmEvidence the lookup by id that confirmed the back-link
 	 */
 	public record Relink(String watchedItemId, String listEvidence, String confirmEvidence) {
+
+		public Relink {
+			listEvidence = Evidence.of(listEvidence);
+			confirmEvidence = Evidence.of(confirmEvidence);
+		}
+
 	}
 
 }

@@ -77,7 +77,7 @@ public class ReconcileCommand implements Command {
 		// the lock first: a second process leaves at once, having asked nothing of anyone
 		try (RunLock lock = this.runLocks.reconcile()) {
 			try {
-				this.preflight.check();
+				this.preflight.check(mode);
 			}
 			catch (PreflightException ex) {
 				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());

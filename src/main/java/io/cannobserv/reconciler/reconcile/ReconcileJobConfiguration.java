@@ -7,12 +7,14 @@ import org.slf4j.MDC;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +27,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.run.Outcome;
@@ -124,17 +127,34 @@ class ReconcileJobConfiguration {
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeysetPointerReader transientPointerReader, WatcherPointerClassifier recheckClassifier,
 			StalePointerWriter recheckWriter, VerdictTally recheckTally, ThreadPoolTaskExecutor watcherRecheckExecutor,
-			ReconcilerProperties properties) {
+			ReconcilerProperties properties, GracefulStop gracefulStop) {
 		return new StepBuilder(RECHECK_STEP_NAME, jobRepository)
 			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(transientPointerReader)
 			.processor(recheckClassifier)
-			.writer(recheckWriter)
+			.writer(unlessStopping(recheckWriter, gracefulStop))
 			.stream(recheckTally)
 			.listener(recheckWriter)
 			.taskExecutor(watcherRecheckExecutor)
 			.build();
+	}
+
+	/**
+	 * The recheck's writer, unless the run is stopping. A stop leaves the lookups not yet
+	 * sent unasked, and the recheck's position would pass them for good: such a chunk is
+	 * rolled back instead, and the step ends STOPPED (a {@link JobInterruptedException}),
+	 * so that the resumed run asks them again.
+	 */
+	private static ItemWriter<PointerVerdict> unlessStopping(StalePointerWriter recheckWriter,
+			GracefulStop gracefulStop) {
+		return (chunk) -> {
+			if (gracefulStop.isStopRequested()) {
+				throw new JobInterruptedException(
+						"The run is stopping: this recheck chunk is not written, and is done again when it resumes");
+			}
+			recheckWriter.write(chunk);
+		};
 	}
 
 	/**
@@ -192,14 +212,15 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	StalePointerWriter firstPassWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally firstPassTally, SafetyBrake safetyBrake) {
-		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake);
+			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps) {
+		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake, brakeSweeps);
 	}
 
 	@Bean
 	StalePointerWriter recheckWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally recheckTally, SafetyBrake safetyBrake, JobRepository jobRepository) {
-		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, jobRepository);
+			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, JobRepository jobRepository) {
+		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, brakeSweeps,
+				jobRepository);
 	}
 
 	@Bean

@@ -24,8 +24,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
+import io.cannobserv.reconciler.guard.BrakeSweeps;
+import io.cannobserv.reconciler.guard.BrakeSweeps.Sweep;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
+import io.cannobserv.reconciler.guard.SafetyBrake.Figures;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.reconcile.PointerVerdict.Relink;
 import io.cannobserv.reconciler.report.PointerText;
@@ -69,31 +72,36 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 
 	private final SafetyBrake brake;
 
+	private final BrakeSweeps sweeps;
+
 	private @Nullable RunScope run;
 
 	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
-			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake) {
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps) {
 		this.pass = pass;
 		this.pointerTable = pointerTable;
 		this.jdbc = jdbc;
 		this.jobSchema = jobSchema;
 		this.tally = tally;
 		this.brake = brake;
+		this.sweeps = sweeps;
 	}
 
 	/** The writer of the first pass: every pointer of a chunk is read once, here. */
 	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake) {
-		return new StalePointerWriter(new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
-				(chunk) -> RunCounts.of(Outcome.READ, chunk)), pointerTable, jdbc, jobSchema, tally, brake);
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps) {
+		return new StalePointerWriter(
+				new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
+						(chunk) -> RunCounts.of(Outcome.READ, chunk)),
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps);
 	}
 
 	/**
-	 * The writer of the recheck: the brake judges the whole run, so it starts from what
-	 * the first pass committed.
+	 * The writer of the recheck: its run's committed counts start from what the first
+	 * pass committed.
 	 */
 	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, JobRepository jobRepository) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, JobRepository jobRepository) {
 		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
 			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
 					ReconcileJobConfiguration.STEP_NAME);
@@ -102,15 +110,20 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		return new StalePointerWriter(
 				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
 						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps);
 	}
 
 	@Override
 	public void beforeStep(StepExecution stepExecution) {
 		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), this.pointerTable.table().identity());
-		this.run = new RunScope(stepExecution.getJobExecution().getJobInstance().getInstanceId(),
-				stepExecution.getJobExecutionId(), identity.mode(), this.pointerTable.hasWatchStatus(),
-				stepExecution.getExecutionContext(), this.pass.baseline().apply(stepExecution));
+		long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+		// a run of a release without sweeps joins one with what it committed so far
+		RunCounts committed = this.pass.baseline()
+			.apply(stepExecution)
+			.plus(VerdictTally.countsIn(stepExecution.getExecutionContext()));
+		Sweep sweep = this.sweeps.join(runId, identity, Figures.of(committed, identity.partitions()));
+		this.run = new RunScope(runId, stepExecution.getJobExecutionId(), identity.mode(),
+				this.pointerTable.hasWatchStatus(), stepExecution.getExecutionContext(), sweep);
 	}
 
 	@Override
@@ -132,7 +145,10 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 			}
 		}
 		RunCounts checked = verdicts.plus(this.pass.intake().apply((long) chunk.size()));
-		this.brake.check(run.baseline().plus(this.tally.committed()), checked).ifPresent((trip) -> brake(run, trip));
+		// the sweep's row stays locked until this chunk ends: partitions are judged one
+		// after another, each on everything the others committed
+		this.brake.check(this.sweeps.add(run.sweep(), Figures.of(checked, run.sweep().partitions())))
+			.ifPresent((trip) -> brake(run, trip));
 		if (this.pass.replacesTransientFindings()) {
 			forgetTransientFindings(run, chunk);
 		}
@@ -308,7 +324,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	 *
 	 * @param logTitle the start of its line per chunk
 	 * @param sizeName what the chunk's size is called in that line
-	 * @param baseline what the run had committed before the step, for the brake
+	 * @param baseline what the run had committed before the step
 	 * @param replacesTransientFindings whether each pointer's transient finding is
 	 * replaced
 	 * @param intake the counts a chunk of that many pointers adds before its verdicts
@@ -318,7 +334,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	}
 
 	private record RunScope(long runId, long jobExecutionId, RunMode mode, boolean watchStatus,
-			ExecutionContext stepContext, RunCounts baseline) {
+			ExecutionContext stepContext, Sweep sweep) {
 	}
 
 	/** A pointer the report lists, with what happened to it. */

@@ -43,10 +43,6 @@ final class VerdictTally implements ItemStream {
 		}
 	}
 
-	RunCounts committed() {
-		return this.committed;
-	}
-
 	/** The counts a step committed, as its execution context holds them. */
 	static RunCounts countsIn(ExecutionContext executionContext) {
 		RunCounts counts = RunCounts.ZERO;

@@ -9,6 +9,8 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import io.cannobserv.reconciler.version.BuildVersion;
+
 /**
  * How the human formats write figures. Times are UTC, as a cluster's logs are, and say
  * so.
@@ -61,13 +63,22 @@ final class Figures {
 		return (share > 0 && share < 0.1) ? "<0.1%" : String.format(Locale.ROOT, "%.1f%%", share);
 	}
 
+	/**
+	 * The build that recorded a run: {@code 0.2.0, commit 1a2b3c4}, or that it was not
+	 * recorded.
+	 */
+	static String build(@Nullable BuildVersion build) {
+		return (build != null) ? build.describe() : "not recorded";
+	}
+
 	/** The brake's limits in words. */
 	static String brakeLimits(RunReport.Brake brake) {
 		String share = (brake.maxClearFraction() >= 1) ? "no share limit" : "at most "
 				+ BigDecimal.valueOf(brake.maxClearFraction()).movePointRight(2).stripTrailingZeros().toPlainString()
 				+ "% gone once " + count(brake.minSample()) + " are checked";
-		String cap = (brake.maxClears() != null) ? "at most " + count(brake.maxClears()) + " clears per run"
-				: "no cap on clears per run";
+		// the limits bound a night: a single run, or all the partitions of one together
+		String cap = (brake.maxClears() != null) ? "at most " + count(brake.maxClears()) + " clears a night"
+				: "no cap on clears a night";
 		return share + "; " + cap;
 	}
 

@@ -87,6 +87,7 @@ final class HtmlReport {
 		html.append(" · ")
 			.append(report.executions())
 			.append((report.executions() == 1) ? " execution" : " executions");
+		html.append(" · version <b data-build>").append(Html.text(Figures.build(report.build()))).append("</b>");
 		html.append("</p></header>");
 	}
 

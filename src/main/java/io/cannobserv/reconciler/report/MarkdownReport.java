@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
 import io.cannobserv.reconciler.report.RunReport.RelinkedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
@@ -12,6 +14,7 @@ import io.cannobserv.reconciler.report.TextRunList.Column;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * A run, or the run list, in GitHub-flavoured Markdown short enough for a chat message or
@@ -25,6 +28,8 @@ final class MarkdownReport {
 	static final int ITEM_LIMIT = 10;
 
 	private static final Pattern PLAIN = Pattern.compile("[0-9A-Za-z_]+");
+
+	private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z_.+-]+");
 
 	private MarkdownReport() {
 	}
@@ -48,6 +53,8 @@ final class MarkdownReport {
 			.append(Figures.duration(report.summary().duration()))
 			.append(". ")
 			.append(escape(capitalised(RunReports.describeStrategy(report))))
+			.append(". Version ")
+			.append(build(report.build()))
 			.append(".\n\n");
 		if (report.exitMessage() != null) {
 			md.append("> **Stopped because:** ").append(escape(report.exitMessage())).append("\n\n");
@@ -178,6 +185,15 @@ final class MarkdownReport {
 
 	private static String capitalised(String text) {
 		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+	}
+
+	private static String build(@Nullable BuildVersion build) {
+		return (build != null) ? code(build.version()) + ", commit " + code(build.shortCommit()) : "not recorded";
+	}
+
+	/** A version or a commit in a code span, or escaped text where it is not one. */
+	private static String code(String value) {
+		return VERSION.matcher(value).matches() ? "`" + value + "`" : escape(value);
 	}
 
 	private static void row(StringBuilder md, String label, long count) {

@@ -26,6 +26,7 @@ import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * The {@code reconcile_run} table: one row per run, replaced each time one of its
@@ -37,7 +38,8 @@ class RunHistory {
 
 	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
-			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, strategy, relink, snapshot";
+			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit,"
+			+ " strategy, relink, snapshot";
 
 	private final JdbcTemplate jdbc;
 
@@ -84,7 +86,8 @@ class RunHistory {
 				run.status(), run.exitCode(), run.exitMessage(), timestamp(run.startedAt()), timestamp(run.endedAt()),
 				run.executions(), lastJobExecutionId, this.jsonMapper.writeValueAsString(run.counts()),
 				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears(),
-				run.strategy().label(), run.relink(),
+				(run.build() != null) ? run.build().version() : null,
+				(run.build() != null) ? run.build().commit() : null, run.strategy().label(), run.relink(),
 				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null);
 	}
 
@@ -129,10 +132,18 @@ class RunHistory {
 				rs.getString("archiver_table"), rs.getInt(RunIdentity.PARTITION), rs.getInt(RunIdentity.PARTITIONS),
 				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
-				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), counts, brake,
-				Strategy.fromLabel(rs.getString("strategy")), rs.getBoolean("relink"),
+				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), build(rs), counts,
+				brake, Strategy.fromLabel(rs.getString("strategy")), rs.getBoolean("relink"),
 				(rs.getString("snapshot") != null)
 						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null);
+	}
+
+	/**
+	 * The version that recorded the run; none for a run recorded before versions were.
+	 */
+	private static @Nullable BuildVersion build(ResultSet rs) throws SQLException {
+		String version = rs.getString("build_version");
+		return (version != null) ? new BuildVersion(version, rs.getString("build_commit")) : null;
 	}
 
 	private static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {

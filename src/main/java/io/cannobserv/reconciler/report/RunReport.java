@@ -3,6 +3,7 @@ package io.cannobserv.reconciler.report;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 import io.cannobserv.reconciler.run.BrakeState;
@@ -10,6 +11,7 @@ import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * What one run did: the document written to {@code run-<runId>.json}. A run resumed after
@@ -26,6 +28,8 @@ import io.cannobserv.reconciler.run.Strategy;
  * @param startedAt when the run's first execution started
  * @param endedAt when the latest execution ended
  * @param executions how many executions the run took (more than one after a resume)
+ * @param build the version of the job that ran its latest execution; null, and left out
+ * of the JSON as 0.1.0 wrote it, for a run recorded before versions were
  * @param counts committed counts per verdict and outcome
  * @param brake the safety brake's limits and whether they tripped
  * @param strategy how Watcher was asked ({@code --strategy}, as of the latest execution)
@@ -42,9 +46,10 @@ import io.cannobserv.reconciler.run.Strategy;
  */
 public record RunReport(long runId, RunMode mode, String table, int partition, int partitions, String status,
 		int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
-		int executions, RunCounts counts, Brake brake, Strategy strategy, boolean relink, @Nullable Snapshot snapshot,
-		List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked,
-		List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
+		int executions, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts,
+		Brake brake, Strategy strategy, boolean relink, @Nullable Snapshot snapshot, List<ClearedPointer> cleared,
+		List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked, List<RelinkedPointer> wouldRelink,
+		List<SkippedPointer> skipped) {
 
 	/**
 	 * The safety brake of a run.
@@ -75,8 +80,8 @@ public record RunReport(long runId, RunMode mode, String table, int partition, i
 	/** The figures without the items: a row of the run history. */
 	RunSummary summary() {
 		return new RunSummary(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
-				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.counts, this.brake,
-				this.strategy, this.relink, this.snapshot);
+				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.build, this.counts,
+				this.brake, this.strategy, this.relink, this.snapshot);
 	}
 
 	/**

@@ -36,6 +36,7 @@ import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * Builds a run's report from what was committed (the step's execution context and the
@@ -90,9 +91,9 @@ public class RunReports {
 		long upTo = execution.getId();
 		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
 				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
-				instant(execution.getEndTime()), executions, counts, brake, strategy, relink, snapshot,
-				cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo), wouldRelink(runId, upTo),
-				skipped(runId, upTo));
+				instant(execution.getEndTime()), executions, BuildVersion.current(), counts, brake, strategy, relink,
+				snapshot, cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo),
+				wouldRelink(runId, upTo), skipped(runId, upTo));
 	}
 
 	/**
@@ -146,6 +147,19 @@ public class RunReports {
 		return this.jsonMapper.writeValueAsString(document);
 	}
 
+	/**
+	 * The report in Markdown, as {@code report --format markdown} writes it: short enough
+	 * for a chat message.
+	 */
+	public static String markdown(RunReport report) {
+		return MarkdownReport.run(report);
+	}
+
+	/** {@code text} escaped for a line or a table cell of Markdown. */
+	public static String markdownText(String text) {
+		return MarkdownReport.escape(text);
+	}
+
 	/** The one-screen summary. */
 	public void print(RunReport report, @Nullable Path file, PrintStream out) {
 		print(report, file, out, CONSOLE_LIST_LIMIT, "in the report file");
@@ -165,6 +179,7 @@ public class RunReports {
 				report.status(), report.exitCode(),
 				(report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
 		out.println("  table " + report.table());
+		out.println("  version " + Figures.build(report.build()));
 		if (report.exitMessage() != null) {
 			out.println("  stopped because: " + report.exitMessage());
 		}

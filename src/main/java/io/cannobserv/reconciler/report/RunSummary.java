@@ -14,6 +14,7 @@ import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * A run's figures without its items: one row of {@code reconcile_run}, one line of the
@@ -21,13 +22,15 @@ import io.cannobserv.reconciler.run.Strategy;
  */
 record RunSummary(long runId, RunMode mode, String table, int partition, int partitions, String status, int exitCode,
 		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt, int executions,
-		RunCounts counts, Brake brake, Strategy strategy, boolean relink, RunReport.@Nullable Snapshot snapshot) {
+		@Nullable BuildVersion build, RunCounts counts, Brake brake, Strategy strategy, boolean relink,
+		RunReport.@Nullable Snapshot snapshot) {
 
 	RunReport report(List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked,
 			List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
 		return new RunReport(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
-				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.counts, this.brake,
-				this.strategy, this.relink, this.snapshot, cleared, wouldClear, relinked, wouldRelink, skipped);
+				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.build, this.counts,
+				this.brake, this.strategy, this.relink, this.snapshot, cleared, wouldClear, relinked, wouldRelink,
+				skipped);
 	}
 
 	boolean applied() {

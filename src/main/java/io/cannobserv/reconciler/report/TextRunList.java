@@ -33,7 +33,8 @@ final class TextRunList {
 							: "(" + r.counts().get(Outcome.WOULD_RELINK) + ")"),
 			new Column(Outcome.TRANSIENT.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
 			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
-			new Column("BRAKE", true, (r) -> r.brake().state().label()));
+			new Column("BRAKE", true, (r) -> r.brake().state().label()),
+			new Column("VERSION", true, (r) -> (r.build() != null) ? r.build().label() : "-"));
 
 	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear (or re-link) n.";
 

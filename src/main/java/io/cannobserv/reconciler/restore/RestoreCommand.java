@@ -2,9 +2,10 @@ package io.cannobserv.reconciler.restore;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,10 +21,13 @@ import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.archiver.PointerTable.Restore;
-import io.cannobserv.reconciler.archiver.PointerTable.StoredItem;
+import io.cannobserv.reconciler.archiver.PointerTable.SinceClear;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.cli.UsageException;
+import io.cannobserv.reconciler.guard.DatabaseUse;
+import io.cannobserv.reconciler.guard.Preflight;
+import io.cannobserv.reconciler.guard.PreflightException;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.run.RunMode;
@@ -31,10 +35,11 @@ import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * {@code restore --run ID [--apply]}: puts back the pointers a run cleared or re-linked,
- * from the audit. Compare-and-set again: a pointer is restored only where the row still
- * holds what the run left (empty after a clear, the new WatchedItem after a re-link) and
- * no later run wrote it, so an InfoItem changed since is left alone and reported. Every
- * decision is recorded. A dry run (the default) says what it would do.
+ * from the audit, only while each write is still the last thing that happened to its row
+ * (see {@link RestoreDecision}); compare-and-set again. An InfoItem changed or deleted
+ * since is left alone, one written again by a later run or changed in Archiver is
+ * superseded; both are reported. Every decision of an applying restore is recorded. A dry
+ * run (the default) says what it would do, decided by the same rule.
  */
 @Component
 class RestoreCommand implements Command {
@@ -53,13 +58,16 @@ class RestoreCommand implements Command {
 
 	private final PointerTable pointerTable;
 
+	private final Preflight preflight;
+
 	RestoreCommand(NamedParameterJdbcTemplate jdbc, TransactionTemplate transaction, RunLocks runLocks,
-			JobSchema jobSchema, PointerTable pointerTable) {
+			JobSchema jobSchema, PointerTable pointerTable, Preflight preflight) {
 		this.jdbc = jdbc;
 		this.transaction = transaction;
 		this.runLocks = runLocks;
 		this.jobSchema = jobSchema;
 		this.pointerTable = pointerTable;
+		this.preflight = preflight;
 	}
 
 	@Override
@@ -75,6 +83,12 @@ class RestoreCommand implements Command {
 		}
 		boolean apply = commandLine.apply();
 		try (RunLock lock = this.runLocks.restore()) {
+			try {
+				this.preflight.checkDatabase(DatabaseUse.RESTORE, apply ? RunMode.APPLY : RunMode.DRY_RUN);
+			}
+			catch (PreflightException ex) {
+				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
+			}
 			this.jobSchema.migrate();
 			refuseAnotherTable(runId);
 			List<Clear> clears = pendingClears(runId);
@@ -83,17 +97,24 @@ class RestoreCommand implements Command {
 						+ " cleared or re-linked no pointers (or does not exist): nothing to restore; see report");
 			}
 			List<Clear> restored = new ArrayList<>();
-			List<LeftAlone> leftAlone = new ArrayList<>();
+			List<NotRestored> notRestored = new ArrayList<>();
 			for (int from = 0; from < clears.size(); from += BATCH) {
 				List<Clear> batch = clears.subList(from, Math.min(from + BATCH, clears.size()));
 				if (apply) {
-					this.transaction.executeWithoutResult((status) -> restore(runId, batch, restored, leftAlone));
+					this.transaction.executeWithoutResult((status) -> restore(runId, batch, restored, notRestored));
 				}
 				else {
-					preview(batch, restored, leftAlone);
+					decide(batch).forEach((clear, decision) -> {
+						if (decision.restores()) {
+							restored.add(clear);
+						}
+						else {
+							notRestored.add(new NotRestored(clear, decision));
+						}
+					});
 				}
 			}
-			print(out, runId, apply, clears.size(), restored, leftAlone);
+			print(out, runId, apply, clears.size(), restored, notRestored);
 			return ExitCode.COMPLETED;
 		}
 	}
@@ -114,81 +135,66 @@ class RestoreCommand implements Command {
 		}
 	}
 
-	private void restore(long runId, List<Clear> batch, List<Clear> restored, List<LeftAlone> leftAlone) {
-		int[] updates = this.pointerTable.restore(batch.stream().map((clear) -> clear.restore(runId)).toList(),
+	/**
+	 * Decides each clear of the batch, puts back those that may be, and records every
+	 * decision. A row that changed between the decision and the compare-and-set is
+	 * decided again.
+	 */
+	private void restore(long runId, List<Clear> batch, List<Clear> restored, List<NotRestored> notRestored) {
+		Map<Clear, RestoreDecision> decisions = decide(batch);
+		List<Clear> restorable = batch.stream().filter((clear) -> decisions.get(clear).restores()).toList();
+		int[] updates = this.pointerTable.restore(restorable.stream().map((clear) -> clear.restore(runId)).toList(),
 				RestoreOutcome.RESTORED.name());
-		List<LeftAlone> alone = new ArrayList<>();
-		for (int i = 0; i < batch.size(); i++) {
-			if (updates[i] == 1) {
-				restored.add(batch.get(i));
-				logger.info("Restored pointer of InfoItem {} to WatchedItem {} ({} by run {})",
-						batch.get(i).infoItemId(), batch.get(i).watcherItemId(), batch.get(i).what(), runId);
+		Map<Clear, Integer> written = new HashMap<>();
+		for (int i = 0; i < restorable.size(); i++) {
+			written.put(restorable.get(i), updates[i]);
+		}
+		// in the batch's order, as the dry run lists them
+		List<NotRestored> kept = new ArrayList<>();
+		for (Clear clear : batch) {
+			RestoreDecision decision = decisions.get(clear);
+			if (decision.restores() && written.get(clear) == 1) {
+				restored.add(clear);
+				logger.info("Restored pointer of InfoItem {} to WatchedItem {} ({} by run {})", clear.infoItemId(),
+						clear.watcherItemId(), clear.what(), runId);
+			}
+			else if (decision.restores()) {
+				RestoreDecision again = decide(List.of(clear)).get(clear);
+				kept.add(new NotRestored(clear, again.restores()
+						? new RestoreDecision(RestoreOutcome.LEFT_ALONE, "changed while restoring; run restore again")
+						: again));
 			}
 			else {
-				alone.add(new LeftAlone(batch.get(i), describeCurrent(batch.get(i))));
+				kept.add(new NotRestored(clear, decision));
 			}
 		}
-		if (!alone.isEmpty()) {
+		if (!kept.isEmpty()) {
 			this.jdbc.batchUpdate(
 					"INSERT INTO " + this.jobSchema.table("pointer_restore")
 							+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome, detail)"
 							+ " VALUES (:clearId, :runId, :infoItemId, :watcherItemId, :outcome, :detail)",
-					alone.stream()
-						.map((a) -> a.clear()
+					kept.stream()
+						.map((n) -> n.clear()
 							.parameters(runId)
-							.addValue("outcome", RestoreOutcome.LEFT_ALONE.name())
-							.addValue("detail", a.reason()))
+							.addValue("outcome", n.decision().outcome().name())
+							.addValue("detail", n.decision().detail()))
 						.toArray(SqlParameterSource[]::new));
-			alone.forEach((a) -> logger.info("Left InfoItem {} alone: {}", a.clear().infoItemId(), a.reason()));
+			kept.forEach((n) -> logger.info("Did not restore InfoItem {}: {}: {}", n.clear().infoItemId(),
+					n.decision().outcome().label(), n.decision().detail()));
 		}
-		leftAlone.addAll(alone);
+		notRestored.addAll(kept);
 	}
 
-	private void preview(List<Clear> batch, List<Clear> restored, List<LeftAlone> leftAlone) {
+	/** The decision on each clear, in the batch's order, from what happened since. */
+	private Map<Clear, RestoreDecision> decide(List<Clear> batch) {
+		Map<Long, SinceClear> since = this.pointerTable.sinceClears(batch.stream().map(Clear::clearId).toList());
+		Map<Clear, RestoreDecision> decisions = new LinkedHashMap<>();
 		for (Clear clear : batch) {
-			Optional<StoredItem> current = this.pointerTable.find(clear.infoItemId());
-			if (current.isPresent() && Objects.equals(current.get().watcherItemId(), clear.relinkedTo())
-					&& laterWriteRun(clear) == null) {
-				restored.add(clear);
-			}
-			else {
-				leftAlone.add(new LeftAlone(clear, describe(clear, current)));
-			}
+			SinceClear row = since.get(clear.clearId());
+			decisions.put(clear, (row != null) ? RestoreDecision.of(row, clear.relinkedTo())
+					: new RestoreDecision(RestoreOutcome.LEFT_ALONE, "written on another table"));
 		}
-	}
-
-	private String describeCurrent(Clear clear) {
-		return describe(clear, this.pointerTable.find(clear.infoItemId()));
-	}
-
-	private String describe(Clear clear, Optional<StoredItem> current) {
-		if (current.isEmpty()) {
-			return "the InfoItem no longer exists";
-		}
-		Long later = laterWriteRun(clear);
-		if (later != null) {
-			return "written again since, by run " + later;
-		}
-		String pointer = current.get().watcherItemId();
-		if (clear.relinkedTo() == null) {
-			return (pointer != null) ? "re-linked since, to " + pointer : "already empty";
-		}
-		if (pointer == null) {
-			return "cleared since";
-		}
-		return pointer.equals(clear.watcherItemId()) ? "already back" : "changed since, to " + pointer;
-	}
-
-	/** The run that cleared or re-linked the InfoItem after this write, if any. */
-	private @Nullable Long laterWriteRun(Clear clear) {
-		List<Long> runs = this.jdbc.queryForList(
-				"SELECT run_id FROM " + this.jobSchema.table("pointer_clear") + " WHERE archiver_table = :archiverTable"
-						+ " AND info_item_id = :infoItemId AND clear_id > :clearId ORDER BY clear_id DESC LIMIT 1",
-				new MapSqlParameterSource("archiverTable", this.pointerTable.table().identity())
-					.addValue("infoItemId", clear.infoItemId())
-					.addValue("clearId", clear.clearId()),
-				Long.class);
-		return runs.isEmpty() ? null : runs.get(0);
+		return decisions;
 	}
 
 	private List<Clear> pendingClears(long runId) {
@@ -208,16 +214,21 @@ class RestoreCommand implements Command {
 	}
 
 	private static void print(PrintStream out, long runId, boolean apply, int pending, List<Clear> restored,
-			List<LeftAlone> leftAlone) {
+			List<NotRestored> notRestored) {
 		out.println();
-		out.printf("Restore of run %d (%s): %d pointer(s) to put back, %s %d, left alone %d%n", runId,
+		out.printf("Restore of run %d (%s): %d pointer(s) to put back, %s %d, left alone %d, superseded %d%n", runId,
 				(apply ? RunMode.APPLY : RunMode.DRY_RUN).label(), pending, apply ? "restored" : "would restore",
-				restored.size(), leftAlone.size());
-		leftAlone.forEach((a) -> out.printf("    %s -> %s  left alone: %s%n", a.clear().infoItemId(),
-				a.clear().watcherItemId(), a.reason()));
+				restored.size(), count(notRestored, RestoreOutcome.LEFT_ALONE),
+				count(notRestored, RestoreOutcome.SUPERSEDED));
+		notRestored.forEach((n) -> out.printf("    %s -> %s  %s: %s%n", n.clear().infoItemId(),
+				n.clear().watcherItemId(), n.decision().outcome().label(), n.decision().detail()));
 		if (!apply && !restored.isEmpty()) {
 			out.println("  dry run: nothing written; run with --apply to restore");
 		}
+	}
+
+	private static long count(List<NotRestored> notRestored, RestoreOutcome outcome) {
+		return notRestored.stream().filter((n) -> n.decision().outcome() == outcome).count();
 	}
 
 	/**
@@ -242,7 +253,7 @@ class RestoreCommand implements Command {
 
 	}
 
-	private record LeftAlone(Clear clear, String reason) {
+	private record NotRestored(Clear clear, RestoreDecision decision) {
 	}
 
 }

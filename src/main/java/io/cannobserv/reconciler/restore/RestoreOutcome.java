@@ -5,10 +5,27 @@ package io.cannobserv.reconciler.restore;
  */
 enum RestoreOutcome {
 
-	/** Put back: the InfoItem's pointer was still empty. */
-	RESTORED,
+	/** Put back: the clear was still the last thing that happened to the row. */
+	RESTORED("restored"),
 
 	/** Not put back: the InfoItem was re-linked or deleted since the clear. */
-	LEFT_ALONE
+	LEFT_ALONE("left alone"),
+
+	/**
+	 * Not put back: the row was cleared again by a later run, or changed in Archiver,
+	 * since the clear.
+	 */
+	SUPERSEDED("superseded");
+
+	private final String label;
+
+	RestoreOutcome(String label) {
+		this.label = label;
+	}
+
+	/** As restore prints it. */
+	String label() {
+		return this.label;
+	}
 
 }

@@ -2,17 +2,24 @@ package io.cannobserv.reconciler.watcher;
 
 import org.jspecify.annotations.Nullable;
 
+import io.cannobserv.reconciler.run.Evidence;
+
 /**
  * What Watcher said about one WatchedItem id, after retries.
  *
  * @param outcome what the answer means
  * @param httpStatus the last HTTP status, or 0 when no answer came
- * @param evidence a short, single-line account of the last answer, for reports and audit
+ * @param evidence a short account of the last answer, for reports and audit; made safe
+ * {@link Evidence} whatever the answer's bytes
  * @param archiverInfoItemId the InfoItem the WatchedItem links back to, when it was found
  * @param attempts how many requests were sent
  */
 public record WatchedItemLookup(Outcome outcome, int httpStatus, String evidence, @Nullable String archiverInfoItemId,
 		int attempts) {
+
+	public WatchedItemLookup {
+		evidence = Evidence.of(evidence);
+	}
 
 	public enum Outcome {
 

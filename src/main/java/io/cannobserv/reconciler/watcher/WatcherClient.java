@@ -5,10 +5,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +16,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,14 +33,20 @@ import org.springframework.core.retry.Retryable;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
 /**
  * Asks Watcher about WatchedItems. Turns every answer into a {@link WatchedItemLookup}:
  * expected HTTP outcomes are values, never exceptions, because only the caller can decide
  * what an answer means for a pointer. Transient failures are retried here, with
- * exponential backoff and jitter, honouring a {@code Retry-After} up to a cap. Only a
- * rejected key escapes as an exception.
+ * exponential backoff and jitter. A {@code Retry-After} holds every request of the
+ * process, up to a cap. Only a rejected key escapes as an exception.
+ * <p>
+ * Only Watcher's own answer for a deleted WatchedItem is read as "deleted": a 404 sent as
+ * JSON whose body parses strictly (no duplicate key, nothing after the value) to exactly
+ * {@code {"detail":"WatchedItem not found"}}. Whatever the bytes of an answer, its
+ * evidence is safe {@link Evidence}.
  * <p>
  * The key is sent to the configured origin only: ids are validated before they reach a
  * path, and redirects are never followed.
@@ -44,17 +54,28 @@ import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 @Component
 public class WatcherClient {
 
+	private static final Logger logger = LoggerFactory.getLogger(WatcherClient.class);
+
 	static final String ITEM_PATH = "/api/v1/watched-items/";
 
 	static final String LIST_PATH = "/api/v1/watched-items";
 
-	private static final String DELETED_BODY = "{\"detail\":\"WatchedItem not found\"}";
+	/**
+	 * Reads Watcher's answers strictly, whatever the application's JSON settings: a
+	 * duplicate key or anything after the value makes a body unreadable, so that it
+	 * cannot pass for Watcher's answer.
+	 */
+	private static final JsonMapper STRICT_JSON = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
 
+	private static final JsonNode DELETED_BODY = STRICT_JSON.readTree("{\"detail\":\"WatchedItem not found\"}");
+
+	/** How much of a body the evidence keeps: enough to tell who answered. */
 	private static final int EVIDENCE_BODY_LIMIT = 160;
 
 	private final WatcherProperties properties;
-
-	private final JsonMapper jsonMapper;
 
 	private final WatcherHttp http;
 
@@ -63,8 +84,6 @@ public class WatcherClient {
 	private final RetryTemplate patient;
 
 	private final RetryTemplate once;
-
-	private final JsonNode deletedBody;
 
 	private final MeterRegistry meters;
 
@@ -77,28 +96,25 @@ public class WatcherClient {
 	private final Semaphore inFlight;
 
 	@Autowired
-	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters,
+	public WatcherClient(WatcherProperties properties, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
-		this(properties, jsonMapper, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
+		this(properties, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
 	}
 
 	/**
 	 * Without metrics, and with no limit on requests in flight but the caller's threads.
 	 */
-	public WatcherClient(WatcherProperties properties, JsonMapper jsonMapper) {
-		this(properties, jsonMapper, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
+	public WatcherClient(WatcherProperties properties) {
+		this(properties, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
 	}
 
-	private WatcherClient(WatcherProperties properties, JsonMapper jsonMapper, MeterRegistry meters, int maxInFlight,
-			int partitions) {
+	private WatcherClient(WatcherProperties properties, MeterRegistry meters, int maxInFlight, int partitions) {
 		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
-		this.jsonMapper = jsonMapper;
-		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout());
+		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout(), properties.requestTimeout());
 		// the cap is the whole run's: the partitions of a run check side by side, each at
 		// its share
 		this.pacer = new RequestPacer(properties.maxRequestsPerSecond() / partitions);
-		this.deletedBody = jsonMapper.readTree(DELETED_BODY);
 		this.meters = meters;
 		this.retries = Counter.builder("reconciler.watcher.retries")
 			.description("Lookups sent again after a transient answer")
@@ -128,10 +144,19 @@ public class WatcherClient {
 		return lookup(ulid, this.once);
 	}
 
+	/**
+	 * Send no more requests, because the run is stopping: lookups not yet sent, and those
+	 * waiting to retry, come back {@code UNAVAILABLE} at once; requests in flight end by
+	 * their deadline ({@code --request-timeout}).
+	 */
+	public void stop() {
+		this.pacer.stop();
+	}
+
 	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + ITEM_PATH + ulid);
-		return retrying(retryTemplate, (attempts, notBefore) -> attempt(uri, ulid, attempts, notBefore), (status,
-				evidence, attempts) -> new WatchedItemLookup(Outcome.UNAVAILABLE, status, evidence, null, attempts));
+		return retrying(retryTemplate, (attempts) -> attempt(uri, ulid, attempts), (status, evidence,
+				attempts) -> new WatchedItemLookup(Outcome.UNAVAILABLE, status, evidence, null, attempts));
 	}
 
 	/**
@@ -161,8 +186,8 @@ public class WatcherClient {
 	private LinkLookup linkedTo(String infoItemUlid, RetryTemplate retryTemplate) {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + LIST_PATH + "?archiver_info_item_id=" + infoItemUlid
 				+ "&include_archived=true");
-		return retrying(retryTemplate, (attempts, notBefore) -> {
-			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, attempts, notBefore);
+		return retrying(retryTemplate, (attempts) -> {
+			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, attempts);
 			if (answer.status() != 200) {
 				// a route Watcher does not have, a filter it refuses: not worth asking
 				// again
@@ -191,9 +216,9 @@ public class WatcherClient {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + LIST_PATH + "?include_archived=true");
 		long started = System.nanoTime();
 		long deadline = started + limits.timeout().toNanos();
-		WatcherSnapshot snapshot = retrying(this.patient, (attempts, notBefore) -> {
+		WatcherSnapshot snapshot = retrying(this.patient, (attempts) -> {
 			sink.discard();
-			return snapshotAttempt(uri, limits, deadline, sink, attempts, notBefore);
+			return snapshotAttempt(uri, limits, deadline, sink, attempts);
 		}, (status, evidence, attempts) -> WatcherSnapshot.incomplete(0, evidence, attempts));
 		if (!snapshot.complete()) {
 			sink.discard();
@@ -202,38 +227,48 @@ public class WatcherClient {
 	}
 
 	private WatcherSnapshot snapshotAttempt(URI uri, SnapshotProperties limits, long deadline, SnapshotSink sink,
-			AtomicInteger attempts, AtomicLong notBefore) throws InterruptedException {
+			AtomicInteger attempts) throws InterruptedException {
 		if (System.nanoTime() - deadline > 0) {
 			return WatcherSnapshot.incomplete(0, "not taken within " + limits.timeoutText() + " (--snapshot-timeout)",
 					attempts.get());
 		}
-		awaitTurn(attempts, notBefore);
-		long started = System.nanoTime();
-		@Nullable String statusClass = null;
-		try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey())) {
-			statusClass = (answer.status() / 100) + "xx";
-			if (answer.status() != 200) {
-				return refusedOrRetried(answer.whole(), notBefore, (refused) -> WatcherSnapshot.incomplete(0,
-						"list answered unexpected " + refused, attempts.get()));
+		this.inFlight.acquire();
+		try {
+			if (!this.pacer.acquire()) {
+				throw new NotSent();
 			}
-			long items = SnapshotParser.parse(answer.body(), limits.maxItems(), deadline, limits.timeoutText(), sink);
-			return WatcherSnapshot.complete(items, attempts.get());
-		}
-		catch (IOException ex) {
-			throw new TransientAnswer(0, "list: " + describe(ex));
-		}
-		catch (SnapshotParser.NotAList ex) {
-			// cut short, or not JSON: a proxy's page, a stream broken off; worth asking
-			// again
-			throw new TransientAnswer(200, "list: " + ex.getMessage());
-		}
-		catch (SnapshotRefused ex) {
-			return WatcherSnapshot.incomplete(0, ex.getMessage(), attempts.get());
+			attempts.incrementAndGet();
+			long started = System.nanoTime();
+			@Nullable String statusClass = null;
+			try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey())) {
+				statusClass = (answer.status() / 100) + "xx";
+				if (answer.status() != 200) {
+					WatcherHttp.Answer whole = answer.whole(deadline);
+					return refusedOrRetried(whole, (refused) -> WatcherSnapshot.incomplete(0,
+							"list answered unexpected " + refused, attempts.get()));
+				}
+				long items = SnapshotParser.parse(answer.body(), limits.maxItems(), deadline, limits.timeoutText(),
+						sink);
+				return WatcherSnapshot.complete(items, attempts.get());
+			}
+			catch (IOException ex) {
+				throw new TransientAnswer(0, "list: " + describe(ex));
+			}
+			catch (SnapshotParser.NotAList ex) {
+				// cut short, or not JSON: a proxy's page, a stream broken off; worth
+				// asking again
+				throw new TransientAnswer(200, "list: " + Evidence.of(ex.getMessage()));
+			}
+			catch (SnapshotRefused ex) {
+				return WatcherSnapshot.incomplete(0, Evidence.of(ex.getMessage()), attempts.get());
+			}
+			finally {
+				time(started, Endpoint.SNAPSHOT, (statusClass != null) ? "answered" : "io-error",
+						(statusClass != null) ? statusClass : "none");
+			}
 		}
 		finally {
 			this.inFlight.release();
-			time(started, Endpoint.SNAPSHOT, (statusClass != null) ? "answered" : "io-error",
-					(statusClass != null) ? statusClass : "none");
 		}
 	}
 
@@ -243,16 +278,17 @@ public class WatcherClient {
 	 */
 	private <T> T retrying(RetryTemplate retryTemplate, Attempt<T> attempt, Unavailable<T> unavailable) {
 		AtomicInteger attempts = new AtomicInteger();
-		// not before this System.nanoTime(): the last answer's Retry-After, capped
-		AtomicLong notBefore = new AtomicLong(Long.MIN_VALUE);
 		try {
-			return retryTemplate.execute(() -> attempt.run(attempts, notBefore));
+			return retryTemplate.execute(() -> attempt.run(attempts));
 		}
 		catch (RetryException ex) {
 			Throwable last = ex.getCause();
 			if (last instanceof TransientAnswer transientAnswer) {
 				return unavailable.of(transientAnswer.status,
 						transientAnswer.getMessage() + " (" + attempts.get() + " attempts)", attempts.get());
+			}
+			if (last instanceof NotSent) {
+				return notSent(ex, attempts.get(), unavailable);
 			}
 			if (last instanceof WatcherAuthenticationException authentication) {
 				throw authentication;
@@ -262,6 +298,17 @@ public class WatcherClient {
 			}
 			return unavailable.of(0, "lookup interrupted: " + describe(last), attempts.get());
 		}
+	}
+
+	/** A request the stop cut short, with the answer of its last attempt, if any. */
+	private static <T> T notSent(RetryException ex, int attempts, Unavailable<T> unavailable) {
+		Throwable[] earlier = ex.getSuppressed();
+		if (earlier.length > 0 && earlier[earlier.length - 1] instanceof TransientAnswer previous) {
+			return unavailable.of(previous.status,
+					previous.getMessage() + " (" + attempts + " attempts; not asked again: the run is stopping)",
+					attempts);
+		}
+		return unavailable.of(0, "not asked: the run is stopping", attempts);
 	}
 
 	private RetryTemplate retryTemplate(int maxAttempts) {
@@ -286,20 +333,18 @@ public class WatcherClient {
 	public WatcherAnswer get(String path, boolean authenticated) throws IOException {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + path);
 		WatcherHttp.Answer answer = send(uri, authenticated);
-		return new WatcherAnswer(answer.status(), oneLine(answer.body()),
-				answer.status() == 404 && isDeletedBody(answer.body()));
+		return new WatcherAnswer(answer.status(), Evidence.of(answer.body()), isDeleted(answer));
 	}
 
-	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts, AtomicLong notBefore)
-			throws InterruptedException {
-		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, attempts, notBefore);
+	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts) throws InterruptedException {
+		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, attempts);
 		int status = response.status();
 		String body = response.body();
 		if (status == 200) {
 			return found(ulid, body, attempts.get());
 		}
 		if (status == 404) {
-			Outcome outcome = isDeletedBody(body) ? Outcome.DELETED : Outcome.NOT_FOUND_UNCONFIRMED;
+			Outcome outcome = isDeleted(response) ? Outcome.DELETED : Outcome.NOT_FOUND_UNCONFIRMED;
 			return new WatchedItemLookup(outcome, status, evidence(status, body), null, attempts.get());
 		}
 		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of
@@ -312,57 +357,66 @@ public class WatcherClient {
 	 * One request, in its turn under the rate cap and within the requests in flight.
 	 * @return the answer, unless it is one to retry or the key's rejection
 	 * @throws TransientAnswer no answer, 429 or 5xx: worth another attempt
+	 * @throws NotSent the run is stopping
 	 * @throws WatcherAuthenticationException 401 or 403
 	 */
-	private WatcherHttp.Answer exchange(URI uri, Endpoint endpoint, AtomicInteger attempts, AtomicLong notBefore)
+	private WatcherHttp.Answer exchange(URI uri, Endpoint endpoint, AtomicInteger attempts)
 			throws InterruptedException {
-		awaitTurn(attempts, notBefore);
 		WatcherHttp.Answer response;
-		long started = System.nanoTime();
+		// the permit first, then the turn: a request that queued for a permit still
+		// leaves at its own slot, so the rate cap holds whatever the number of threads
+		this.inFlight.acquire();
 		try {
-			response = send(uri, true);
-		}
-		catch (IOException ex) {
-			time(started, endpoint, "io-error", "none");
-			throw new TransientAnswer(0, describe(ex));
+			if (!this.pacer.acquire()) {
+				throw new NotSent();
+			}
+			attempts.incrementAndGet();
+			long started = System.nanoTime();
+			try {
+				response = send(uri, true);
+			}
+			catch (IOException ex) {
+				time(started, endpoint, "io-error", "none");
+				throw new TransientAnswer(0, describe(ex));
+			}
+			time(started, endpoint, "answered", (response.status() / 100) + "xx");
 		}
 		finally {
 			this.inFlight.release();
 		}
-		time(started, endpoint, "answered", (response.status() / 100) + "xx");
-		return refusedOrRetried(response, notBefore, (refused) -> response);
-	}
-
-	/**
-	 * Waits for the last answer's {@code Retry-After} and the rate cap, then takes a
-	 * permit of the requests in flight, which the caller releases.
-	 */
-	private void awaitTurn(AtomicInteger attempts, AtomicLong notBefore) throws InterruptedException {
-		long wait = notBefore.get() - System.nanoTime();
-		if (notBefore.get() != Long.MIN_VALUE && wait > 0) {
-			TimeUnit.NANOSECONDS.sleep(wait);
-		}
-		this.pacer.acquire();
-		attempts.incrementAndGet();
-		this.inFlight.acquire();
+		return refusedOrRetried(response, (refused) -> response);
 	}
 
 	/**
 	 * The key's rejection throws, 429 and 5xx are retried (after their
 	 * {@code Retry-After}); any other answer is the caller's.
 	 */
-	private <T> T refusedOrRetried(WatcherHttp.Answer response, AtomicLong notBefore, Function<String, T> otherwise) {
+	private <T> T refusedOrRetried(WatcherHttp.Answer response, Function<String, T> otherwise) {
 		int status = response.status();
+		String body = response.body();
 		if (status == 401 || status == 403) {
-			throw new WatcherAuthenticationException(status, oneLine(response.body()));
+			throw new WatcherAuthenticationException(status, Evidence.of(body, EVIDENCE_BODY_LIMIT));
 		}
 		if (status == 429 || status >= 500) {
 			if (response.retryAfter() != null) {
-				notBefore.set(System.nanoTime() + cap(RetryAfter.parse(response.retryAfter())).toNanos());
+				holdEveryRequest(status, RetryAfter.parse(response.retryAfter()));
 			}
-			throw new TransientAnswer(status, evidence(status, response.body()));
+			throw new TransientAnswer(status, evidence(status, body));
 		}
-		return otherwise.apply(evidence(status, response.body()));
+		return otherwise.apply(evidence(status, body));
+	}
+
+	/**
+	 * Watcher, or a proxy in front of it, asked to wait: no request of this process
+	 * leaves before then, up to {@code --max-retry-after}.
+	 */
+	private void holdEveryRequest(int status, Duration retryAfter) {
+		Duration pause = (retryAfter.compareTo(this.properties.maxRetryAfter()) > 0) ? this.properties.maxRetryAfter()
+				: retryAfter;
+		if (this.pacer.pause(pause)) {
+			logger.warn("Watcher answered HTTP {} with Retry-After: holding every request for {} ms", status,
+					pause.toMillis());
+		}
 	}
 
 	private void time(long started, Endpoint endpoint, String outcome, String statusClass) {
@@ -378,7 +432,8 @@ public class WatcherClient {
 	private WatchedItemLookup found(String ulid, String body, int attempts) {
 		JsonNode item = parse(body);
 		if (item == null || !item.isObject() || !ulid.equals(item.path("id").stringValue(null))) {
-			throw new TransientAnswer(200, "200 without the WatchedItem " + ulid + ": " + truncate(oneLine(body)));
+			throw new TransientAnswer(200,
+					"200 without the WatchedItem " + ulid + ": " + Evidence.of(body, EVIDENCE_BODY_LIMIT));
 		}
 		JsonNode archivedAt = item.path("archived_at");
 		boolean archived = !archivedAt.isMissingNode() && !archivedAt.isNull();
@@ -397,7 +452,8 @@ public class WatcherClient {
 	private LinkLookup links(String infoItemUlid, String body, int attempts) {
 		JsonNode list = parse(body);
 		if (list == null || !list.isArray()) {
-			throw new TransientAnswer(200, "list: 200 without a list of WatchedItems: " + truncate(oneLine(body)));
+			throw new TransientAnswer(200,
+					"list: 200 without a list of WatchedItems: " + Evidence.of(body, EVIDENCE_BODY_LIMIT));
 		}
 		List<String> linked = new ArrayList<>();
 		int others = 0;
@@ -405,7 +461,7 @@ public class WatcherClient {
 			String id = item.isObject() ? item.path("id").stringValue(null) : null;
 			if (id == null || !WatchedItemIds.isUlid(id)) {
 				throw new TransientAnswer(200, "list: 200 with an entry that is not a WatchedItem: "
-						+ truncate(oneLine(String.valueOf(item))));
+						+ Evidence.of(String.valueOf(item), EVIDENCE_BODY_LIMIT));
 			}
 			JsonNode backLink = item.path("archiver_info_item_id");
 			if (backLink.isString() && backLink.stringValue().equals(infoItemUlid)) {
@@ -428,56 +484,62 @@ public class WatcherClient {
 		return new LinkLookup(LinkLookup.Outcome.ONE, linked.get(0).split(" ")[0], 200, answer, attempts);
 	}
 
-	private boolean isDeletedBody(String body) {
-		JsonNode node = parse(body);
-		return node != null && node.equals(this.deletedBody);
+	/**
+	 * Whether this is Watcher's answer for a deleted WatchedItem: a 404, sent as JSON,
+	 * whose body parses strictly to exactly {@code {"detail":"WatchedItem not found"}}.
+	 * White space between tokens and the framing of the transfer do not matter; another
+	 * content type, a byte order mark, a duplicate or extra key or trailing data do.
+	 */
+	private static boolean isDeleted(WatcherHttp.Answer answer) {
+		if (answer.status() != 404 || !isJson(answer.contentType())) {
+			return false;
+		}
+		JsonNode body = parse(answer.body());
+		return body != null && body.equals(DELETED_BODY);
+	}
+
+	/** {@code application/json}, whatever its parameters and case. */
+	private static boolean isJson(@Nullable String contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		int parameters = contentType.indexOf(';');
+		String mediaType = (parameters >= 0) ? contentType.substring(0, parameters) : contentType;
+		return mediaType.strip().toLowerCase(Locale.ROOT).equals("application/json");
 	}
 
 	private WatcherHttp.Answer send(URI uri, boolean authenticated) throws IOException {
 		return this.http.get(uri, authenticated ? this.properties.requiredApiKey() : null);
 	}
 
-	private @Nullable JsonNode parse(@Nullable String body) {
+	private static @Nullable JsonNode parse(@Nullable String body) {
 		if (body == null || body.isBlank()) {
 			return null;
 		}
 		try {
-			return this.jsonMapper.readTree(body);
+			return STRICT_JSON.readTree(body);
 		}
 		catch (JacksonException ex) {
 			return null;
 		}
 	}
 
-	private Duration cap(Duration retryAfter) {
-		return (retryAfter.compareTo(this.properties.maxRetryAfter()) > 0) ? this.properties.maxRetryAfter()
-				: retryAfter;
-	}
-
-	private static String evidence(int status, @Nullable String body) {
-		return "HTTP " + status + " " + truncate(oneLine(body));
-	}
-
-	static String oneLine(@Nullable String text) {
-		return (text != null) ? text.replaceAll("\\s+", " ").strip() : "";
-	}
-
-	private static String truncate(String text) {
-		return (text.length() > EVIDENCE_BODY_LIMIT) ? text.substring(0, EVIDENCE_BODY_LIMIT) + "…" : text;
+	private static String evidence(int status, String body) {
+		return "HTTP " + status + " " + Evidence.of(body, EVIDENCE_BODY_LIMIT);
 	}
 
 	private static String describe(@Nullable Throwable ex) {
 		if (ex == null) {
 			return "unknown failure";
 		}
-		return ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + oneLine(ex.getMessage()) : "");
+		return ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + Evidence.of(ex.getMessage()) : "");
 	}
 
 	/**
 	 * A plain answer, for preflight.
 	 *
 	 * @param status the HTTP status
-	 * @param body the body on one line
+	 * @param body the body as safe text on one line
 	 * @param typedNotFound whether it is Watcher's typed 404 for a deleted WatchedItem
 	 */
 	public record WatcherAnswer(int status, String body, boolean typedNotFound) {
@@ -501,7 +563,7 @@ public class WatcherClient {
 	@FunctionalInterface
 	private interface Attempt<T> {
 
-		T run(AtomicInteger attempts, AtomicLong notBefore) throws InterruptedException;
+		T run(AtomicInteger attempts) throws InterruptedException;
 
 	}
 
@@ -521,6 +583,15 @@ public class WatcherClient {
 		TransientAnswer(int status, String evidence) {
 			super(evidence, null, false, false);
 			this.status = status;
+		}
+
+	}
+
+	/** A request not sent, because the run is stopping. Not retried. */
+	static final class NotSent extends RuntimeException {
+
+		NotSent() {
+			super("not sent: the run is stopping", null, false, false);
 		}
 
 	}

@@ -37,7 +37,11 @@ class DeploymentManifestTests {
 	private static final List<String> CREDENTIALS = List.of("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD",
 			"WATCHER_API_KEY");
 
-	private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|API_KEY|TOKEN|SECRET|CREDENTIAL).*");
+	/** The webhook's URL, a secret: Slack's token is its path. */
+	private static final String NOTIFY_WEBHOOK_URL = "RECONCILER_NOTIFY_WEBHOOK_URL";
+
+	private static final Pattern SECRET_NAME = Pattern
+		.compile("(?i).*(PASSWORD|API_KEY|TOKEN|SECRET|CREDENTIAL|WEBHOOK).*");
 
 	private static List<Document> documents;
 
@@ -197,6 +201,20 @@ class DeploymentManifestTests {
 					assertThat(secretKeyRef).containsEntry("name", APP).containsEntry("key", credential);
 				});
 			}
+		}
+	}
+
+	@Test
+	void notificationWebhookWhenInjectedComesFromTheSecretAndIsOptional() {
+		for (Map<String, Object> cronJob : baseCronJobs()) {
+			List<Map<String, Object>> env = maps(reconciler(cronJob), "env");
+			assertThat(env).anySatisfy((variable) -> {
+				assertThat(variable).containsEntry("name", NOTIFY_WEBHOOK_URL).doesNotContainKey("value");
+				// a Secret without the key runs the job without notifications, as before
+				assertThat(map(map(variable, "valueFrom"), "secretKeyRef")).containsEntry("name", APP)
+					.containsEntry("key", NOTIFY_WEBHOOK_URL)
+					.containsEntry("optional", true);
+			});
 		}
 	}
 

@@ -85,6 +85,24 @@ class DockerfileTests {
 	}
 
 	@Test
+	void buildWhenGivenTheCommitWritesItIntoTheJar() {
+		// the context has no .git (see .dockerignore): the commit comes as a build
+		// argument,
+		// checked to be one, and reaches the jar's build-info as -Dbuild.commit
+		assertThat(instructions).anySatisfy((i) -> assertThat(i.line()).isEqualTo("ARG GIT_COMMIT="));
+		assertThat(instructions).anySatisfy((i) -> {
+			assertThat(i.is("RUN")).isTrue();
+			assertThat(i.arguments()).contains("*[!0-9a-f]*").contains("exit 1");
+		});
+		assertThat(instructions).anySatisfy((i) -> {
+			assertThat(i.is("RUN")).isTrue();
+			assertThat(i.arguments()).contains("mvn -B -DskipTests package ${GIT_COMMIT:+-Dbuild.commit=$GIT_COMMIT}");
+		});
+		assertThat(runtime)
+			.anySatisfy((i) -> assertThat(i.line()).isEqualTo("LABEL org.opencontainers.image.revision=$GIT_COMMIT"));
+	}
+
+	@Test
 	void imageWhenRunUsesANonRootNumericUser() {
 		List<Instruction> users = runtime.stream().filter((i) -> i.is("USER")).toList();
 		assertThat(users).isNotEmpty();

@@ -137,7 +137,7 @@ class BadInputIntegrationTests {
 				new BadOption("unknown option", "reconcile", List.of("--max-clear-fraktion=1"),
 						"Unknown option --max-clear-fraktion"),
 				new BadOption("malformed URL", "reconcile", List.of("--watcher-base-url=not-a-url"),
-						"WATCHER_BASE_URL 'not-a-url'"),
+						"WATCHER_BASE_URL (--watcher-base-url) must be an http(s) URL"),
 				new BadOption("URL with the API prefix", "reconcile",
 						List.of("--watcher-base-url=http://localhost:1/api/v1"), "without the /api/v1 suffix"),
 				new BadOption("partition out of range", "reconcile", List.of("--partition=4", "--partitions=4"),

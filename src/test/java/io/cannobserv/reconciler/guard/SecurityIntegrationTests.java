@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -26,6 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -60,6 +66,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * The API key and the database role: the key is never written anywhere and is sent only
@@ -361,6 +368,66 @@ class SecurityIntegrationTests {
 				.isThrownBy(() -> asRole.execute(forbidden))
 				.havingRootCause()
 				.withMessageContaining("permission denied");
+		}
+	}
+
+	static Stream<Arguments> malformedSecretSettings() {
+		return Stream.of(
+				arguments("a line break in the key", "--reconciler.watcher.api-key=wk-Line1-7Qz\nwk-Line2-8Rv"),
+				arguments("a carriage return in the key", "--reconciler.watcher.api-key=wk-Cr1-4Tn\rwk-Cr2-5Ub"),
+				arguments("a tab in the key", "--reconciler.watcher.api-key=wk-Tab1-2Hm\twk-Tab2-3Jk"),
+				arguments("a NUL in the key", "--reconciler.watcher.api-key=wk-Nul1-6Pq\u0000wk-Nul2-9Xa"),
+				arguments("an escape in the key", "--reconciler.watcher.api-key=wk-Esc1-1Ld\u001b[0mwk-Esc2-2Ke"),
+				arguments("DEL in the key", "--reconciler.watcher.api-key=wk-Del1-2Wz\u007fwk-Del2-3Vy"),
+				arguments("a C1 control in the key", "--reconciler.watcher.api-key=wk-Nel1-3Yc\u0085wk-Nel2-4Vb"),
+				arguments("user and password in the URL",
+						"--watcher-base-url=http://wk-User1-5Ta:wk-Pass1-6Sb@localhost:{port}"),
+				arguments("a user in the URL", "--watcher-base-url=http://wk-User2-7Rc@localhost:{port}"),
+				arguments("a query in the URL", "--watcher-base-url=http://localhost:{port}/?token=wk-Query1-8Qd"),
+				arguments("a fragment in the URL", "--watcher-base-url=http://localhost:{port}/#wk-Frag1-9Pe"),
+				arguments("a line break in the URL",
+						"--watcher-base-url=http://localhost:{port}/wk-Ctl1-1Of\nwk-Ctl2-2Ng"),
+				arguments("everything in the URL",
+						"--watcher-base-url=http://wk-User3-3Mh:wk-Pass3-4Li@localhost:{port}/?x=wk-Query3-5Kj#wk-Frag3-6Jk"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("malformedSecretSettings")
+	void reconcileWhenASecretSettingIsMalformedExitsTwoNamingTheVariableNeverTheValue(String label, String option,
+			CapturedOutput output) throws Exception {
+		// given a value whose every part is distinctive
+		String setting = option.replace("{port}", String.valueOf(this.watcher.port()));
+		List<String> secrets = new ArrayList<>();
+		Matcher part = Pattern.compile("wk-[A-Za-z0-9]+-[A-Za-z0-9]+").matcher(setting);
+		while (part.find()) {
+			secrets.add(part.group());
+		}
+		assertThat(secrets).hasSizeGreaterThanOrEqualTo(1);
+		String variable = setting.startsWith("--watcher-base-url") ? "WATCHER_BASE_URL" : "WATCHER_API_KEY";
+
+		// when
+		Result result = reconcile(SECRET_KEY, "--apply", setting);
+
+		// then it is refused before anything is sent or written, in one line that names
+		// the variable
+		assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(2);
+		assertThat(result.err().lines().toList()).singleElement()
+			.satisfies((line) -> assertThat(line).startsWith("watcher-link-reconciler: ").contains(variable));
+		assertThat(this.watcher.allRequests()).isEmpty();
+		assertThat(count(this.database.jdbc(), "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
+				JOB_SCHEMA))
+			.isZero();
+		// and no part of the value appears anywhere
+		List<String> everything = new ArrayList<>(List.of(result.out(), result.err(), output.getAll()));
+		try (Stream<Path> files = Files.walk(this.reportDir)) {
+			for (Path file : files.filter(Files::isRegularFile).toList()) {
+				everything.add(Files.readString(file));
+			}
+		}
+		for (String text : everything) {
+			for (String secret : secrets) {
+				assertThat(text).doesNotContain(secret);
+			}
 		}
 	}
 

@@ -153,7 +153,7 @@ class MonitoringFilesIntegrationTests {
 				"reconciler_run_last_success_timestamp_seconds", "reconciler_run_pointers",
 				"reconciler_watcher_requests_seconds_count", "reconciler_watcher_requests_seconds_sum",
 				"reconciler_watcher_requests_seconds_max", "reconciler_watcher_retries_total",
-				"reconciler_run_duration_seconds");
+				"reconciler_run_duration_seconds", "reconciler_build_info");
 	}
 
 	/** Checks every selector of {@code exprs}, and returns the metric names they use. */

@@ -16,6 +16,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
+import io.cannobserv.reconciler.support.ExpectedBuild;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
@@ -23,12 +24,13 @@ import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code kubernetes} profile logs for machines: one JSON object per line, and every
- * line of the run carries its id.
+ * The {@code kubernetes} profile logs for machines: one JSON object per line, every line
+ * of the run carries its id, and every line the build's version and commit.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StructuredLoggingIntegrationTests {
@@ -73,6 +75,10 @@ class StructuredLoggingIntegrationTests {
 		// one chunk line and a line per clear, each with the run id
 		assertThat(runLines).hasSize(1 + registry.ids(RegistryFixture.PointerClass.GONE).size());
 		assertThat(runLines).allSatisfy((line) -> assertThat(line.path("runId").asString()).isEqualTo("1"));
+		// and every line names the build, as ECS's service.version
+		assertThat(lines).allSatisfy((line) -> assertThat(line.path("service").path("version").asString())
+			.isEqualTo(BuildVersion.current().label())
+			.startsWith(ExpectedBuild.version()));
 	}
 
 }

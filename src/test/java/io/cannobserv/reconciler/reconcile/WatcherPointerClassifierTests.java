@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.run.Outcome;
@@ -258,9 +257,9 @@ class WatcherPointerClassifierTests {
 
 	private static WatcherPointerClassifier classifier() {
 		WatcherProperties properties = new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
-				Duration.ofSeconds(2), MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40),
-				Duration.ofSeconds(1), 0);
-		return WatcherPointerClassifier.recheck(new WatcherClient(properties, JsonMapper.builder().build()), false);
+				Duration.ofSeconds(2), Duration.ofSeconds(30), MAX_ATTEMPTS, Duration.ofMillis(10),
+				Duration.ofMillis(40), Duration.ofSeconds(1), 0);
+		return WatcherPointerClassifier.recheck(new WatcherClient(properties), false);
 	}
 
 	private static void stubItem(String watchedId, ResponseDefinitionBuilder answer) {

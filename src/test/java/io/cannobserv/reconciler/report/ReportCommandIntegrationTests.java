@@ -39,6 +39,7 @@ import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
 import io.cannobserv.reconciler.support.Ulids;
+import io.cannobserv.reconciler.version.BuildVersion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -164,11 +165,11 @@ class ReportCommandIntegrationTests {
 		List<String> lines = result.out().lines().toList();
 		assertThat(lines.get(0)).startsWith("RUN")
 			.contains("MODE", "PARTITION", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "READ", "CLEARED", "RELINKED",
-					"TRANSIENT", "UNCONFIRMED", "BRAKE");
+					"TRANSIENT", "UNCONFIRMED", "BRAKE", "VERSION");
 		assertThat(columns(lines.get(1))).startsWith(String.valueOf(applyRunId), "apply", "-", "COMPLETED", "0")
-			.endsWith("30", "4", "0", "2", "4", "clear");
+			.endsWith("30", "4", "0", "2", "4", "clear", BuildVersion.current().label());
 		assertThat(columns(lines.get(2))).startsWith(String.valueOf(dryRunId), "dry-run", "-", "COMPLETED", "0")
-			.endsWith("30", "(4)", "(0)", "2", "4", "clear");
+			.endsWith("30", "(4)", "(0)", "2", "4", "clear", BuildVersion.current().label());
 		assertThat(lines.get(3)).isEqualTo(TextRunList.DRY_RUN_NOTE);
 		assertThat(lines).hasSize(4);
 	}

@@ -24,6 +24,7 @@ import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.Ulids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -188,6 +189,98 @@ class RestoreIntegrationTests {
 	}
 
 	@Test
+	void restoreWhenALaterRunClearedTheItemAgainLeavesItToThatRunAndNamesIt() throws Exception {
+		// given run A cleared X (pointer a), X was re-linked to b, and run B cleared X
+		// (pointer b: deleted in Watcher too)
+		clearGonePointers();
+		long runA = this.runId;
+		String x = gone().get(3);
+		String a = this.registry.entry(x).watcherItemId();
+		String b = Ulids.of("01HZZNEW", 1);
+		this.bed.archiver().setPointer(x, b);
+		Result runB = reconcile("--apply", "--chunk-size=5");
+		assertThat(runB.exitCode()).as(runB.out() + runB.err()).isZero();
+		long runBId = lastClearOf(x).runId();
+		assertThat(runBId).isNotEqualTo(runA);
+		assertThat(lastClearOf(x).watcherItemId()).isEqualTo(b);
+		assertThat(this.bed.archiver().pointerOf(x)).isNull();
+		Map<String, Map<String, @Nullable Object>> beforeRestore = this.bed.archiver().snapshot();
+		String superseded = x + " -> " + a + "  superseded: cleared again since, by run " + runBId + " (pointer " + b
+				+ ")";
+
+		// when A is undone, in a dry run then for real
+		Result preview = restore("--run", String.valueOf(runA));
+		assertThat(this.bed.archiver().snapshot()).isEqualTo(beforeRestore);
+		Result undoA = restore("--run", String.valueOf(runA), "--apply");
+
+		// then X is left to run B, named, and the dry run said exactly that
+		assertThat(undoA.exitCode()).as(undoA.out() + undoA.err()).isZero();
+		assertThat(this.bed.archiver().pointerOf(x)).isNull();
+		assertThat(this.bed.archiver().snapshot().get(x)).isEqualTo(beforeRestore.get(x));
+		for (String id : gone()) {
+			if (!id.equals(x)) {
+				assertThat(this.bed.archiver().pointerOf(id)).as(id).isEqualTo(this.registry.entry(id).watcherItemId());
+			}
+		}
+		assertThat(undoA.out()).contains("restored " + (GONE - 1) + ", left alone 0, superseded 1")
+			.contains(superseded);
+		assertThat(preview.out()).contains("would restore " + (GONE - 1) + ", left alone 0, superseded 1")
+			.contains(superseded);
+		assertThat(pointerLines(preview)).isEqualTo(pointerLines(undoA));
+		Map<String, Object> decision = restoreRowOf(runA, x);
+		assertThat(decision.get("outcome")).isEqualTo("SUPERSEDED");
+		assertThat(decision.get("detail")).isEqualTo("cleared again since, by run " + runBId + " (pointer " + b + ")");
+
+		// when B is undone
+		Result undoB = restore("--run", String.valueOf(runBId), "--apply");
+
+		// then X gets back the pointer B cleared, its last one
+		assertThat(undoB.exitCode()).as(undoB.out() + undoB.err()).isZero();
+		assertThat(undoB.out()).contains("restored 1, left alone 0, superseded 0");
+		assertThat(this.bed.archiver().pointerOf(x)).isEqualTo(b);
+		assertThat(restoreRowOf(runBId, x).get("outcome")).isEqualTo("RESTORED");
+	}
+
+	@Test
+	void restoreWhenArchiverChangedTheItemSinceTheClearLeavesItAsItIs() throws Exception {
+		// given, since run A's clear: one InfoItem re-linked, then unlinked again by
+		// Archiver itself (its dashboard's self-heal); another one edited
+		clearGonePointers();
+		String unlinked = gone().get(1);
+		String edited = gone().get(4);
+		this.bed.archiver().setPointer(unlinked, Ulids.of("01HZZNEW", 2));
+		this.bed.archiver().setPointer(unlinked, null);
+		this.bed.database()
+			.jdbc()
+			.update("UPDATE information.info_items SET name = 'renamed', updated_at = now() WHERE info_item_id = ?",
+					edited);
+		Map<String, Map<String, @Nullable Object>> beforeRestore = this.bed.archiver().snapshot();
+
+		// when
+		Result preview = restore("--run", String.valueOf(this.runId));
+		Result result = restore("--run", String.valueOf(this.runId), "--apply");
+
+		// then neither gets its old pointer back: each says what the clear left and what
+		// the row holds now
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
+		assertThat(after.get(unlinked)).isEqualTo(beforeRestore.get(unlinked));
+		assertThat(after.get(edited)).isEqualTo(beforeRestore.get(edited));
+		for (String id : List.of(unlinked, edited)) {
+			String detail = "changed in Archiver since the clear (updated_at " + this.bed.archiver().updatedAt(id)
+					+ ", the clear left " + this.afterClear.get(id).get("updated_at") + ")";
+			assertThat(result.out()).as(id)
+				.contains(id + " -> " + this.registry.entry(id).watcherItemId() + "  superseded: " + detail);
+			Map<String, Object> decision = restoreRowOf(this.runId, id);
+			assertThat(decision.get("outcome")).as(id).isEqualTo("SUPERSEDED");
+			assertThat(decision.get("detail")).as(id).isEqualTo(detail);
+		}
+		assertThat(result.out()).contains("restored " + (GONE - 2) + ", left alone 0, superseded 2");
+		assertThat(preview.out()).contains("would restore " + (GONE - 2) + ", left alone 0, superseded 2");
+		assertThat(pointerLines(preview)).isEqualTo(pointerLines(result));
+	}
+
+	@Test
 	void restoreWhenRunIsMissingExitsTwoWithOneLineNamingTheOption() {
 		// given
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
@@ -242,7 +335,9 @@ class RestoreIntegrationTests {
 	@Test
 	void restoreWhenRunWasMadeOnAnotherTableRefusesInOneLineAndChangesNothing() throws Exception {
 		// given a run on Archiver's table, and a restore configured for a copy of it
+		// (which exists: preflight refuses a table that does not)
 		clearGonePointers();
+		this.bed.database().jdbc().execute("CREATE TABLE information.info_items_copy AS TABLE information.info_items");
 
 		// when
 		Result result = restore("--run", String.valueOf(this.runId), "--apply",
@@ -254,6 +349,11 @@ class RestoreIntegrationTests {
 			.contains("Run " + this.runId + " reconciled information.info_items(info_item_id,watcher_item_id), not the "
 					+ "configured information.info_items_copy(info_item_id,watcher_item_id)");
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(this.afterClear);
+		assertThat(this.bed.database()
+			.jdbc()
+			.queryForObject("SELECT count(*) FROM information.info_items_copy WHERE watcher_item_id IS NULL",
+					Long.class))
+			.isEqualTo(GONE);
 		assertThat(restoreRows()).isEmpty();
 	}
 
@@ -280,6 +380,28 @@ class RestoreIntegrationTests {
 		return clearId;
 	}
 
+	/** The last clear of an InfoItem, by any run. */
+	private LastClear lastClearOf(String infoItemId) {
+		return this.bed.database()
+			.jdbc()
+			.queryForObject(
+					"SELECT run_id, watcher_item_id FROM " + JOB_SCHEMA
+							+ ".pointer_clear WHERE info_item_id = ? ORDER BY clear_id DESC LIMIT 1",
+					(rs, i) -> new LastClear(rs.getLong(1), rs.getString(2)), infoItemId);
+	}
+
+	private Map<String, Object> restoreRowOf(long runId, String infoItemId) {
+		return this.bed.database()
+			.jdbc()
+			.queryForMap("SELECT outcome, detail FROM " + JOB_SCHEMA
+					+ ".pointer_restore WHERE run_id = ? AND info_item_id = ?", runId, infoItemId);
+	}
+
+	/** The lines a restore prints for the pointers it does not put back. */
+	private static List<String> pointerLines(Result result) {
+		return result.out().lines().filter((line) -> line.startsWith("    ")).toList();
+	}
+
 	private List<Map<String, Object>> restoreRows() {
 		JdbcTemplate jdbc = this.bed.database().jdbc();
 		return jdbc.queryForList("SELECT clear_id, run_id, info_item_id, watcher_item_id, outcome, detail FROM "
@@ -291,6 +413,9 @@ class RestoreIntegrationTests {
 		rest.remove("watcher_item_id");
 		rest.remove("updated_at");
 		return rest;
+	}
+
+	private record LastClear(long runId, String watcherItemId) {
 	}
 
 	private JsonNode report() throws Exception {

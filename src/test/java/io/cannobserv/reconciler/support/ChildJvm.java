@@ -103,6 +103,11 @@ public final class ChildJvm {
 		}
 	}
 
+	/** The label it was started with. */
+	public String name() {
+		return this.name;
+	}
+
 	public long pid() {
 		return this.process.pid();
 	}

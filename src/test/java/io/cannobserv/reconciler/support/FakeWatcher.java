@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -91,6 +93,8 @@ public final class FakeWatcher implements AutoCloseable {
 
 	private final Hooks hooks = new Hooks();
 
+	private final HealthGate healthGate = new HealthGate();
+
 	private final WireMockServer server;
 
 	public FakeWatcher() {
@@ -105,7 +109,7 @@ public final class FakeWatcher implements AutoCloseable {
 		this.server = new WireMockServer(wireMockConfig().dynamicPort()
 			.gzipDisabled(true)
 			.containerThreads(64)
-			.extensions(this.hooks, this.keyRevocation, this.listing));
+			.extensions(this.hooks, this.keyRevocation, this.listing, this.healthGate));
 	}
 
 	/**
@@ -252,6 +256,28 @@ public final class FakeWatcher implements AutoCloseable {
 			.willReturn(json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND)));
 	}
 
+	/** {@code response} to every request for this id. */
+	public void answer(String watchedId, ResponseDefinitionBuilder response) {
+		stubItem(watchedId, response);
+	}
+
+	/**
+	 * {@code first} for the first request of this id, {@code then} for every later one:
+	 * what the first pass and the recheck each get.
+	 */
+	public void firstThen(String watchedId, ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+		String scenario = "first then " + watchedId;
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+			.inScenario(scenario)
+			.whenScenarioStateIs(Scenario.STARTED)
+			.willSetStateTo("asked")
+			.willReturn(first));
+		this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
+			.inScenario(scenario)
+			.whenScenarioStateIs("asked")
+			.willReturn(then));
+	}
+
 	/**
 	 * A broken connection or response for this id, e.g.
 	 * {@link Fault#CONNECTION_RESET_BY_PEER}.
@@ -355,6 +381,25 @@ public final class FakeWatcher implements AutoCloseable {
 	 */
 	public void revokeKeyAfter(int n) {
 		this.keyRevocation.allow(n);
+	}
+
+	/**
+	 * From now on, holds every {@code GET /health} unanswered until
+	 * {@link #releaseHealthChecks()}: processes started together wait in their preflight,
+	 * each past its run lock, and go on at the same instant.
+	 */
+	public void holdHealthChecks() {
+		this.healthGate.hold();
+	}
+
+	/** How many health checks arrived since {@link #holdHealthChecks()}. */
+	public int heldHealthChecks() {
+		return this.healthGate.arrived();
+	}
+
+	/** Answers the held health checks, and every later one at once. */
+	public void releaseHealthChecks() {
+		this.healthGate.release();
 	}
 
 	/** Requests for one WatchedItem, oldest first. */
@@ -613,6 +658,53 @@ public final class FakeWatcher implements AutoCloseable {
 		private static String pathOf(String url) {
 			int query = url.indexOf('?');
 			return (query < 0) ? url : url.substring(0, query);
+		}
+
+	}
+
+	/**
+	 * Holds health checks while closed. A filter, so that it holds the request before any
+	 * stub answers it, whatever the stubs.
+	 */
+	private static final class HealthGate implements StubRequestFilterV2 {
+
+		private static final long LONGEST_HOLD_SECONDS = 300;
+
+		private volatile CountDownLatch closed = new CountDownLatch(0);
+
+		private final AtomicInteger arrived = new AtomicInteger();
+
+		void hold() {
+			this.arrived.set(0);
+			this.closed = new CountDownLatch(1);
+		}
+
+		void release() {
+			this.closed.countDown();
+		}
+
+		int arrived() {
+			return this.arrived.get();
+		}
+
+		@Override
+		public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+			CountDownLatch gate = this.closed;
+			if (gate.getCount() > 0 && request.getUrl().startsWith("/health")) {
+				this.arrived.incrementAndGet();
+				try {
+					gate.await(LONGEST_HOLD_SECONDS, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return RequestFilterAction.continueWith(request);
+		}
+
+		@Override
+		public String getName() {
+			return "fake-watcher-health-gate";
 		}
 
 	}

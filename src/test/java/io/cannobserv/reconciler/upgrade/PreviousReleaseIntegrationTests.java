@@ -136,4 +136,52 @@ class PreviousReleaseIntegrationTests {
 		}
 	}
 
+	@Test
+	void restoreWhenTheClearWasRecordedByThePreviousReleasePutsItBackWhileTheRowIsAsTheClearLeftIt() {
+		// given 0.1.0's run cleared one pointer, and the row is as that clear left it
+		String cleared = this.registry.ids(PointerClass.GONE).get(0);
+		assertThat(this.bed.archiver().pointerOf(cleared)).isNull();
+
+		// when
+		Result result = restore("--apply");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(result.out()).contains("restored 1, left alone 0, superseded 0");
+		assertThat(this.bed.archiver().pointerOf(cleared)).isEqualTo(this.registry.entry(cleared).watcherItemId());
+	}
+
+	@Test
+	void restoreWhenTheClearWasRecordedByThePreviousReleaseLeavesARowChangedSinceAsItIs() {
+		// given 0.1.0's run cleared one pointer, and Archiver changed the row since
+		String cleared = this.registry.ids(PointerClass.GONE).get(0);
+		this.bed.database()
+			.jdbc()
+			.update("UPDATE information.info_items SET name = 'renamed', updated_at = now() WHERE info_item_id = ?",
+					cleared);
+		Map<String, Object> before = this.bed.database()
+			.jdbc()
+			.queryForMap("SELECT * FROM information.info_items WHERE info_item_id = ?", cleared);
+
+		// when
+		Result result = restore("--apply");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(result.out()).contains("restored 0, left alone 0, superseded 1")
+			.contains(cleared + " -> " + this.registry.entry(cleared).watcherItemId()
+					+ "  superseded: changed in Archiver since the clear");
+		assertThat(this.bed.database()
+			.jdbc()
+			.queryForMap("SELECT * FROM information.info_items WHERE info_item_id = ?", cleared)).isEqualTo(before);
+	}
+
+	/** {@code restore} of 0.1.0's run. */
+	private Result restore(String... options) {
+		List<String> args = new ArrayList<>(List.of("restore", "--run", "1"));
+		args.addAll(List.of(this.bed.database().springArgs()));
+		args.addAll(List.of(options));
+		return ReconcilerRun.run(args.toArray(String[]::new));
+	}
+
 }

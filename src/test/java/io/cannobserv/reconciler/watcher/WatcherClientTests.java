@@ -23,7 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Strategy;
@@ -318,9 +317,9 @@ class WatcherClientTests {
 		// given: the WatchedItem, but only after the read timeout
 		int delayMillis = (int) SHORT_READ_TIMEOUT.toMillis() + 700;
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)).withFixedDelay(delayMillis));
-		WatcherClient client = client(
-				new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500), SHORT_READ_TIMEOUT,
-						MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0));
+		WatcherClient client = client(new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
+				SHORT_READ_TIMEOUT, Duration.ofSeconds(30), MAX_ATTEMPTS, Duration.ofMillis(10), Duration.ofMillis(40),
+				Duration.ofSeconds(1), 0));
 		// when
 		long start = System.nanoTime();
 		WatchedItemLookup lookup = client.lookup(ID);
@@ -495,7 +494,7 @@ class WatcherClientTests {
 		ReconcilerProperties partition = new ReconcilerProperties(250, 8, 1, 4, Path.of("reports"),
 				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
 		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
-				JsonMapper.builder().build(), new SimpleMeterRegistry(), partition);
+				new SimpleMeterRegistry(), partition);
 		// when
 		Duration elapsed = timeLiveLookups(client, 11);
 		// then
@@ -560,10 +559,15 @@ class WatcherClientTests {
 	}
 
 	static Stream<Arguments> refusedBaseUrls() {
-		return Stream.of(arguments("ftp://x", "http(s) URL"), arguments("watcher:8000", "http(s) URL"),
+		return Stream.of(arguments("ftp://x", "http(s) URL"), arguments("watcher.internal:8000", "http(s) URL"),
 				arguments("http://watcher:8000?x=1", "no query"), arguments("not a url", "is not a URL"),
 				arguments("http://watcher:8000/api/v1", "without the /api/v1 suffix"),
-				arguments("http://watcher:8000/api/v1/", "without the /api/v1 suffix"));
+				arguments("http://watcher:8000/api/v1/", "without the /api/v1 suffix"),
+				arguments("http://reconciler:s3cret@watcher:8000", "user name or password"),
+				arguments("http://reconciler@watcher:8000", "user name or password"),
+				arguments("http://watcher:8000/#s3cret", "no fragment"),
+				arguments("http://watcher:8000/?token=s3cret", "no query"),
+				arguments("http://watcher:8000/s3cret\nsecond-line", "is not a URL"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -571,8 +575,31 @@ class WatcherClientTests {
 	void constructorWhenBaseUrlInvalidThrowsNamingFix(String baseUrl, String fix) {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> properties(baseUrl, MAX_ATTEMPTS, Duration.ofSeconds(1), 0))
-			.withMessageContaining("WATCHER_BASE_URL '" + baseUrl + "'")
-			.withMessageContaining(fix);
+			.withMessageContaining("WATCHER_BASE_URL")
+			.withMessageContaining(fix)
+			.withMessageNotContaining(baseUrl);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "s3cret\nsecond-line", "s3cret\rrest", "s3cret\trest", "s3cret\u0000rest",
+			"s3cret\u001b[0m", "s3cret\u007f", "s3cret\u0085rest" })
+	void constructorWhenKeyHoldsAControlCharacterThrowsNamingTheVariableNotTheKey(String key) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", key, READ_TIMEOUT, READ_TIMEOUT,
+					READ_TIMEOUT, 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
+			.withMessageContaining("WATCHER_API_KEY")
+			.withMessageContaining("control character")
+			.withMessageNotContaining("s3cret")
+			.withMessageNotContaining("rest");
+	}
+
+	@Test
+	void constructorWhenKeyEndsWithALineBreakTrimsIt() {
+		// given: a Secret made from a file keeps the file's last line break
+		WatcherProperties properties = new WatcherProperties("http://watcher:8000", " s3cret-key\n", READ_TIMEOUT,
+				READ_TIMEOUT, READ_TIMEOUT, 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0);
+		// then
+		assertThat(properties.requiredApiKey()).isEqualTo("s3cret-key");
 	}
 
 	@Test
@@ -586,19 +613,23 @@ class WatcherClientTests {
 	void constructorWhenTimeoutNegativeThrowsNamingOption() {
 		Duration negative = Duration.ofMillis(-1);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, negative, READ_TIMEOUT, 3,
-					Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
+			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, negative, READ_TIMEOUT,
+					Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
 			.withMessageContaining("--connect-timeout");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, negative, 3,
-					Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
+			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, negative,
+					Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
 			.withMessageContaining("--read-timeout");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, Duration.ZERO, 3,
-					Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
+			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, Duration.ZERO,
+					Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
 			.withMessageContaining("--read-timeout");
 		assertThatIllegalArgumentException().isThrownBy(() -> properties("http://watcher:8000", 3, negative, 0))
 			.withMessageContaining("--max-retry-after");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new WatcherProperties("http://watcher:8000", API_KEY, READ_TIMEOUT, READ_TIMEOUT,
+					Duration.ZERO, 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0))
+			.withMessageContaining("--request-timeout");
 	}
 
 	@ParameterizedTest
@@ -613,8 +644,8 @@ class WatcherClientTests {
 	void toStringWhenKeySetMasksIt() {
 		// given
 		String key = "s3cr3t-watcher-key-0123456789";
-		WatcherProperties properties = new WatcherProperties("http://watcher:8000", key, READ_TIMEOUT, READ_TIMEOUT, 3,
-				Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0);
+		WatcherProperties properties = new WatcherProperties("http://watcher:8000", key, READ_TIMEOUT, READ_TIMEOUT,
+				Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0);
 		// when
 		String text = properties.toString();
 		// then
@@ -627,8 +658,8 @@ class WatcherClientTests {
 
 	@Test
 	void toStringWhenKeyUnsetSaysSo() {
-		WatcherProperties properties = new WatcherProperties("http://watcher:8000", " ", READ_TIMEOUT, READ_TIMEOUT, 3,
-				Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0);
+		WatcherProperties properties = new WatcherProperties("http://watcher:8000", " ", READ_TIMEOUT, READ_TIMEOUT,
+				Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofSeconds(1), 0);
 		assertThat(properties.toString()).contains("apiKey=unset");
 		assertThatIllegalStateException().isThrownBy(properties::requiredApiKey)
 			.withMessageContaining("WATCHER_API_KEY");
@@ -648,13 +679,13 @@ class WatcherClientTests {
 	}
 
 	private static WatcherClient client(WatcherProperties properties) {
-		return new WatcherClient(properties, JsonMapper.builder().build());
+		return new WatcherClient(properties);
 	}
 
 	private static WatcherProperties properties(String baseUrl, int maxAttempts, Duration maxRetryAfter,
 			double maxRequestsPerSecond) {
-		return new WatcherProperties(baseUrl, API_KEY, Duration.ofMillis(500), READ_TIMEOUT, maxAttempts,
-				Duration.ofMillis(10), Duration.ofMillis(40), maxRetryAfter, maxRequestsPerSecond);
+		return new WatcherProperties(baseUrl, API_KEY, Duration.ofMillis(500), READ_TIMEOUT, Duration.ofSeconds(30),
+				maxAttempts, Duration.ofMillis(10), Duration.ofMillis(40), maxRetryAfter, maxRequestsPerSecond);
 	}
 
 	private static void stubItem(ResponseDefinitionBuilder answer) {
