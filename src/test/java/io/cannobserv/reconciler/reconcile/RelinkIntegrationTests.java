@@ -264,12 +264,12 @@ class RelinkIntegrationTests {
 		// when
 		Result result = reconcile("--apply", "--relink", "--brake-min-sample=5");
 
-		// then: counted like clears
+		// then: counted like clears, as gone
 		assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);
 		assertThat(this.bed.archiver().snapshot()).isEqualTo(before);
 		JsonNode brake = ReportFiles.only(this.reportDir).get("brake");
 		assertThat(brake.get("state").asString()).isEqualTo("tripped");
-		assertThat(brake.get("message").asString()).startsWith("6 of 6 checked pointers (100%) are gone or moved");
+		assertThat(brake.get("message").asString()).startsWith("6 of 6 checked pointers (100%) are gone,");
 	}
 
 	@Test
@@ -301,18 +301,18 @@ class RelinkIntegrationTests {
 
 		// then only item 1 still holds what run 1 set
 		assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
-		assertThat(dryRun.out()).contains("would restore 1").contains("left alone 2");
+		assertThat(dryRun.out()).contains("would restore 1").contains("left alone 1").contains("superseded 1");
 		assertThat(restore.exitCode()).as(restore.err()).isZero();
-		assertThat(restore.out()).contains("restored 1").contains("left alone 2");
-		assertThat(restore.out()).contains(item(2)).contains("changed since, to " + elsewhere);
-		assertThat(restore.out()).contains(item(3)).contains("written again since, by run");
+		assertThat(restore.out()).contains("restored 1").contains("left alone 1").contains("superseded 1");
+		assertThat(restore.out()).contains(item(2)).contains("changed since the re-link, to " + elsewhere);
+		assertThat(restore.out()).contains(item(3)).contains("cleared or re-linked again since, by run");
 		assertThat(this.bed.archiver().pointerOf(item(1))).isEqualTo(pointer(1));
 		assertThat(this.bed.archiver().pointerOf(item(2))).isEqualTo(elsewhere);
 		assertThat(this.bed.archiver().pointerOf(item(3))).isNull();
 		assertThat(jdbc().queryForList(
 				"SELECT outcome FROM " + JOB_SCHEMA + ".pointer_restore WHERE run_id = ? ORDER BY info_item_id",
 				String.class, run))
-			.containsExactly("RESTORED", "LEFT_ALONE", "LEFT_ALONE");
+			.containsExactly("RESTORED", "LEFT_ALONE", "SUPERSEDED");
 	}
 
 	private Result reconcile(String... options) {
