@@ -159,9 +159,9 @@ public class PointerTable {
 		String id = this.table.idColumn();
 		String sql = "SELECT c.clear_id, i." + id + " IS NOT NULL AS row_exists, i." + this.table.pointerColumn()
 				+ " AS pointer, i.updated_at, i.updated_at = c.row_updated_at AS unchanged, c.row_updated_at,"
-				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer FROM "
+				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer, later.relinked_to AS later_relinked_to FROM "
 				+ this.jobSchema.table("pointer_clear") + " c LEFT JOIN " + this.table.qualifiedTable() + " i ON i."
-				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id FROM "
+				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id, l.relinked_to FROM "
 				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = c.archiver_table"
 				+ " AND l.info_item_id = c.info_item_id AND l.clear_id > c.clear_id ORDER BY l.clear_id DESC LIMIT 1)"
 				+ " later ON true WHERE c.clear_id IN (:clearIds) AND c.archiver_table = :archiverTable";
@@ -174,7 +174,8 @@ public class PointerTable {
 							new SinceClear(rs.getBoolean("row_exists"), rs.getString("pointer"),
 									(updatedAt != null) ? updatedAt.toInstant() : null, rs.getBoolean("unchanged"),
 									rs.getTimestamp("row_updated_at").toInstant(),
-									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer")));
+									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer"),
+									rs.getString("later_relinked_to")));
 				});
 		return since;
 	}
@@ -303,12 +304,14 @@ public class PointerTable {
 	 * @param updatedAt its {@code updated_at} now, null when it no longer exists
 	 * @param unchanged whether {@code updated_at} is still what the clear left
 	 * @param clearLeftUpdatedAt the {@code updated_at} the clear left
-	 * @param laterRunId the run that cleared it last since, null when none did
-	 * @param laterWatcherItemId the pointer that later run cleared
+	 * @param laterRunId the run that cleared or re-linked it last since, null when none
+	 * did
+	 * @param laterWatcherItemId the pointer that later run cleared or re-linked
+	 * @param laterRelinkedTo what that later run re-linked it to, null for a clear
 	 */
 	public record SinceClear(boolean rowExists, @Nullable String watcherItemId, @Nullable Instant updatedAt,
 			boolean unchanged, Instant clearLeftUpdatedAt, @Nullable Long laterRunId,
-			@Nullable String laterWatcherItemId) {
+			@Nullable String laterWatcherItemId, @Nullable String laterRelinkedTo) {
 	}
 
 	/**

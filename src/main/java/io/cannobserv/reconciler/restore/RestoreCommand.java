@@ -93,8 +93,8 @@ class RestoreCommand implements Command {
 			refuseAnotherTable(runId);
 			List<Clear> clears = pendingClears(runId);
 			if (clears.isEmpty() && clearCount(runId) == 0) {
-				throw new CommandRefusedException(ExitCode.NOT_STARTED, "Run " + runId
-						+ " cleared or re-linked no pointers (or does not exist): nothing to restore; see report");
+				throw new CommandRefusedException(ExitCode.NOT_STARTED,
+						"Run " + runId + " cleared no pointers (or does not exist): nothing to restore; see report");
 			}
 			List<Clear> restored = new ArrayList<>();
 			List<NotRestored> notRestored = new ArrayList<>();

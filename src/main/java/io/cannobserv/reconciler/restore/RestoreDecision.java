@@ -31,17 +31,20 @@ record RestoreDecision(RestoreOutcome outcome, String detail) {
 			return new RestoreDecision(RestoreOutcome.LEFT_ALONE, "the InfoItem no longer exists");
 		}
 		if (since.laterRunId() != null) {
-			return new RestoreDecision(RestoreOutcome.SUPERSEDED, "cleared or re-linked again since, by run "
-					+ since.laterRunId() + " (pointer " + since.laterWatcherItemId() + ")");
+			String again = (since.laterRelinkedTo() != null) ? "re-linked since" : "cleared again since";
+			return new RestoreDecision(RestoreOutcome.SUPERSEDED,
+					again + ", by run " + since.laterRunId() + " (pointer " + since.laterWatcherItemId()
+							+ ((since.laterRelinkedTo() != null) ? " -> " + since.laterRelinkedTo() : "") + ")");
 		}
 		String pointer = since.watcherItemId();
 		if (!Objects.equals(pointer, relinkedTo)) {
 			return new RestoreDecision(RestoreOutcome.LEFT_ALONE, changedSince(pointer, relinkedTo));
 		}
 		if (!since.unchanged()) {
+			String write = (relinkedTo != null) ? "re-link" : "clear";
 			return new RestoreDecision(RestoreOutcome.SUPERSEDED,
-					"changed in Archiver since the " + ((relinkedTo != null) ? "re-link" : "clear") + " (updated_at "
-							+ since.updatedAt() + ", the write left " + since.clearLeftUpdatedAt() + ")");
+					"changed in Archiver since the " + write + " (updated_at " + since.updatedAt() + ", the " + write
+							+ " left " + since.clearLeftUpdatedAt() + ")");
 		}
 		return RESTORE;
 	}
