@@ -232,12 +232,8 @@ public class WatcherClient {
 			return WatcherSnapshot.incomplete(0, "not taken within " + limits.timeoutText() + " (--snapshot-timeout)",
 					attempts.get());
 		}
-		this.inFlight.acquire();
+		awaitTurn(attempts);
 		try {
-			if (!this.pacer.acquire()) {
-				throw new NotSent();
-			}
-			attempts.incrementAndGet();
 			long started = System.nanoTime();
 			@Nullable String statusClass = null;
 			try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey())) {
@@ -363,14 +359,8 @@ public class WatcherClient {
 	private WatcherHttp.Answer exchange(URI uri, Endpoint endpoint, AtomicInteger attempts)
 			throws InterruptedException {
 		WatcherHttp.Answer response;
-		// the permit first, then the turn: a request that queued for a permit still
-		// leaves at its own slot, so the rate cap holds whatever the number of threads
-		this.inFlight.acquire();
+		awaitTurn(attempts);
 		try {
-			if (!this.pacer.acquire()) {
-				throw new NotSent();
-			}
-			attempts.incrementAndGet();
 			long started = System.nanoTime();
 			try {
 				response = send(uri, true);
@@ -385,6 +375,30 @@ public class WatcherClient {
 			this.inFlight.release();
 		}
 		return refusedOrRetried(response, (refused) -> response);
+	}
+
+	/**
+	 * Takes a permit of the requests in flight, which the caller releases, then waits for
+	 * the request's turn under the rate cap. The permit first, then the turn: a request
+	 * that queued for a permit still leaves at its own slot, so the rate cap holds
+	 * whatever the number of threads.
+	 * @throws NotSent the run is stopping (the permit is released)
+	 */
+	private void awaitTurn(AtomicInteger attempts) throws InterruptedException {
+		this.inFlight.acquire();
+		boolean turn = false;
+		try {
+			turn = this.pacer.acquire();
+		}
+		finally {
+			if (!turn) {
+				this.inFlight.release();
+			}
+		}
+		if (!turn) {
+			throw new NotSent();
+		}
+		attempts.incrementAndGet();
 	}
 
 	/**
