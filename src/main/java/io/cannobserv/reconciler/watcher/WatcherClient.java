@@ -72,6 +72,9 @@ public class WatcherClient {
 
 	private static final JsonNode DELETED_BODY = STRICT_JSON.readTree("{\"detail\":\"WatchedItem not found\"}");
 
+	/** Stands for the API key where an answer echoed it. */
+	static final String KEY_PLACEHOLDER = "[redacted]";
+
 	/** How much of a body the evidence keeps: enough to tell who answered. */
 	private static final int EVIDENCE_BODY_LIMIT = 160;
 
@@ -329,7 +332,7 @@ public class WatcherClient {
 	public WatcherAnswer get(String path, boolean authenticated) throws IOException {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + path);
 		WatcherHttp.Answer answer = send(uri, authenticated);
-		return new WatcherAnswer(answer.status(), Evidence.of(answer.body()), isDeleted(answer));
+		return new WatcherAnswer(answer.status(), Evidence.of(withoutKey(answer.body())), isDeleted(answer));
 	}
 
 	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts) throws InterruptedException {
@@ -409,7 +412,7 @@ public class WatcherClient {
 		int status = response.status();
 		String body = response.body();
 		if (status == 401 || status == 403) {
-			throw new WatcherAuthenticationException(status, Evidence.of(body, EVIDENCE_BODY_LIMIT));
+			throw new WatcherAuthenticationException(status, Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
 		if (status == 429 || status >= 500) {
 			if (response.retryAfter() != null) {
@@ -447,7 +450,7 @@ public class WatcherClient {
 		JsonNode item = parse(body);
 		if (item == null || !item.isObject() || !ulid.equals(item.path("id").stringValue(null))) {
 			throw new TransientAnswer(200,
-					"200 without the WatchedItem " + ulid + ": " + Evidence.of(body, EVIDENCE_BODY_LIMIT));
+					"200 without the WatchedItem " + ulid + ": " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
 		JsonNode archivedAt = item.path("archived_at");
 		boolean archived = !archivedAt.isMissingNode() && !archivedAt.isNull();
@@ -538,8 +541,17 @@ public class WatcherClient {
 		}
 	}
 
-	private static String evidence(int status, String body) {
-		return "HTTP " + status + " " + Evidence.of(body, EVIDENCE_BODY_LIMIT);
+	private String evidence(int status, String body) {
+		return "HTTP " + status + " " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT);
+	}
+
+	/**
+	 * {@code body} with the API key taken out: a proxy's error or debug page may echo the
+	 * request's headers, and evidence is stored, logged, reported and sent to chat.
+	 */
+	private String withoutKey(String body) {
+		String apiKey = this.properties.apiKey();
+		return (apiKey != null && !apiKey.isEmpty()) ? body.replace(apiKey, KEY_PLACEHOLDER) : body;
 	}
 
 	private static String describe(@Nullable Throwable ex) {

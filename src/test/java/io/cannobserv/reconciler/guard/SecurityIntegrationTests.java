@@ -48,6 +48,7 @@ import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
+import io.cannobserv.reconciler.support.RegistryFixture.Entry;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import io.cannobserv.reconciler.support.TestDatabase;
@@ -118,7 +119,18 @@ class SecurityIntegrationTests {
 	void reconcileWhenRunningWritesTheKeyNowhere(CapturedOutput output) throws Exception {
 		// given a registry of every kind, and the job's own loggers at their most
 		// talkative
-		RegistryFixture.create(this.archiver, this.watcher, Mix.ofEach(3).live(10));
+		RegistryFixture registry = RegistryFixture.create(this.archiver, this.watcher, Mix.ofEach(3).live(10));
+		// and answers that echo the request's headers, as a proxy's debug page may: their
+		// text becomes evidence that is stored, logged and reported
+		List<String> echoing = registry.entries()
+			.stream()
+			.filter((entry) -> entry.pointerClass() == PointerClass.LIVE)
+			.map(Entry::watcherItemId)
+			.limit(2)
+			.toList();
+		String echo = "<pre>GET /api/v1/watched-items\nX-API-Key: " + SECRET_KEY + "\n</pre>";
+		this.watcher.notFoundUnconfirmed(echoing.get(0), echo);
+		this.watcher.answer(echoing.get(1), aResponse().withStatus(503).withBody(echo));
 		String[] verbose = { "--logging.level.io.cannobserv=TRACE", "--logging.level.org.springframework=DEBUG",
 				"--logging.level.org.flywaydb=DEBUG", "--logging.level.com.zaxxer=DEBUG",
 				"--logging.level.org.postgresql=DEBUG" };
@@ -145,6 +157,7 @@ class SecurityIntegrationTests {
 		// the capture holds the job's logs, debug included, and the failure's stack trace
 		String logs = output.getAll();
 		assertThat(logs).contains("Cleared pointer of InfoItem").contains("Chunk committed").contains(" DEBUG ");
+		assertThat(logs).contains("X-API-Key: [redacted]");
 		assertThat(logs + revoked.out()).contains("401");
 		assertThat(logs).doesNotContain(SECRET_KEY).doesNotContain(WRONG_KEY);
 		for (Result result : List.of(applied, dryRun, revoked, rejected)) {

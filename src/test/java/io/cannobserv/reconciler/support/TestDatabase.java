@@ -32,6 +32,17 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
 		return path.substring(path.lastIndexOf('/') + 1);
 	}
 
+	/**
+	 * This database reached as a login of its own, with {@code password}: for a test that
+	 * passes the password and needs the server to check it (the embedded server trusts
+	 * any password, a container's does not).
+	 */
+	public TestDatabase withLogin(String password) {
+		String role = "login_" + name();
+		jdbc().execute("CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + password.replace("'", "''") + "'");
+		return new TestDatabase(this.jdbcUrl, role, password);
+	}
+
 	/** Command-line arguments that point a Spring Boot application at this database. */
 	public String[] springArgs() {
 		return new String[] { "--spring.datasource.url=" + this.jdbcUrl,
