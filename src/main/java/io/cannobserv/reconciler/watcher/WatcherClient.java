@@ -256,10 +256,10 @@ public class WatcherClient {
 			catch (SnapshotParser.NotAList ex) {
 				// cut short, or not JSON: a proxy's page, a stream broken off; worth
 				// asking again
-				throw new TransientAnswer(200, "list: " + Evidence.of(ex.getMessage()));
+				throw new TransientAnswer(200, "list: " + Evidence.of(withoutKey(ex.getMessage())));
 			}
 			catch (SnapshotRefused ex) {
-				return WatcherSnapshot.incomplete(0, Evidence.of(ex.getMessage()), attempts.get());
+				return WatcherSnapshot.incomplete(0, Evidence.of(withoutKey(ex.getMessage())), attempts.get());
 			}
 			finally {
 				time(started, Endpoint.SNAPSHOT, (statusClass != null) ? "answered" : "io-error",
@@ -470,7 +470,7 @@ public class WatcherClient {
 		JsonNode list = parse(body);
 		if (list == null || !list.isArray()) {
 			throw new TransientAnswer(200,
-					"list: 200 without a list of WatchedItems: " + Evidence.of(body, EVIDENCE_BODY_LIMIT));
+					"list: 200 without a list of WatchedItems: " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
 		List<String> linked = new ArrayList<>();
 		int others = 0;
@@ -478,7 +478,7 @@ public class WatcherClient {
 			String id = item.isObject() ? item.path("id").stringValue(null) : null;
 			if (id == null || !WatchedItemIds.isUlid(id)) {
 				throw new TransientAnswer(200, "list: 200 with an entry that is not a WatchedItem: "
-						+ Evidence.of(String.valueOf(item), EVIDENCE_BODY_LIMIT));
+						+ Evidence.of(withoutKey(String.valueOf(item)), EVIDENCE_BODY_LIMIT));
 			}
 			JsonNode backLink = item.path("archiver_info_item_id");
 			if (backLink.isString() && backLink.stringValue().equals(infoItemUlid)) {
