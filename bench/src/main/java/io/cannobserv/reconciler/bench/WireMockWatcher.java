@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,9 @@ final class WireMockWatcher implements Closeable {
 			Files.writeString(mappings.resolve("stub-" + i + ".json"), json.writeValueAsString(stubs.get(i)));
 		}
 		int port = freePort();
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", wiremockJar.toString(),
+		// WireMock holds an answer's body in memory: the snapshot's list is 600 MB at
+		// 1 000 000 pointers
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx2g", "-jar", wiremockJar.toString(),
 				"--port", String.valueOf(port), "--bind-address", "127.0.0.1", "--root-dir", dir.toString(),
 				"--no-request-journal", "--disable-request-logging", "--disable-banner",
 				"--async-response-enabled=true", "--container-threads", "64"));
@@ -221,7 +224,8 @@ final class WireMockWatcher implements Closeable {
 				}
 				throw new IOException("WireMock answers unexpectedly: " + live.statusCode() + " " + live.body());
 			}
-			catch (ConnectException ex) {
+			catch (ConnectException | HttpTimeoutException ex) {
+				// not listening yet, or still starting on a busy machine
 				TimeUnit.MILLISECONDS.sleep(200);
 			}
 		}
