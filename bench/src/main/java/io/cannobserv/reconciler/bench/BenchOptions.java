@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param repeats runs per case; the table shows medians
  * @param startup whether to measure start-up (a 4-pointer run, with and without CDS)
  * @param startupRepeats runs per start-up variant
+ * @param startupBaseline another build's jar (main's, say), measured as one more plain-jar
+ * start-up variant beside this one, or null
  * @param throughput whether to run the size × latency matrix
  * @param concurrency the job's {@code --concurrency}, also wrk's connections
  * @param jobArgs extra options for the job, e.g. {@code --max-requests-per-second=0}
@@ -32,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * @param help whether usage was asked for
  */
 record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies, int repeats,
-		boolean startup, int startupRepeats, boolean throughput, int concurrency, List<String> jobArgs,
+		boolean startup, int startupRepeats, @Nullable Path startupBaseline, boolean throughput, int concurrency, List<String> jobArgs,
 		List<String> jvmOptions, int wrkSeconds, double maxRunMinutes, double runTimeoutMinutes, boolean pgFast,
 		boolean help) {
 
@@ -54,6 +56,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --startup                also measure start-up: a 4-pointer run, plain / CDS, eager / lazy
 				  --startup-only           only the start-up measurement
 				  --startup-repeats N      runs per start-up variant [5]
+				  --startup-baseline JAR   another build's jar (main's, say), one more plain-jar start-up variant
 				  --concurrency N          the job's --concurrency, and wrk's connections [8]
 				  --job-arg ARG            an extra job option, repeatable, e.g. --job-arg=--chunk-size=500;
 				                           the job runs without its rate cap unless one is given here,
@@ -82,6 +85,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		boolean startup = false;
 		boolean throughput = true;
 		int startupRepeats = 5;
+		Path startupBaseline = null;
 		int concurrency = 8;
 		List<String> jobArgs = new ArrayList<>();
 		List<String> jvmOptions = split(DEFAULT_JVM_OPTIONS);
@@ -123,6 +127,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 						case "--latencies" -> latencies = ints(value);
 						case "--repeats" -> repeats = positive(name, value);
 						case "--startup-repeats" -> startupRepeats = positive(name, value);
+						case "--startup-baseline" -> startupBaseline = Path.of(value).toAbsolutePath();
 						case "--concurrency" -> concurrency = positive(name, value);
 						case "--job-arg" -> jobArgs.add(value);
 						case "--jvm-opts" -> jvmOptions = split(value);
@@ -136,11 +141,14 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		}
 		if (help) {
 			return new BenchOptions(Path.of("."), Path.of("."), wiremockJar, sizes, latencies, repeats, startup,
-					startupRepeats, throughput, concurrency, jobArgs, jvmOptions, wrkSeconds, maxRunMinutes,
+					startupRepeats, startupBaseline, throughput, concurrency, jobArgs, jvmOptions, wrkSeconds, maxRunMinutes,
 					runTimeoutMinutes, pgFast, true);
 		}
 		if (jar == null || !Files.isRegularFile(jar)) {
 			throw new IllegalArgumentException("--jar JAR is required and must exist (got " + jar + ")");
+		}
+		if (startupBaseline != null && !Files.isRegularFile(startupBaseline)) {
+			throw new IllegalArgumentException("--startup-baseline: no such jar " + startupBaseline);
 		}
 		if (!Files.isRegularFile(wiremockJar)) {
 			throw new IllegalArgumentException("WireMock standalone jar not found: " + wiremockJar
@@ -159,7 +167,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 			jobArgs.add(0, "--" + RATE_CAP_OPTION + "=0");
 		}
 		return new BenchOptions(jar.toAbsolutePath(), workDir.toAbsolutePath(), wiremockJar, List.copyOf(sizes),
-				List.copyOf(latencies), repeats, startup, startupRepeats, throughput && !sizes.isEmpty(), concurrency,
+				List.copyOf(latencies), repeats, startup, startupRepeats, startupBaseline, throughput && !sizes.isEmpty(),
+				concurrency,
 				List.copyOf(jobArgs), List.copyOf(jvmOptions), wrkSeconds, maxRunMinutes, runTimeoutMinutes, pgFast,
 				false);
 	}

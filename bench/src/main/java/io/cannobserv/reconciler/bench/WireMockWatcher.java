@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import io.cannobserv.reconciler.support.Processes;
-
 /**
  * The fake Watcher: WireMock standalone in a process of its own (so its CPU is not the
  * job's, and it can be measured alone), answering with Watcher's real bodies
@@ -186,7 +184,18 @@ final class WireMockWatcher implements Closeable {
 
 	@Override
 	public void close() {
-		Processes.stop(this.process);
+		// SIGTERM, then SIGKILL when it has not ended within 10 seconds (the tests'
+		// support/Processes, which this project cannot see)
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	static String javaBinary() {
