@@ -29,9 +29,12 @@ Benchmark options (passed to io.cannobserv.reconciler.bench.ThroughputBenchmark)
   --sizes LIST           pointers per case [10000]; 0 = none (with --startup: start-up only)
   --latencies LIST       fake Watcher latency per request, ms [0,20]
   --repeats N            runs per case; the table shows medians [1]
-  --startup              also measure start-up: 4 pointers, plain jar / CDS archive, eager / lazy
+  --startup              also measure start-up: 4 pointers, plain jar / CDS archive, eager / lazy,
+                         beside a plain JDBC loop doing the same work (bench/.../PlainJdbcLoop)
   --startup-only         only the start-up measurement
   --startup-repeats N    runs per start-up variant [5]
+  --startup-baseline JAR another build's jar (main's, say): one more plain-jar start-up variant,
+                         before and after side by side
   --concurrency N        the job's --concurrency and wrk's connections [8]
   --strategies LIST      the job's --strategy per run, side by side per case: per-item,snapshot
                          [per-item]

@@ -23,7 +23,18 @@ import io.cannobserv.reconciler.version.BuildVersion;
 /**
  * One process, one command, one exit code (see {@link ExitCode}).
  */
-@SpringBootApplication
+// Auto-configurations of what this job never uses, each a few dozen milliseconds of every
+// start-up: SQL scripts at start-up (Flyway owns the job's schema), JdbcClient,
+// scheduling,
+// repository exception translation, and OpenTelemetry's log export (metrics only go out)
+@SpringBootApplication(excludeName = {
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+		"org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration",
+		"org.springframework.boot.persistence.autoconfigure.PersistenceExceptionTranslationAutoConfiguration",
+		"org.springframework.boot.opentelemetry.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration",
+		"org.springframework.boot.opentelemetry.autoconfigure.logging.otlp.OtlpLoggingAutoConfiguration" })
 @ConfigurationPropertiesScan
 public class WatcherReconcilerApplication {
 

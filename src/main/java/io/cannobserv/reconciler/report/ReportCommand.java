@@ -67,10 +67,9 @@ class ReportCommand implements Command {
 			}
 			return emit(noRuns(format), output, out);
 		}
-		if (!this.jobSchema.upToDate()) {
-			// a schema made by an earlier release: its history is migrated, never lost
-			this.jobSchema.migrate();
-		}
+		// a schema made by an earlier release: its history is migrated, never lost (a
+		// current one is only compared with this release's migrations)
+		this.jobSchema.migrate();
 		if (runId != null) {
 			RunReport report = this.runReports.load(runId).orElseThrow(() -> unknownRun(runId));
 			return emit(render(format, report), output, out);

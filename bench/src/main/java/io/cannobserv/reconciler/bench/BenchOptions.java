@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param repeats runs per case; the table shows medians
  * @param startup whether to measure start-up (a 4-pointer run, with and without CDS)
  * @param startupRepeats runs per start-up variant
+ * @param startupBaseline another build's jar (main's, say), measured as one more plain-jar
+ * start-up variant beside this one, or null
  * @param throughput whether to run the size × latency matrix
  * @param concurrency the job's {@code --concurrency}, also wrk's connections
  * @param strategies the job's {@code --strategy} values, each run side by side per case
@@ -33,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param help whether usage was asked for
  */
 record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies, int repeats,
-		boolean startup, int startupRepeats, boolean throughput, int concurrency, List<String> strategies,
-		List<String> jobArgs,
+		boolean startup, int startupRepeats, @Nullable Path startupBaseline, boolean throughput, int concurrency,
+		List<String> strategies, List<String> jobArgs,
 		List<String> jvmOptions, int wrkSeconds, double maxRunMinutes, double runTimeoutMinutes, boolean pgFast,
 		boolean help) {
 
@@ -56,6 +58,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --startup                also measure start-up: a 4-pointer run, plain / CDS, eager / lazy
 				  --startup-only           only the start-up measurement
 				  --startup-repeats N      runs per start-up variant [5]
+				  --startup-baseline JAR   another build's jar (main's, say), one more plain-jar start-up variant
 				  --concurrency N          the job's --concurrency, and wrk's connections [8]
 				  --strategies LIST        the job's --strategy per run, side by side per case: per-item,
 				                           snapshot [per-item]
@@ -86,6 +89,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		boolean startup = false;
 		boolean throughput = true;
 		int startupRepeats = 5;
+		Path startupBaseline = null;
 		int concurrency = 8;
 		List<String> strategies = List.of("per-item");
 		List<String> jobArgs = new ArrayList<>();
@@ -128,6 +132,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 						case "--latencies" -> latencies = ints(value);
 						case "--repeats" -> repeats = positive(name, value);
 						case "--startup-repeats" -> startupRepeats = positive(name, value);
+						case "--startup-baseline" -> startupBaseline = Path.of(value).toAbsolutePath();
 						case "--concurrency" -> concurrency = positive(name, value);
 						case "--job-arg" -> jobArgs.add(value);
 						case "--strategies" -> strategies = strategies(value);
@@ -142,11 +147,14 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		}
 		if (help) {
 			return new BenchOptions(Path.of("."), Path.of("."), wiremockJar, sizes, latencies, repeats, startup,
-					startupRepeats, throughput, concurrency, strategies, jobArgs, jvmOptions, wrkSeconds, maxRunMinutes,
-					runTimeoutMinutes, pgFast, true);
+					startupRepeats, startupBaseline, throughput, concurrency, strategies, jobArgs, jvmOptions, wrkSeconds,
+					maxRunMinutes, runTimeoutMinutes, pgFast, true);
 		}
 		if (jar == null || !Files.isRegularFile(jar)) {
 			throw new IllegalArgumentException("--jar JAR is required and must exist (got " + jar + ")");
+		}
+		if (startupBaseline != null && !Files.isRegularFile(startupBaseline)) {
+			throw new IllegalArgumentException("--startup-baseline: no such jar " + startupBaseline);
 		}
 		if (!Files.isRegularFile(wiremockJar)) {
 			throw new IllegalArgumentException("WireMock standalone jar not found: " + wiremockJar
@@ -165,9 +173,9 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 			jobArgs.add(0, "--" + RATE_CAP_OPTION + "=0");
 		}
 		return new BenchOptions(jar.toAbsolutePath(), workDir.toAbsolutePath(), wiremockJar, List.copyOf(sizes),
-				List.copyOf(latencies), repeats, startup, startupRepeats, throughput && !sizes.isEmpty(), concurrency,
-				strategies, List.copyOf(jobArgs), List.copyOf(jvmOptions), wrkSeconds, maxRunMinutes, runTimeoutMinutes, pgFast,
-				false);
+				List.copyOf(latencies), repeats, startup, startupRepeats, startupBaseline, throughput && !sizes.isEmpty(),
+				concurrency, strategies, List.copyOf(jobArgs), List.copyOf(jvmOptions), wrkSeconds, maxRunMinutes,
+				runTimeoutMinutes, pgFast, false);
 	}
 
 	private static List<String> strategies(String value) {

@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -417,24 +420,31 @@ public final class ThroughputBenchmark {
 			String sharedArchive = "-XX:SharedArchiveFile=" + archive;
 			String lazy = "--spring.main.lazy-initialization=true";
 			List<Variant> variants = new ArrayList<>();
-			variants.add(new Variant("plain jar", javaCommand(List.of(), this.options.jar()), List.of()));
-			variants
-				.add(new Variant("plain jar, lazy init", javaCommand(List.of(), this.options.jar()), List.of(lazy)));
-			if (cds) {
-				variants.add(new Variant("extracted + CDS", javaCommand(List.of(sharedArchive), appJar), List.of()));
-				variants.add(new Variant("extracted + CDS, lazy init", javaCommand(List.of(sharedArchive), appJar),
-						List.of(lazy)));
-				variants.add(new Variant("extracted, no CDS", javaCommand(List.of(), appJar), List.of()));
+			Variant plainJar = job("plain jar", List.of(), this.options.jar(), List.of(), watcher, reports);
+			variants.add(plainJar);
+			variants.add(job("plain jar, lazy init", List.of(), this.options.jar(), List.of(lazy), watcher, reports));
+			Path baseline = this.options.startupBaseline();
+			if (baseline != null) {
+				variants.add(job("plain jar, baseline " + baseline.getFileName(), List.of(), baseline, List.of(), watcher,
+						reports));
 			}
+			if (cds) {
+				variants.add(job("extracted + CDS", List.of(sharedArchive), appJar, List.of(), watcher, reports));
+				variants
+					.add(job("extracted + CDS, lazy init", List.of(sharedArchive), appJar, List.of(lazy), watcher, reports));
+				variants.add(job("extracted, no CDS", List.of(), appJar, List.of(), watcher, reports));
+			}
+			Variant loop = plainJdbcLoop(watcher);
+			variants.add(loop);
 			Map<Variant, List<JobProcess.Measured>> measured = new LinkedHashMap<>();
 			variants.forEach((variant) -> measured.put(variant, new ArrayList<>()));
+			List<Double> loads = new ArrayList<>();
 			// round robin, so that a burst of load on the shared machine hits every
 			// variant alike
 			for (int repeat = 1; repeat <= this.options.startupRepeats(); repeat++) {
 				for (Variant variant : variants) {
-					List<String> command = withArgs(new ArrayList<>(variant.command()), watcher, reports);
-					command.addAll(variant.args());
-					JobProcess.Measured run = JobProcess.run(command, environment,
+					loads.add(loadAverage()[0]);
+					JobProcess.Measured run = JobProcess.run(variant.command(), environment,
 							dir.resolve(variant.slug() + "-" + repeat), timeout);
 					if (run.exitCode() != 0) {
 						failures++;
@@ -449,13 +459,15 @@ public final class ThroughputBenchmark {
 					javaCommand(List.of(sharedArchive, "-Xlog:class+load:file=" + dir.resolve("class-load.log")),
 							appJar),
 					watcher, reports, environment, dir) : "n/a";
-			Table table = new Table("variant", "median s", "min s", "max s", "peak RSS MB", "CPU s", "exit codes");
+			Table table = new Table("variant", "median s", "min s", "max s", "÷ JDBC loop", "peak RSS MB", "CPU s",
+					"exit codes");
+			List<JobProcess.Measured> loopRuns = measured.get(loop);
 			for (Map.Entry<Variant, List<JobProcess.Measured>> entry : measured.entrySet()) {
 				List<JobProcess.Measured> runs = entry.getValue();
 				table.add(entry.getKey().name(), f2(median(runs, JobProcess.Measured::wallSeconds)),
 						f2(runs.stream().mapToDouble(JobProcess.Measured::wallSeconds).min().orElse(Double.NaN)),
 						f2(runs.stream().mapToDouble(JobProcess.Measured::wallSeconds).max().orElse(Double.NaN)),
-						f0(median(runs, JobProcess.Measured::peakRssMb)),
+						ratios(runs, loopRuns), f0(median(runs, JobProcess.Measured::peakRssMb)),
 						f2(median(runs, JobProcess.Measured::cpuSeconds)), String.join(",",
 								runs.stream().map((run) -> String.valueOf(run.exitCode())).distinct().toList()));
 			}
@@ -468,11 +480,54 @@ public final class ThroughputBenchmark {
 			emit("- CDS: Spring Boot's recipe (java -Djarmode=tools -jar app.jar extract; a training run with "
 					+ "-XX:ArchiveClassesAtExit and -Dspring.context.exit=onRefresh; runs with -XX:SharedArchiveFile). "
 					+ "Classes loaded from the archive in a CDS run: " + shared + ".");
+			emit("- ÷ JDBC loop: the median of the ratios of each round's run to that round's plain JDBC loop "
+					+ "(PlainJdbcLoop: the same pointers read in one page, Watcher asked for each, a gone one "
+					+ "cleared by compare-and-set; no Spring), with their range. 1-minute load average during "
+					+ "the rounds: " + f2(loads.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN))
+					+ " to " + f2(loads.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN))
+					+ ", median " + f2(median(loads, Double::doubleValue)) + " on "
+					+ Runtime.getRuntime().availableProcessors() + " cores.");
 			emit("- lazy init: --spring.main.lazy-initialization=true. JVM options: "
 					+ String.join(" ", this.options.jvmOptions())
 					+ ". The job's schema exists (an untimed run made it).");
 		}
 		return failures;
+	}
+
+	private Variant job(String name, List<String> extraJvmOptions, Path jar, List<String> args, WireMockWatcher watcher,
+			Path reports) {
+		List<String> command = withArgs(javaCommand(extraJvmOptions, jar), watcher, reports);
+		command.addAll(args);
+		return new Variant(name, command);
+	}
+
+	/**
+	 * {@link PlainJdbcLoop} with the job's JVM options, on this benchmark's classes and
+	 * the PostgreSQL driver only.
+	 */
+	private Variant plainJdbcLoop(WireMockWatcher watcher) {
+		String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> Files.isDirectory(Path.of(entry)) || entry.matches(".*/postgresql-[^/]*\\.jar"))
+			.collect(Collectors.joining(File.pathSeparator));
+		List<String> command = new ArrayList<>();
+		command.add(WireMockWatcher.javaBinary());
+		command.addAll(this.options.jvmOptions());
+		command.addAll(List.of("-cp", classPath, PlainJdbcLoop.class.getName(), watcher.baseUrl(),
+				WireMockWatcher.API_KEY));
+		return new Variant("plain JDBC loop (the floor)", command);
+	}
+
+	/** Per round, this run's wall time over the loop's: median (min–max). */
+	private static String ratios(List<JobProcess.Measured> runs, List<JobProcess.Measured> loopRuns) {
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < Math.min(runs.size(), loopRuns.size()); i++) {
+			ratios.add(runs.get(i).wallSeconds() / loopRuns.get(i).wallSeconds());
+		}
+		if (ratios.isEmpty()) {
+			return "n/a";
+		}
+		return f1(median(ratios, Double::doubleValue)) + " (" + f1(Collections.min(ratios)) + "–"
+				+ f1(Collections.max(ratios)) + ")";
 	}
 
 	private List<String> withArgs(List<String> javaCommand, WireMockWatcher watcher, Path reports) {
@@ -495,7 +550,7 @@ public final class ThroughputBenchmark {
 		return shared + " of " + total;
 	}
 
-	private record Variant(String name, List<String> command, List<String> args) {
+	private record Variant(String name, List<String> command) {
 
 		String slug() {
 			return this.name.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");

@@ -234,8 +234,8 @@ final class WireMockWatcher implements Closeable {
 
 	@Override
 	public void close() {
-		// SIGTERM, then SIGKILL when it has not ended within 10 seconds (the test
-		// support's Processes is not on the benchmark's class path)
+		// SIGTERM, then SIGKILL when it has not ended within 10 seconds (the tests'
+		// support/Processes, which this project cannot see)
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
