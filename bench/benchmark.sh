@@ -36,6 +36,8 @@ Benchmark options (passed to io.cannobserv.reconciler.bench.ThroughputBenchmark)
   --startup-baseline JAR another build's jar (main's, say): one more plain-jar start-up variant,
                          before and after side by side
   --concurrency N        the job's --concurrency and wrk's connections [8]
+  --strategies LIST      the job's --strategy per run, side by side per case: per-item,snapshot
+                         [per-item]
   --job-arg ARG          an extra job option, repeatable: --job-arg=--chunk-size=500. The job runs
                          without its rate cap (which would bound the 0 and 5 ms cases at 1000/s)
                          unless one is given: --job-arg=--max-requests-per-second=1000

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.run.Strategy;
 
 /**
  * Settings of a reconcile run.
@@ -19,11 +20,17 @@ import io.cannobserv.reconciler.archiver.ArchiverTable;
  * @param reportDir where {@code run-<id>.json} is written
  * @param progressInterval how often long runs log progress
  * @param jobSchema the job's own schema (batch metadata, audit, history)
+ * @param strategy how Watcher is asked: {@code per-item} (one lookup per pointer) or
+ * {@code snapshot} (Watcher's whole list in one request, lookups only for the pointers
+ * missing from it)
+ * @param relink re-link a gone or mismatched pointer to the one WatchedItem that links
+ * back to its InfoItem, confirmed by a lookup of it, instead of clearing or keeping it
  */
 @ConfigurationProperties("reconciler")
 public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("8") int concurrency,
 		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir,
-		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema) {
+		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema,
+		@DefaultValue("per-item") Strategy strategy, @DefaultValue("false") boolean relink) {
 
 	public ReconcilerProperties {
 		if (chunkSize < 1 || chunkSize > 10_000) {

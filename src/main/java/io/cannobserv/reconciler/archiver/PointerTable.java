@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.archiver;
 
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -104,9 +105,29 @@ public class PointerTable {
 	public List<InfoItemPointer> page(long partition, long partitions, @Nullable String afterId, int limit) {
 		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit);
 		String sql = "SELECT " + this.table.idColumn() + ", " + this.table.pointerColumn() + " FROM "
-				+ this.table.qualifiedTable() + " WHERE " + selection(partition, partitions)
-				+ after(afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";
+				+ this.table.qualifiedTable() + " WHERE " + selection("", partition, partitions)
+				+ after("", afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";
 		return this.jdbc.query(sql, parameters, (rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
+	}
+
+	/**
+	 * Like {@link #page}, each pointer joined with the WatchedItem it points to in run
+	 * {@code runId}'s snapshot of Watcher's list, where the snapshot holds it.
+	 */
+	public List<InfoItemPointer> pageWithSnapshot(long partition, long partitions, @Nullable String afterId, int limit,
+			long runId) {
+		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit).addValue("runId", runId);
+		String id = this.table.idColumn();
+		String pointer = this.table.pointerColumn();
+		String sql = "SELECT i." + id + ", i." + pointer + ", s.watched_item_id IS NOT NULL AS listed,"
+				+ " s.archiver_info_item_id, s.archived FROM " + this.table.qualifiedTable() + " i LEFT JOIN "
+				+ this.jobSchema.table("watcher_snapshot") + " s ON s.run_id = :runId AND s.watched_item_id = i."
+				+ pointer + " WHERE " + selection("i.", partition, partitions) + after("i.", afterId, parameters)
+				+ " ORDER BY i." + id + " LIMIT :limit";
+		return this.jdbc.query(sql, parameters,
+				(rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2), rs.getBoolean("listed")
+						? new InfoItemPointer.Listed(rs.getString("archiver_info_item_id"), rs.getBoolean("archived"))
+						: null));
 	}
 
 	/** The id column, which the reader keeps as its position. */
@@ -120,7 +141,7 @@ public class PointerTable {
 	public long count(long partition, long partitions, @Nullable Object afterId) {
 		MapSqlParameterSource parameters = new MapSqlParameterSource();
 		String sql = "SELECT count(*) FROM " + this.table.qualifiedTable() + " WHERE "
-				+ selection(partition, partitions) + after(afterId, parameters);
+				+ selection("", partition, partitions) + after("", afterId, parameters);
 		Long count = this.jdbc.queryForObject(sql, parameters, Long.class);
 		return (count != null) ? count : 0;
 	}
@@ -138,9 +159,9 @@ public class PointerTable {
 		String id = this.table.idColumn();
 		String sql = "SELECT c.clear_id, i." + id + " IS NOT NULL AS row_exists, i." + this.table.pointerColumn()
 				+ " AS pointer, i.updated_at, i.updated_at = c.row_updated_at AS unchanged, c.row_updated_at,"
-				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer FROM "
+				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer, later.relinked_to AS later_relinked_to FROM "
 				+ this.jobSchema.table("pointer_clear") + " c LEFT JOIN " + this.table.qualifiedTable() + " i ON i."
-				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id FROM "
+				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id, l.relinked_to FROM "
 				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = c.archiver_table"
 				+ " AND l.info_item_id = c.info_item_id AND l.clear_id > c.clear_id ORDER BY l.clear_id DESC LIMIT 1)"
 				+ " later ON true WHERE c.clear_id IN (:clearIds) AND c.archiver_table = :archiverTable";
@@ -153,17 +174,19 @@ public class PointerTable {
 							new SinceClear(rs.getBoolean("row_exists"), rs.getString("pointer"),
 									(updatedAt != null) ? updatedAt.toInstant() : null, rs.getBoolean("unchanged"),
 									rs.getTimestamp("row_updated_at").toInstant(),
-									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer")));
+									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer"),
+									rs.getString("later_relinked_to")));
 				});
 		return since;
 	}
 
 	/**
-	 * Clears each pointer where it still holds the value read, deletes the InfoItem's
-	 * {@code watch_status} row where that table exists, and writes the audit row
-	 * ({@code pointer_clear}) with the {@code updated_at} the clear left, one statement
+	 * Clears each pointer, or re-links it where the write says so, where it still holds
+	 * the value read; deletes the InfoItem's {@code watch_status} row where that table
+	 * exists (the cached status is the old WatchedItem's); and writes the audit row
+	 * ({@code pointer_clear}) with the {@code updated_at} the write left, one statement
 	 * per pointer.
-	 * @return per clear, the rows cleared: 1, or 0 when the pointer changed since it was
+	 * @return per write, the rows written: 1, or 0 when the pointer changed since it was
 	 * read
 	 */
 	public int[] clear(List<Clear> clears, boolean watchStatus) {
@@ -176,12 +199,13 @@ public class PointerTable {
 				+ this.table.qualifiedWatchStatusTable() + " s USING cleared c WHERE s." + id + " = c.info_item_id)"
 				: "";
 		String sql = "WITH cleared AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
-				+ " = NULL, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
+				+ " = :relinkedTo, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
 				+ " = :watcherItemId RETURNING " + id + " AS info_item_id, updated_at)" + forgetStatus + " INSERT INTO "
 				+ this.jobSchema.table("pointer_clear")
 				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence,"
-				+ " row_updated_at) SELECT :runId, :jobExecutionId, :archiverTable, info_item_id, :watcherItemId,"
-				+ " :httpStatus, :evidence, updated_at FROM cleared";
+				+ " row_updated_at, relinked_to, list_evidence, confirm_evidence) SELECT :runId, :jobExecutionId,"
+				+ " :archiverTable, info_item_id, :watcherItemId, :httpStatus, :evidence, updated_at, :relinkedTo,"
+				+ " :listEvidence, :confirmEvidence FROM cleared";
 		return this.jdbc.batchUpdate(sql,
 				clears.stream()
 					.map((clear) -> new MapSqlParameterSource().addValue("runId", clear.runId())
@@ -190,17 +214,21 @@ public class PointerTable {
 						.addValue("infoItemId", clear.infoItemId())
 						.addValue("watcherItemId", clear.watcherItemId())
 						.addValue("httpStatus", clear.httpStatus())
-						.addValue("evidence", clear.evidence()))
+						.addValue("evidence", clear.evidence())
+						.addValue("relinkedTo", clear.relinkedTo(), Types.VARCHAR)
+						.addValue("listEvidence", clear.listEvidence(), Types.VARCHAR)
+						.addValue("confirmEvidence", clear.confirmEvidence(), Types.VARCHAR))
 					.toArray(SqlParameterSource[]::new));
 	}
 
 	/**
-	 * Puts each pointer back while its clear is still the last thing that happened to the
-	 * row (the pointer empty, {@code updated_at} as the clear left it, no later clear of
-	 * it) and the clear was made on this table, and records it ({@code pointer_restore})
-	 * with {@code outcome}, one statement per pointer.
+	 * Puts each pointer back while its write is still the last thing that happened to the
+	 * row (the pointer as the write left it: empty after a clear, the new WatchedItem
+	 * after a re-link; {@code updated_at} as the write left it; no later write of it) and
+	 * the write was made on this table, and records it ({@code pointer_restore}) with
+	 * {@code outcome}, one statement per pointer.
 	 * @return per restore, the rows restored: 1, or 0 when anything happened to the row
-	 * since the clear
+	 * since the write
 	 */
 	public int[] restore(List<Restore> restores, String outcome) {
 		String id = this.table.idColumn();
@@ -208,9 +236,10 @@ public class PointerTable {
 		String clears = this.jobSchema.table("pointer_clear");
 		String sql = "WITH restored AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
 				+ " = :watcherItemId, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " IS NULL AND updated_at = (SELECT c.row_updated_at FROM " + clears
-				+ " c WHERE c.clear_id = :clearId AND c.archiver_table = :archiverTable) AND NOT EXISTS (SELECT 1 FROM "
-				+ clears + " l WHERE l.archiver_table = :archiverTable AND l.info_item_id = :infoItemId"
+				+ " IS NOT DISTINCT FROM :relinkedTo AND updated_at = (SELECT c.row_updated_at FROM " + clears
+				+ " c WHERE c.clear_id = :clearId AND c.archiver_table = :archiverTable AND c.relinked_to IS NOT"
+				+ " DISTINCT FROM :relinkedTo) AND NOT EXISTS (SELECT 1 FROM " + clears
+				+ " l WHERE l.archiver_table = :archiverTable AND l.info_item_id = :infoItemId"
 				+ " AND l.clear_id > :clearId) RETURNING " + id + ") INSERT INTO "
 				+ this.jobSchema.table("pointer_restore")
 				+ " (clear_id, run_id, info_item_id, watcher_item_id, outcome) SELECT :clearId, :runId, :infoItemId,"
@@ -222,6 +251,7 @@ public class PointerTable {
 						.addValue("runId", restore.runId())
 						.addValue("infoItemId", restore.infoItemId())
 						.addValue("watcherItemId", restore.watcherItemId())
+						.addValue("relinkedTo", restore.relinkedTo(), Types.VARCHAR)
 						.addValue("outcome", outcome))
 					.toArray(SqlParameterSource[]::new));
 	}
@@ -230,22 +260,22 @@ public class PointerTable {
 	 * The pointers of a partition: each id hashes to exactly one, so partitions are
 	 * disjoint and complete.
 	 */
-	private String selection(long partition, long partitions) {
-		String condition = this.table.pointerColumn() + " IS NOT NULL";
+	private String selection(String alias, long partition, long partitions) {
+		String condition = alias + this.table.pointerColumn() + " IS NOT NULL";
 		if (partitions > 1) {
-			condition += " AND mod(mod(hashtextextended(" + this.table.idColumn() + ", 0), " + partitions + ") + "
-					+ partitions + ", " + partitions + ") = " + partition;
+			condition += " AND mod(mod(hashtextextended(" + alias + this.table.idColumn() + ", 0), " + partitions
+					+ ") + " + partitions + ", " + partitions + ") = " + partition;
 		}
 		return condition;
 	}
 
 	/** The condition of ids after {@code afterId}, none when null. */
-	private String after(@Nullable Object afterId, MapSqlParameterSource parameters) {
+	private String after(String alias, @Nullable Object afterId, MapSqlParameterSource parameters) {
 		if (afterId == null) {
 			return "";
 		}
 		parameters.addValue("after", afterId);
-		return " AND " + this.table.idColumn() + " > :after";
+		return " AND " + alias + this.table.idColumn() + " > :after";
 	}
 
 	private boolean relationExists(String table) {
@@ -274,37 +304,53 @@ public class PointerTable {
 	 * @param updatedAt its {@code updated_at} now, null when it no longer exists
 	 * @param unchanged whether {@code updated_at} is still what the clear left
 	 * @param clearLeftUpdatedAt the {@code updated_at} the clear left
-	 * @param laterRunId the run that cleared it last since, null when none did
-	 * @param laterWatcherItemId the pointer that later run cleared
+	 * @param laterRunId the run that cleared or re-linked it last since, null when none
+	 * did
+	 * @param laterWatcherItemId the pointer that later run cleared or re-linked
+	 * @param laterRelinkedTo what that later run re-linked it to, null for a clear
 	 */
 	public record SinceClear(boolean rowExists, @Nullable String watcherItemId, @Nullable Instant updatedAt,
 			boolean unchanged, Instant clearLeftUpdatedAt, @Nullable Long laterRunId,
-			@Nullable String laterWatcherItemId) {
+			@Nullable String laterWatcherItemId, @Nullable String laterRelinkedTo) {
 	}
 
 	/**
-	 * A gone pointer to clear, with what the audit keeps of it.
+	 * A gone pointer to clear, or a moved one to re-link, with what the audit keeps of
+	 * it.
 	 *
 	 * @param runId the run
 	 * @param jobExecutionId the execution writing it
 	 * @param infoItemId the InfoItem
 	 * @param watcherItemId the pointer as read: the compare-and-set's expected value
-	 * @param httpStatus Watcher's answer
-	 * @param evidence Watcher's answer on one line
+	 * @param httpStatus Watcher's answer about the pointer
+	 * @param evidence Watcher's answer about the pointer, on one line
+	 * @param relinkedTo the pointer's new value; null to clear it
+	 * @param listEvidence of a re-link, the list's answer that names the new value
+	 * @param confirmEvidence of a re-link, the lookup by id that confirmed it
 	 */
 	public record Clear(long runId, long jobExecutionId, String infoItemId, String watcherItemId, int httpStatus,
-			String evidence) {
+			String evidence, @Nullable String relinkedTo, @Nullable String listEvidence,
+			@Nullable String confirmEvidence) {
+
+		/** A clear. */
+		public Clear(long runId, long jobExecutionId, String infoItemId, String watcherItemId, int httpStatus,
+				String evidence) {
+			this(runId, jobExecutionId, infoItemId, watcherItemId, httpStatus, evidence, null, null, null);
+		}
+
 	}
 
 	/**
-	 * A cleared pointer to put back.
+	 * A cleared or re-linked pointer to put back.
 	 *
 	 * @param clearId its audit row
-	 * @param runId the run that cleared it
+	 * @param runId the run that cleared or re-linked it
 	 * @param infoItemId the InfoItem
 	 * @param watcherItemId the pointer it had
+	 * @param relinkedTo what the re-link set, null for a clear
 	 */
-	public record Restore(long clearId, long runId, String infoItemId, String watcherItemId) {
+	public record Restore(long clearId, long runId, String infoItemId, String watcherItemId,
+			@Nullable String relinkedTo) {
 	}
 
 }

@@ -29,6 +29,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 
 	private static final List<String> COMMAND_ARGUMENTS = List.of("run", "format", "output");
 
+	/** The option that is also a flag: {@code --relink} is {@code --relink=true}. */
+	private static final String RELINK = "relink";
+
 	/** Width of the usage text. */
 	private static final int WIDTH = 100;
 
@@ -62,6 +65,10 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 			}
 			else if (arg.equals("--fresh")) {
 				fresh = true;
+			}
+			else if (arg.equals("--" + RELINK)) {
+				// a flag, like --apply; --relink=false turns it off again
+				springArgs.put(Options.property(RELINK), "--" + Options.property(RELINK) + "=true");
 			}
 			else if (arg.startsWith("--")) {
 				int equals = arg.indexOf('=');
@@ -141,11 +148,13 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		usage.append(
 				"  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
 		usage.append(
-				"                                  those Watcher confirms deleted; resumes an unfinished run of the\n");
-		usage.append("                                  same mode unless --fresh\n");
+				"    [--relink] [--strategy=S]     those Watcher confirms deleted (with --relink: re-link those whose\n");
+		usage
+			.append("                                  InfoItem another WatchedItem confirms it tracks); resumes an\n");
+		usage.append("                                  unfinished run of the same mode unless --fresh\n");
 		usage.append(
-				"  restore --run ID [--apply]      put back the pointers run ID cleared, where the clear is still\n");
-		usage.append("                                  the last thing that happened to the row\n");
+				"  restore --run ID [--apply]      put back the pointers run ID cleared or re-linked, where that\n");
+		usage.append("                                  write is still the last thing that happened to the row\n");
 		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
 		usage.append("                                  list recent runs, or show one\n\n");
 		usage.append("Every command is a dry run unless --apply is given.\n\n");

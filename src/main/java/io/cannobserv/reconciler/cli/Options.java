@@ -153,10 +153,12 @@ public final class Options {
 	 */
 	private static Map<String, String> properties() {
 		Map<String, String> renamed = Map.of("reconciler.brake.min-sample", "brake-min-sample",
-				"reconciler.watcher.base-url", "watcher-base-url");
+				"reconciler.watcher.base-url", "watcher-base-url", "reconciler.snapshot.max-items",
+				"snapshot-max-items", "reconciler.snapshot.timeout", "snapshot-timeout");
 		Map<String, String> options = new LinkedHashMap<>();
 		for (String property : List.of("reconciler.chunk-size", "reconciler.concurrency", "reconciler.partition",
-				"reconciler.partitions", "reconciler.report-dir", "reconciler.job-schema",
+				"reconciler.partitions", "reconciler.report-dir", "reconciler.job-schema", "reconciler.strategy",
+				"reconciler.relink", "reconciler.snapshot.max-items", "reconciler.snapshot.timeout",
 				"reconciler.brake.max-clear-fraction", "reconciler.brake.min-sample", "reconciler.brake.max-clears",
 				"reconciler.watcher.base-url", "reconciler.watcher.connect-timeout", "reconciler.watcher.read-timeout",
 				"reconciler.watcher.request-timeout", "reconciler.watcher.max-attempts",

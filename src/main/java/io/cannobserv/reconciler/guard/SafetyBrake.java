@@ -75,7 +75,8 @@ public class SafetyBrake {
 	 * What the brake judges.
 	 *
 	 * @param checked pointers Watcher answered definitely ({@link Outcome#isDefinite()})
-	 * @param gone of those, the gone ones
+	 * @param gone of those, the gone ones, and the moved ones, which a re-link changes as
+	 * a clear does
 	 * @param partitions how many partitions the sweep has (1: a single run)
 	 */
 	public record Figures(long checked, long gone, int partitions) {
@@ -86,7 +87,9 @@ public class SafetyBrake {
 			// the share down, so a Watcher answering half 503 and half "deleted" would
 			// never trip the brake
 			long checked = Arrays.stream(Outcome.values()).filter(Outcome::isDefinite).mapToLong(counts::get).sum();
-			return new Figures(checked, counts.get(Outcome.GONE), partitions);
+			// a re-link changes a pointer as a clear does, and counts as one
+			long gone = Arrays.stream(Outcome.values()).filter(Outcome::isStale).mapToLong(counts::get).sum();
+			return new Figures(checked, gone, partitions);
 		}
 
 	}
@@ -97,7 +100,8 @@ public class SafetyBrake {
 	 * @param limit the option whose limit was passed
 	 * @param checked pointers Watcher answered definitely ({@link Outcome#isDefinite()}),
 	 * including the chunk
-	 * @param gone of those, the gone ones
+	 * @param gone of those, the gone ones (and the moved ones, which a re-link changes as
+	 * a clear does)
 	 * @param message the figures and how to override, for an operator
 	 */
 	public record BrakeTrip(String limit, long checked, long gone, String message) {

@@ -18,6 +18,7 @@ import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.Strategy;
 
 /**
  * The outcome of a run as gauges, set once when the run ends and pushed when the process
@@ -61,6 +62,13 @@ public class RunMetrics {
 		exitCode(report.exitCode());
 		gauge("reconciler.run.brake.tripped", Tags.empty(), "1 when the safety brake halted the run or would have")
 			.set((report.brake().state() == BrakeState.CLEAR) ? 0 : 1);
+		RunReport.Snapshot snapshot = report.snapshot();
+		gauge("reconciler.run.snapshot.items", Tags.empty(),
+				"WatchedItems in the snapshot of Watcher's list the run used (0: none used)")
+			.set((snapshot != null && snapshot.used()) ? snapshot.items() : 0);
+		gauge("reconciler.run.snapshot.fallback", Tags.empty(),
+				"1 when the run's snapshot of Watcher's list was not used and every pointer was looked up by id")
+			.set((report.strategy() == Strategy.SNAPSHOT && (snapshot == null || !snapshot.used())) ? 1 : 0);
 		if (report.startedAt() != null && report.endedAt() != null) {
 			gauge("reconciler.run.duration.seconds", Tags.empty(), "Wall time of the run, all executions")
 				.set(Duration.between(report.startedAt(), report.endedAt()).toSeconds());

@@ -9,6 +9,7 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -17,6 +18,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
@@ -30,7 +32,9 @@ import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.watcher.SnapshotProperties;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
 /**
@@ -53,26 +57,50 @@ class ReconcileJobConfiguration {
 
 	static final String RECHECK_STEP_NAME = "recheckTransientStep";
 
-	/** The steps, in the order they run. */
+	/** The step that takes the snapshot of Watcher's list, with --strategy=snapshot. */
+	static final String SNAPSHOT_STEP_NAME = "takeSnapshotStep";
+
+	/** The steps that count verdicts, in the order they run. */
 	static final List<String> STEP_NAMES = List.of(STEP_NAME, RECHECK_STEP_NAME);
 
 	private static final int MAX_RECHECK_THREADS = 256;
 
 	@Bean
-	Job watcherLinkReconcileJob(JobRepository jobRepository, Step classifyAndClearStep, Step recheckTransientStep,
-			GracefulStop gracefulStop) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(classifyAndClearStep)
-			.next(recheckTransientStep)
-			.listener(new RunLogContext())
-			.listener(gracefulStop)
+	Job watcherLinkReconcileJob(JobRepository jobRepository, Step takeSnapshotStep, Step classifyAndClearStep,
+			Step recheckTransientStep, GracefulStop gracefulStop, ReconcilerProperties properties) {
+		JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
+		// a run with the per-item strategy has no snapshot step at all, not an empty one
+		SimpleJobBuilder steps = (properties.strategy() == Strategy.SNAPSHOT)
+				? job.start(takeSnapshotStep).next(classifyAndClearStep) : job.start(classifyAndClearStep);
+		return steps.next(recheckTransientStep).listener(new RunLogContext()).listener(gracefulStop).build();
+	}
+
+	/**
+	 * One request for Watcher's whole list, stored for the first pass's page queries.
+	 * Taken again by each execution of a run, unless the first pass has completed (see
+	 * {@link SnapshotTasklet}).
+	 */
+	@Bean
+	Step takeSnapshotStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			WatcherClient watcherClient, SnapshotTable snapshotTable, SnapshotProperties snapshotProperties) {
+		return new StepBuilder(SNAPSHOT_STEP_NAME, jobRepository)
+			.tasklet(new SnapshotTasklet(watcherClient, snapshotTable, snapshotProperties, jobRepository),
+					transactionManager)
+			.allowStartIfComplete(true)
 			.build();
+	}
+
+	@Bean
+	SnapshotTable snapshotTable(JdbcTemplate jdbc, JobSchema jobSchema, PlatformTransactionManager transactionManager) {
+		return new SnapshotTable(jdbc, jobSchema, transactionManager);
 	}
 
 	@Bean
 	Step classifyAndClearStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			KeysetPointerReader pointerReader, WatcherPointerClassifier firstPassClassifier,
 			StalePointerWriter firstPassWriter, VerdictTally firstPassTally, RunProgress runProgress,
-			ThreadPoolTaskExecutor watcherLookupExecutor, ReconcilerProperties properties) {
+			SnapshotTable snapshotTable, ThreadPoolTaskExecutor watcherLookupExecutor,
+			ReconcilerProperties properties) {
 		return new StepBuilder(STEP_NAME, jobRepository).<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
 			// the default is resourceless: the clears, the audit and the reader position
 			// must share one
@@ -83,6 +111,7 @@ class ReconcileJobConfiguration {
 			.stream(firstPassTally)
 			.listener(firstPassWriter)
 			.listener(runProgress)
+			.listener(snapshotTable)
 			// lookups fan out per chunk; reads and writes stay on the step thread, so
 			// restart stays exact
 			.taskExecutor(watcherLookupExecutor)
@@ -129,17 +158,23 @@ class ReconcileJobConfiguration {
 	}
 
 	/**
-	 * The pointers of this run's partition, by keyset on the InfoItem id. The page size
-	 * equals the chunk size: one page query per chunk.
+	 * The pointers of this run's partition, by keyset on the InfoItem id, each with its
+	 * WatchedItem from the run's snapshot of Watcher's list where the strategy is
+	 * {@code snapshot} and the snapshot holds it. The page size equals the chunk size:
+	 * one page query per chunk.
 	 */
 	@Bean
 	@StepScope
 	KeysetPointerReader pointerReader(PointerTable pointerTable, PlatformTransactionManager transactionManager,
 			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) {
 		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), pointerTable.table().identity());
-		return new KeysetPointerReader("pointerReader", pointerTable.positionKey(),
-				(afterId, limit) -> pointerTable.page(identity.partition(), identity.partitions(), afterId, limit),
-				properties.chunkSize(), transactionManager);
+		long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
+		KeysetPointerReader.PageQuery pages = (properties.strategy() == Strategy.SNAPSHOT)
+				? (afterId, limit) -> pointerTable.pageWithSnapshot(identity.partition(), identity.partitions(),
+						afterId, limit, runId)
+				: (afterId, limit) -> pointerTable.page(identity.partition(), identity.partitions(), afterId, limit);
+		return new KeysetPointerReader("pointerReader", pointerTable.positionKey(), pages, properties.chunkSize(),
+				transactionManager);
 	}
 
 	/**
@@ -166,13 +201,13 @@ class ReconcileJobConfiguration {
 	}
 
 	@Bean
-	WatcherPointerClassifier firstPassClassifier(WatcherClient watcherClient) {
-		return WatcherPointerClassifier.firstPass(watcherClient);
+	WatcherPointerClassifier firstPassClassifier(WatcherClient watcherClient, ReconcilerProperties properties) {
+		return WatcherPointerClassifier.firstPass(watcherClient, properties.relink());
 	}
 
 	@Bean
-	WatcherPointerClassifier recheckClassifier(WatcherClient watcherClient) {
-		return WatcherPointerClassifier.recheck(watcherClient);
+	WatcherPointerClassifier recheckClassifier(WatcherClient watcherClient, ReconcilerProperties properties) {
+		return WatcherPointerClassifier.recheck(watcherClient, properties.relink());
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.reconcile;
 
 import java.time.LocalDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
@@ -42,11 +44,15 @@ class RunConclusion {
 
 	private final String table;
 
-	RunConclusion(JobRepository jobRepository, RunReports runReports, SafetyBrake safetyBrake, ArchiverTable table) {
+	private final ReconcilerProperties properties;
+
+	RunConclusion(JobRepository jobRepository, RunReports runReports, SafetyBrake safetyBrake, ArchiverTable table,
+			ReconcilerProperties properties) {
 		this.jobRepository = jobRepository;
 		this.runReports = runReports;
 		this.safetyBrake = safetyBrake;
 		this.table = table.identity();
+		this.properties = properties;
 	}
 
 	/** The end of the run that {@code execution} belongs to, as committed. */
@@ -60,7 +66,8 @@ class RunConclusion {
 			.orElse(execution.getStartTime());
 		RunReport report = this.runReports.assemble(execution, RunIdentity.of(execution.getJobParameters(), this.table),
 				exitCode.code(), firstStart, executions.size(), committedCounts(execution.getJobInstance()),
-				brakeOf(execution, exitCode));
+				brakeOf(execution, exitCode), this.properties.strategy(), this.properties.relink(),
+				lastSnapshot(executions));
 		return new RunEnded(report, exitCode, execution.getId());
 	}
 
@@ -69,6 +76,21 @@ class RunConclusion {
 			return ExitCode.COMPLETED;
 		}
 		return brakeTrip(execution).isPresent() ? ExitCode.BRAKE : ExitCode.RESUMABLE;
+	}
+
+	/**
+	 * The snapshot the run's first pass took last: a later execution that found the first
+	 * pass complete took none.
+	 */
+	private static RunReport.@Nullable Snapshot lastSnapshot(List<JobExecution> executions) {
+		return executions.stream()
+			.sorted(Comparator.comparing(JobExecution::getId).reversed())
+			.flatMap((execution) -> execution.getStepExecutions().stream())
+			.filter((step) -> step.getStepName().equals(ReconcileJobConfiguration.SNAPSHOT_STEP_NAME))
+			.map((step) -> SnapshotTasklet.recorded(step.getExecutionContext()))
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(null);
 	}
 
 	private static Optional<SafetyBrakeException> brakeTrip(JobExecution execution) {

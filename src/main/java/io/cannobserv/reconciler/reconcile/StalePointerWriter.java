@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.reconcile;
 
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -29,6 +30,7 @@ import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrake.Figures;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
+import io.cannobserv.reconciler.reconcile.PointerVerdict.Relink;
 import io.cannobserv.reconciler.report.PointerText;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
@@ -38,12 +40,12 @@ import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * Writes a chunk of verdicts in the chunk's transaction. In apply mode each {@code GONE}
- * pointer is cleared with a compare-and-set that, in the same statement, deletes the
- * InfoItem's {@code watch_status} row (where that table exists) and writes the audit row:
- * a pointer re-linked since it was read matches nothing and is reported as changed
- * concurrently. Every pointer whose outcome is a {@link Outcome#isFinding() finding} is
- * recorded for the report. Logs are written after the commit, so they tell only what
- * happened.
+ * pointer is cleared, and each {@code MOVED} one re-linked, with a compare-and-set that,
+ * in the same statement, deletes the InfoItem's {@code watch_status} row (where that
+ * table exists) and writes the audit row: a pointer changed since it was read matches
+ * nothing and is reported as changed concurrently. Every pointer whose outcome is a
+ * {@link Outcome#isFinding() finding} is recorded for the report. Logs are written after
+ * the commit, so they tell only what happened.
  * <p>
  * The {@link #firstPass first pass} counts every pointer it reads; the {@link #recheck
  * recheck} reads pointers the first pass counted as transient, so each replaces its
@@ -128,12 +130,15 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	public void write(Chunk<? extends PointerVerdict> chunk) {
 		RunScope run = currentRun();
 		RunCounts verdicts = RunCounts.ZERO;
-		List<PointerVerdict> gone = new ArrayList<>();
+		List<PointerVerdict> stale = new ArrayList<>();
 		List<Finding> findings = new ArrayList<>();
 		for (PointerVerdict verdict : chunk) {
 			verdicts = verdicts.plus(verdict.outcome(), 1);
-			if (verdict.outcome() == Outcome.GONE) {
-				gone.add(verdict);
+			if (verdict.pointer().listed() != null) {
+				verdicts = verdicts.plus(Outcome.FROM_SNAPSHOT, 1);
+			}
+			if (verdict.outcome().isStale()) {
+				stale.add(verdict);
 			}
 			else if (verdict.outcome().isFinding()) {
 				findings.add(new Finding(verdict, verdict.outcome()));
@@ -147,36 +152,42 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		if (this.pass.replacesTransientFindings()) {
 			forgetTransientFindings(run, chunk);
 		}
-		List<PointerVerdict> cleared = new ArrayList<>();
+		List<PointerVerdict> written = new ArrayList<>();
 		if (run.mode() == RunMode.APPLY) {
-			int[] updates = this.pointerTable.clear(gone.stream().map((verdict) -> clear(run, verdict)).toList(),
+			int[] updates = this.pointerTable.clear(stale.stream().map((verdict) -> write(run, verdict)).toList(),
 					run.watchStatus());
-			for (int i = 0; i < gone.size(); i++) {
+			for (int i = 0; i < stale.size(); i++) {
+				PointerVerdict verdict = stale.get(i);
 				if (updates[i] == 1) {
-					cleared.add(gone.get(i));
+					written.add(verdict);
 				}
 				else if (updates[i] == 0) {
-					findings.add(new Finding(gone.get(i), Outcome.CHANGED_CONCURRENTLY));
+					findings.add(new Finding(verdict, (verdict.relink() != null) ? Outcome.RELINK_CHANGED_CONCURRENTLY
+							: Outcome.CHANGED_CONCURRENTLY));
 				}
 				else {
-					throw new IllegalStateException("Compare-and-set of InfoItem " + gone.get(i).pointer().infoItemId()
+					throw new IllegalStateException("Compare-and-set of InfoItem " + verdict.pointer().infoItemId()
 							+ " matched " + updates[i] + " rows; expected 0 or 1");
 				}
 			}
 		}
 		else {
-			gone.forEach((verdict) -> findings.add(new Finding(verdict, Outcome.WOULD_CLEAR)));
+			stale.forEach((verdict) -> findings
+				.add(new Finding(verdict, (verdict.relink() != null) ? Outcome.WOULD_RELINK : Outcome.WOULD_CLEAR)));
 		}
 		record(run, findings);
-		RunCounts written = RunCounts.of(Outcome.CLEARED, cleared.size());
+		RunCounts writes = RunCounts.ZERO;
+		for (PointerVerdict verdict : written) {
+			writes = writes.plus((verdict.relink() != null) ? Outcome.RELINKED : Outcome.CLEARED, 1);
+		}
 		for (Finding finding : findings) {
 			if (finding.outcome().isWrite()) {
-				written = written.plus(finding.outcome(), 1);
+				writes = writes.plus(finding.outcome(), 1);
 			}
 		}
-		this.tally.add(checked.plus(written));
-		RunCounts logged = verdicts.plus(written);
-		afterCommit(() -> logChunk(run, chunk.size(), logged, cleared, findings));
+		this.tally.add(checked.plus(writes));
+		RunCounts logged = verdicts.plus(writes);
+		afterCommit(() -> logChunk(run, chunk.size(), logged, written, findings));
 	}
 
 	/**
@@ -207,20 +218,31 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		if (findings.isEmpty()) {
 			return;
 		}
-		SqlParameterSource[] batch = findings.stream()
-			.map((finding) -> parameters(run, finding.source()).addValue("verdict", finding.outcome().name())
+		SqlParameterSource[] batch = findings.stream().map((finding) -> {
+			@Nullable Relink relink = finding.source().relink();
+			return parameters(run, finding.source()).addValue("verdict", finding.outcome().name())
 				.addValue("httpStatus", finding.source().httpStatus())
-				.addValue("archiverTable", this.pointerTable.table().identity()))
-			.toArray(SqlParameterSource[]::new);
+				.addValue("archiverTable", this.pointerTable.table().identity())
+				.addValue("relinkedTo", (relink != null) ? relink.watchedItemId() : null, Types.VARCHAR)
+				.addValue("listEvidence", (relink != null) ? limited(relink.listEvidence()) : null, Types.VARCHAR)
+				.addValue("confirmEvidence", (relink != null) ? limited(relink.confirmEvidence()) : null,
+						Types.VARCHAR);
+		}).toArray(SqlParameterSource[]::new);
 		this.jdbc.batchUpdate("INSERT INTO " + this.jobSchema.table("pointer_finding")
 				+ " (run_id, archiver_table, info_item_id, watcher_item_id, verdict, http_status, evidence,"
-				+ " job_execution_id) VALUES (:runId, :archiverTable, :infoItemId, :watcherItemId, :verdict, :httpStatus,"
-				+ " :evidence, :jobExecutionId) ON CONFLICT (run_id, info_item_id) DO NOTHING", batch);
+				+ " job_execution_id, relinked_to, list_evidence, confirm_evidence) VALUES (:runId, :archiverTable,"
+				+ " :infoItemId, :watcherItemId, :verdict, :httpStatus, :evidence, :jobExecutionId, :relinkedTo,"
+				+ " :listEvidence, :confirmEvidence) ON CONFLICT (run_id, info_item_id) DO NOTHING", batch);
 	}
 
-	private static Clear clear(RunScope run, PointerVerdict verdict) {
+	/** The write of a gone pointer (a clear) or a moved one (a re-link). */
+	private static Clear write(RunScope run, PointerVerdict verdict) {
+		@Nullable Relink relink = verdict.relink();
 		return new Clear(run.runId(), run.jobExecutionId(), verdict.pointer().infoItemId(),
-				verdict.pointer().watcherItemId(), verdict.httpStatus(), evidence(verdict));
+				verdict.pointer().watcherItemId(), verdict.httpStatus(), evidence(verdict),
+				(relink != null) ? relink.watchedItemId() : null,
+				(relink != null) ? limited(relink.listEvidence()) : null,
+				(relink != null) ? limited(relink.confirmEvidence()) : null);
 	}
 
 	private static MapSqlParameterSource parameters(RunScope run, PointerVerdict verdict) {
@@ -232,7 +254,10 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	}
 
 	private static String evidence(PointerVerdict verdict) {
-		String evidence = verdict.evidence();
+		return limited(verdict.evidence());
+	}
+
+	private static String limited(String evidence) {
 		return (evidence.length() > EVIDENCE_LIMIT) ? evidence.substring(0, EVIDENCE_LIMIT) : evidence;
 	}
 
@@ -257,14 +282,29 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		});
 	}
 
-	private void logChunk(RunScope run, int size, RunCounts outcomes, List<PointerVerdict> cleared,
+	private void logChunk(RunScope run, int size, RunCounts outcomes, List<PointerVerdict> written,
 			List<Finding> findings) {
-		for (PointerVerdict verdict : cleared) {
-			logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
-					verdict.pointer().watcherItemId(), verdict.evidence());
+		for (PointerVerdict verdict : written) {
+			@Nullable Relink relink = verdict.relink();
+			if (relink != null) {
+				logger.info("Re-linked pointer of InfoItem {} from WatchedItem {} to {} ({}; {}; {})",
+						verdict.pointer().infoItemId(), verdict.pointer().watcherItemId(), relink.watchedItemId(),
+						verdict.evidence(), relink.listEvidence(), relink.confirmEvidence());
+			}
+			else {
+				logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
+						verdict.pointer().watcherItemId(), verdict.evidence());
+			}
 		}
 		for (Finding finding : findings) {
 			PointerVerdict verdict = finding.source();
+			@Nullable Relink relink = verdict.relink();
+			if (finding.outcome() == Outcome.WOULD_RELINK && relink != null) {
+				logger.info("Would re-link InfoItem {} pointer {} to {} ({}; {}; {})", verdict.pointer().infoItemId(),
+						verdict.pointer().watcherItemId(), relink.watchedItemId(), verdict.evidence(),
+						relink.listEvidence(), relink.confirmEvidence());
+				continue;
+			}
 			logger.info("{} InfoItem {} pointer {} ({}): {}",
 					(finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
 					PointerText.quoted(verdict.pointer().watcherItemId()), finding.outcome(), verdict.evidence());

@@ -1,12 +1,14 @@
 package io.cannobserv.reconciler.reconcile;
 
 import java.util.function.Function;
-import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.watcher.WatchedItemIds;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
@@ -15,36 +17,52 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * the decision "gone or not" is made here, once, and never by the step's retry or skip
  * machinery. A pointer that is not a ULID is never sent.
  * <p>
+ * A pointer whose WatchedItem the run's snapshot of Watcher's list holds is decided from
+ * it, without a request; any other is looked up by id, and only that lookup's typed 404
+ * makes it gone. With {@code --relink}, a gone or mismatched pointer is then given to the
+ * {@link RelinkSearch}.
+ * <p>
  * The {@link #firstPass first pass} asks once: a lookup that sleeps through its backoff
  * would hold a worker and stall its whole chunk. Its transient pointers are asked again,
  * patiently, by the {@link #recheck recheck} at the end of the run.
  */
 final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, PointerVerdict> {
 
-	/** 26 characters of Crockford base32, upper case; the first at most 7 (128 bits). */
-	private static final Pattern ULID = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
-
 	private final Function<String, WatchedItemLookup> lookup;
 
-	private WatcherPointerClassifier(Function<String, WatchedItemLookup> lookup) {
+	private final @Nullable RelinkSearch relinkSearch;
+
+	private WatcherPointerClassifier(Function<String, WatchedItemLookup> lookup, @Nullable RelinkSearch relinkSearch) {
 		this.lookup = lookup;
+		this.relinkSearch = relinkSearch;
 	}
 
 	/** One request per pointer: a transient answer waits for the recheck. */
-	static WatcherPointerClassifier firstPass(WatcherClient watcherClient) {
-		return new WatcherPointerClassifier(watcherClient::lookupOnce);
+	static WatcherPointerClassifier firstPass(WatcherClient watcherClient, boolean relink) {
+		return new WatcherPointerClassifier(watcherClient::lookupOnce,
+				relink ? RelinkSearch.firstPass(watcherClient) : null);
 	}
 
 	/** Retries transient answers with backoff, up to {@code --max-attempts}. */
-	static WatcherPointerClassifier recheck(WatcherClient watcherClient) {
-		return new WatcherPointerClassifier(watcherClient::lookup);
+	static WatcherPointerClassifier recheck(WatcherClient watcherClient, boolean relink) {
+		return new WatcherPointerClassifier(watcherClient::lookup, relink ? RelinkSearch.recheck(watcherClient) : null);
 	}
 
 	@Override
 	public PointerVerdict process(InfoItemPointer pointer) {
-		if (!isUlid(pointer.watcherItemId())) {
+		if (!WatchedItemIds.isUlid(pointer.watcherItemId())) {
 			return new PointerVerdict(pointer, Outcome.MALFORMED, 0, "not a ULID, never sent to Watcher");
 		}
+		InfoItemPointer.Listed listed = pointer.listed();
+		PointerVerdict verdict = (listed != null) ? listedVerdict(pointer, listed) : lookedUp(pointer);
+		if (this.relinkSearch != null
+				&& (verdict.outcome() == Outcome.GONE || verdict.outcome() == Outcome.MISMATCHED)) {
+			return this.relinkSearch.search(verdict);
+		}
+		return verdict;
+	}
+
+	private PointerVerdict lookedUp(InfoItemPointer pointer) {
 		WatchedItemLookup lookup = this.lookup.apply(pointer.watcherItemId());
 		Outcome outcome = verdictOf(pointer, lookup);
 		String evidence = (outcome == Outcome.MISMATCHED)
@@ -52,8 +70,14 @@ final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, P
 		return new PointerVerdict(pointer, outcome, lookup.httpStatus(), evidence);
 	}
 
-	static boolean isUlid(String value) {
-		return ULID.matcher(value).matches();
+	/** As a lookup by id would decide from the same WatchedItem. */
+	private static PointerVerdict listedVerdict(InfoItemPointer pointer, InfoItemPointer.Listed listed) {
+		String state = "listed in the snapshot: " + (listed.archived() ? "archived" : "active");
+		String backLink = listed.archiverInfoItemId();
+		if (backLink != null && !backLink.equals(pointer.infoItemId())) {
+			return new PointerVerdict(pointer, Outcome.MISMATCHED, 200, state + ", links back to InfoItem " + backLink);
+		}
+		return new PointerVerdict(pointer, listed.archived() ? Outcome.ARCHIVED : Outcome.LIVE, 200, state);
 	}
 
 	private static Outcome verdictOf(InfoItemPointer pointer, WatchedItemLookup lookup) {

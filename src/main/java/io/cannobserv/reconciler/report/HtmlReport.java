@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
+import io.cannobserv.reconciler.report.RunReport.RelinkedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.report.TextRunList.Column;
 import io.cannobserv.reconciler.run.BrakeState;
@@ -34,7 +35,7 @@ final class HtmlReport {
 	 * comes last.
 	 */
 	private static final List<Outcome> KEPT_ORDER = List.of(Outcome.TRANSIENT, Outcome.NOT_FOUND_UNCONFIRMED,
-			Outcome.MISMATCHED, Outcome.MALFORMED, Outcome.CHANGED_CONCURRENTLY);
+			Outcome.MISMATCHED, Outcome.MALFORMED, Outcome.CHANGED_CONCURRENTLY, Outcome.RELINK_CHANGED_CONCURRENTLY);
 
 	private static final String CSS = stylesheet();
 
@@ -56,6 +57,7 @@ final class HtmlReport {
 		kpis(html, report);
 		charts(html, report, trend);
 		clearedSection(html, report);
+		relinkedSection(html, report);
 		keptSection(html, report);
 		footer(html, schema, now);
 		return html.toString();
@@ -77,6 +79,11 @@ final class HtmlReport {
 		html.append(" · exit code <b>").append(report.exitCode()).append("</b>");
 		html.append(" · started <b>").append(Figures.time(report.startedAt())).append("</b>");
 		html.append(" · took <b>").append(Figures.duration(report.summary().duration())).append("</b>");
+		html.append(" · <span data-strategy=\"")
+			.append(report.strategy().label())
+			.append("\">")
+			.append(Html.text(RunReports.describeStrategy(report)))
+			.append("</span>");
 		html.append(" · ")
 			.append(report.executions())
 			.append((report.executions() == 1) ? " execution" : " executions");
@@ -89,6 +96,12 @@ final class HtmlReport {
 			html.append("<div class=\"alert\"><b>Stopped because:</b> ")
 				.append(Html.text(report.exitMessage()))
 				.append(" <span class=\"note\">Run the same command again to resume from the last committed chunk.</span></div>");
+		}
+		RunReport.Snapshot snapshot = report.snapshot();
+		if (snapshot != null && !snapshot.used()) {
+			html.append("<div class=\"alert warn\" data-alert=\"snapshot\"><b>Snapshot not used:</b> ")
+				.append(Html.text(String.valueOf(snapshot.reason())))
+				.append(" <span class=\"note\">Every pointer was looked up by id, as with --strategy=per-item.</span></div>");
 		}
 		BrakeState brake = report.brake().state();
 		if (brake != BrakeState.CLEAR) {
@@ -114,6 +127,16 @@ final class HtmlReport {
 		else {
 			kpi(html, Outcome.WOULD_CLEAR, "Would clear", counts, "dry run: nothing written; --apply clears");
 		}
+		if (report.relink() || counts.get(Outcome.MOVED) > 0) {
+			if (report.summary().applied()) {
+				kpi(html, Outcome.RELINKED, "Re-linked", counts,
+						Figures.count(counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY))
+								+ " changed meanwhile, left alone");
+			}
+			else {
+				kpi(html, Outcome.WOULD_RELINK, "Would re-link", counts, "dry run: nothing written; --apply re-links");
+			}
+		}
 		kpi(html, Outcome.TRANSIENT, "Transient", counts, "Watcher did not answer; checked again next run");
 		kpi(html, Outcome.NOT_FOUND_UNCONFIRMED, "Unconfirmed 404", counts, "not Watcher's typed 404: kept");
 		html.append("<div class=\"kpi\" data-kpi=\"brake\" style=\"--accent: ")
@@ -130,10 +153,12 @@ final class HtmlReport {
 		html.append("<section class=\"charts\"><figure class=\"panel\"><h2>Outcomes per verdict</h2>");
 		html.append(SvgCharts.verdicts(run));
 		html.append("<figcaption>");
+		boolean moved = report.relink() || report.counts().get(Outcome.MOVED) > 0;
 		for (Outcomes.Bar bar : Outcomes.bars(run)) {
-			if (bar.segments().size() > 1 || Outcome.GONE.name().equals(bar.verdict())) {
+			boolean gone = Outcome.GONE.name().equals(bar.verdict());
+			if (gone || (moved && Outcome.MOVED.name().equals(bar.verdict()))) {
 				for (Outcomes.Segment segment : bar.segments()) {
-					swatch(html, segment.colour(), "gone: " + segment.label());
+					swatch(html, segment.colour(), (gone ? "gone: " : "moved: ") + segment.label());
 				}
 			}
 		}
@@ -179,6 +204,46 @@ final class HtmlReport {
 					.append(report.runId())
 					.append(" --apply</code>.</p>");
 			}
+		}
+		html.append("</section>");
+	}
+
+	private static void relinkedSection(StringBuilder html, RunReport report) {
+		boolean applied = report.summary().applied();
+		List<RelinkedPointer> relinked = applied ? report.relinked() : report.wouldRelink();
+		if (!report.relink() && relinked.isEmpty()) {
+			return;
+		}
+		html.append("<section class=\"panel\" id=\"relinked\"><h2>")
+			.append(applied ? "Re-linked" : "Would re-link (dry run)")
+			.append(" (")
+			.append(Figures.count(relinked.size()))
+			.append(")</h2>");
+		if (relinked.isEmpty()) {
+			html.append("<p class=\"empty\">None.</p></section>");
+			return;
+		}
+		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th>Re-linked to</th>")
+			.append("<th>Watcher's answers</th></tr></thead><tbody>");
+		for (RelinkedPointer pointer : relinked.stream().limit(ITEM_LIMIT).toList()) {
+			html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
+			html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));
+			html.append("</td><td class=\"mono\">").append(Html.text(pointer.relinkedTo()));
+			html.append("</td><td class=\"evidence\">")
+				.append(Html.text(pointer.evidence()))
+				.append("<br>")
+				.append(Html.text(pointer.listEvidence()))
+				.append("<br>")
+				.append(Html.text(pointer.confirmEvidence()))
+				.append("</td></tr>");
+		}
+		html.append("</tbody></table>");
+		more(html, report.runId(), relinked.size());
+		if (applied) {
+			html.append("<p class=\"note\">To put the old pointers back where the rows still hold these: "
+					+ "<code>restore --run ")
+				.append(report.runId())
+				.append(" --apply</code>.</p>");
 		}
 		html.append("</section>");
 	}

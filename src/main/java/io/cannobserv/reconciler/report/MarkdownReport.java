@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
+import io.cannobserv.reconciler.report.RunReport.RelinkedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.report.TextRunList.Column;
 import io.cannobserv.reconciler.run.BrakeState;
@@ -50,11 +51,19 @@ final class MarkdownReport {
 			.append(Figures.time(report.startedAt()))
 			.append(", took ")
 			.append(Figures.duration(report.summary().duration()))
+			.append(". ")
+			.append(escape(capitalised(RunReports.describeStrategy(report))))
 			.append(". Version ")
 			.append(build(report.build()))
 			.append(".\n\n");
 		if (report.exitMessage() != null) {
 			md.append("> **Stopped because:** ").append(escape(report.exitMessage())).append("\n\n");
+		}
+		RunReport.Snapshot snapshot = report.snapshot();
+		if (snapshot != null && !snapshot.used()) {
+			md.append("> **Snapshot not used:** ")
+				.append(escape(String.valueOf(snapshot.reason())))
+				.append("; every pointer was looked up by id.\n\n");
 		}
 		BrakeState brake = report.brake().state();
 		if (brake != BrakeState.CLEAR) {
@@ -66,6 +75,9 @@ final class MarkdownReport {
 		}
 		md.append("| Outcome | Pointers |\n|:--|--:|\n");
 		row(md, Outcome.READ.label(), counts.get(Outcome.READ));
+		if (counts.get(Outcome.FROM_SNAPSHOT) > 0) {
+			row(md, Outcome.FROM_SNAPSHOT.label(), counts.get(Outcome.FROM_SNAPSHOT));
+		}
 		for (Outcome outcome : Outcome.values()) {
 			if (outcome.isVerdict()) {
 				row(md, outcome.label() + (outcome.isKept() ? " (kept)" : ""), counts.get(outcome));
@@ -77,6 +89,16 @@ final class MarkdownReport {
 				}
 				else {
 					row(md, "**" + Outcome.WOULD_CLEAR.label() + "** (dry run)", counts.get(Outcome.WOULD_CLEAR));
+				}
+			}
+			if (outcome == Outcome.MOVED) {
+				if (report.summary().applied()) {
+					row(md, "**" + Outcome.RELINKED.label() + "**", counts.get(Outcome.RELINKED));
+					row(md, Outcome.RELINK_CHANGED_CONCURRENTLY.label(),
+							counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY));
+				}
+				else {
+					row(md, "**" + Outcome.WOULD_RELINK.label() + "** (dry run)", counts.get(Outcome.WOULD_RELINK));
 				}
 			}
 		}
@@ -97,6 +119,23 @@ final class MarkdownReport {
 					.append(id(c.watcherItemId()))
 					.append('\n'));
 			more(md, report.runId(), cleared.size());
+		}
+		List<RelinkedPointer> relinked = report.summary().applied() ? report.relinked() : report.wouldRelink();
+		if (!relinked.isEmpty()) {
+			md.append("\n**").append(report.summary().applied() ? "Re-linked" : "Would re-link").append("** (");
+			md.append(relinked.size()).append("):\n\n");
+			relinked.stream()
+				.limit(ITEM_LIMIT)
+				.forEach((r) -> md.append("- ")
+					.append(id(r.infoItemId()))
+					.append(": ")
+					.append(id(r.watcherItemId()))
+					.append(" → ")
+					.append(id(r.relinkedTo()))
+					.append(" (")
+					.append(escape(r.confirmEvidence()))
+					.append(")\n"));
+			more(md, report.runId(), relinked.size());
 		}
 		if (!report.skipped().isEmpty()) {
 			md.append("\n**Kept and reported** (").append(report.skipped().size()).append("):\n\n");
@@ -142,6 +181,10 @@ final class MarkdownReport {
 			md.append('\n').append(escape(TextRunList.DRY_RUN_NOTE)).append('\n');
 		}
 		return md.toString();
+	}
+
+	private static String capitalised(String text) {
+		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
 	private static String build(@Nullable BuildVersion build) {

@@ -8,9 +8,9 @@ import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 
 /**
- * A run's counts as the charts show them: one bar per verdict, the gone pointers split by
- * what was done with them. The colours are the outcomes' own, shared by both charts and
- * the tables, so that transient pointers are the same purple everywhere.
+ * A run's counts as the charts show them: one bar per verdict, the gone and moved
+ * pointers split by what was done with them. The colours are the outcomes' own, shared by
+ * both charts and the tables, so that transient pointers are the same purple everywhere.
  */
 final class Outcomes {
 
@@ -24,7 +24,7 @@ final class Outcomes {
 		RunCounts c = run.counts();
 		List<Bar> bars = new ArrayList<>();
 		for (Outcome verdict : Outcome.verdicts()) {
-			List<Segment> segments = (verdict == Outcome.GONE) ? gone(run)
+			List<Segment> segments = verdict.isStale() ? written(run, verdict)
 					: List.of(segment(verdict, c.get(verdict), verdict.label().toLowerCase(Locale.ROOT)));
 			bars.add(new Bar(verdict.name(), verdict.label(), segments));
 		}
@@ -32,24 +32,27 @@ final class Outcomes {
 	}
 
 	/**
-	 * Gone = cleared + re-linked meanwhile; a brake trip leaves the rest of its chunk
-	 * unwritten.
+	 * Gone = cleared + re-linked meanwhile, moved = re-linked + changed meanwhile; a
+	 * brake trip leaves the rest of its chunk unwritten.
 	 */
-	private static List<Segment> gone(RunSummary run) {
+	private static List<Segment> written(RunSummary run, Outcome verdict) {
 		RunCounts c = run.counts();
+		boolean gone = verdict == Outcome.GONE;
 		if (!run.applied()) {
-			return List.of(segment(Outcome.WOULD_CLEAR, c.get(Outcome.WOULD_CLEAR), "would clear (dry run)"));
+			Outcome would = gone ? Outcome.WOULD_CLEAR : Outcome.WOULD_RELINK;
+			return List.of(segment(would, c.get(would), would.label().toLowerCase(Locale.ROOT) + " (dry run)"));
 		}
-		List<Segment> gone = new ArrayList<>();
-		for (Outcome written : List.of(Outcome.CLEARED, Outcome.CHANGED_CONCURRENTLY)) {
-			gone.add(segment(written, c.get(written), written.label().toLowerCase(Locale.ROOT)));
+		List<Segment> segments = new ArrayList<>();
+		long unwritten = c.get(verdict);
+		for (Outcome written : gone ? List.of(Outcome.CLEARED, Outcome.CHANGED_CONCURRENTLY)
+				: List.of(Outcome.RELINKED, Outcome.RELINK_CHANGED_CONCURRENTLY)) {
+			segments.add(segment(written, c.get(written), written.label().toLowerCase(Locale.ROOT)));
+			unwritten -= c.get(written);
 		}
-		long unwritten = Math.max(0,
-				c.get(Outcome.GONE) - c.get(Outcome.CLEARED) - c.get(Outcome.CHANGED_CONCURRENTLY));
 		if (unwritten > 0) {
-			gone.add(new Segment(UNWRITTEN, "not written (run halted)", unwritten, Outcome.MALFORMED.colour()));
+			segments.add(new Segment(UNWRITTEN, "not written (run halted)", unwritten, Outcome.MALFORMED.colour()));
 		}
-		return gone;
+		return segments;
 	}
 
 	private static Segment segment(Outcome outcome, long count, String label) {

@@ -24,6 +24,7 @@ import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.version.BuildVersion;
 
@@ -37,7 +38,8 @@ class RunHistory {
 
 	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
-			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit";
+			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit,"
+			+ " strategy, relink, snapshot";
 
 	private final JdbcTemplate jdbc;
 
@@ -63,7 +65,7 @@ class RunHistory {
 			.map((column) -> column + " = EXCLUDED." + column)
 			.collect(Collectors.joining(", "));
 		String values = columns.stream()
-			.map((column) -> column.equals("counts") ? "?::jsonb" : "?")
+			.map((column) -> (column.equals("counts") || column.equals("snapshot")) ? "?::jsonb" : "?")
 			.collect(Collectors.joining(", "));
 		return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + values + ") ON CONFLICT (run_id) DO UPDATE SET "
 				+ updates + ", recorded_at = now()";
@@ -85,7 +87,8 @@ class RunHistory {
 				run.executions(), lastJobExecutionId, this.jsonMapper.writeValueAsString(run.counts()),
 				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears(),
 				(run.build() != null) ? run.build().version() : null,
-				(run.build() != null) ? run.build().commit() : null);
+				(run.build() != null) ? run.build().commit() : null, run.strategy().label(), run.relink(),
+				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null);
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -130,7 +133,9 @@ class RunHistory {
 				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
 				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), build(rs), counts,
-				brake);
+				brake, Strategy.fromLabel(rs.getString("strategy")), rs.getBoolean("relink"),
+				(rs.getString("snapshot") != null)
+						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
@@ -31,14 +32,24 @@ import io.cannobserv.reconciler.version.BuildVersion;
  * of the JSON as 0.1.0 wrote it, for a run recorded before versions were
  * @param counts committed counts per verdict and outcome
  * @param brake the safety brake's limits and whether they tripped
+ * @param strategy how Watcher was asked ({@code --strategy}, as of the latest execution)
+ * @param relink whether gone and mismatched pointers were re-linked where Watcher
+ * confirms a WatchedItem that tracks their InfoItem ({@code --relink}, as of the latest
+ * execution)
+ * @param snapshot the snapshot of Watcher's list the first pass took last; null when it
+ * took none
  * @param cleared the pointers this run cleared
  * @param wouldClear the pointers a dry run would clear
+ * @param relinked the pointers this run re-linked
+ * @param wouldRelink the pointers a dry run would re-link
  * @param skipped pointers kept for a reason other than being live
  */
 public record RunReport(long runId, RunMode mode, String table, int partition, int partitions, String status,
 		int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
 		int executions, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts,
-		Brake brake, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
+		Brake brake, Strategy strategy, boolean relink, @Nullable Snapshot snapshot, List<ClearedPointer> cleared,
+		List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked, List<RelinkedPointer> wouldRelink,
+		List<SkippedPointer> skipped) {
 
 	/**
 	 * The safety brake of a run.
@@ -53,11 +64,24 @@ public record RunReport(long runId, RunMode mode, String table, int partition, i
 			@Nullable Long maxClears) {
 	}
 
+	/**
+	 * The snapshot of Watcher's list a run's first pass took.
+	 *
+	 * @param used whether it was complete and decided the pointers it holds; when not,
+	 * every pointer was looked up by id
+	 * @param items how many WatchedItems it held (0 when not used)
+	 * @param millis how long taking it took
+	 * @param requests how many requests it took
+	 * @param reason why it was not used, on one line; null when used
+	 */
+	public record Snapshot(boolean used, long items, long millis, int requests, @Nullable String reason) {
+	}
+
 	/** The figures without the items: a row of the run history. */
 	RunSummary summary() {
 		return new RunSummary(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
 				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.build, this.counts,
-				this.brake);
+				this.brake, this.strategy, this.relink, this.snapshot);
 	}
 
 	/**
@@ -69,6 +93,21 @@ public record RunReport(long runId, RunMode mode, String table, int partition, i
 	 * @param evidence Watcher's answer on one line, as audited
 	 */
 	public record ClearedPointer(String infoItemId, String watcherItemId, int httpStatus, String evidence) {
+	}
+
+	/**
+	 * A pointer re-linked, or that a dry run would re-link.
+	 *
+	 * @param infoItemId the InfoItem
+	 * @param watcherItemId the pointer it had
+	 * @param relinkedTo the WatchedItem that tracks the InfoItem instead: the new pointer
+	 * @param httpStatus Watcher's answer about the old pointer
+	 * @param evidence Watcher's answer about the old pointer, on one line
+	 * @param listEvidence the list's answer that names the new pointer
+	 * @param confirmEvidence the lookup by id that confirmed its back-link
+	 */
+	public record RelinkedPointer(String infoItemId, String watcherItemId, String relinkedTo, int httpStatus,
+			String evidence, String listEvidence, String confirmEvidence) {
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -25,12 +27,14 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
+import io.cannobserv.reconciler.report.RunReport.RelinkedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.version.BuildVersion;
 
@@ -41,6 +45,9 @@ import io.cannobserv.reconciler.version.BuildVersion;
  */
 @Component
 public class RunReports {
+
+	private static final String RELINK_COLUMNS = "info_item_id, watcher_item_id, relinked_to, http_status, evidence,"
+			+ " list_evidence, confirm_evidence";
 
 	/** Lines of each list printed on the console; the JSON file has them all. */
 	private static final int CONSOLE_LIST_LIMIT = 20;
@@ -73,15 +80,20 @@ public class RunReports {
 	 * @param executions how many executions the run has had
 	 * @param counts what the run's steps committed
 	 * @param brake the brake's state
+	 * @param strategy how Watcher was asked
+	 * @param relink whether moved pointers were re-linked
+	 * @param snapshot the snapshot the first pass took last, or null
 	 */
 	public RunReport assemble(JobExecution execution, RunIdentity identity, int exitCode,
-			@Nullable LocalDateTime firstStart, int executions, RunCounts counts, RunReport.Brake brake) {
+			@Nullable LocalDateTime firstStart, int executions, RunCounts counts, RunReport.Brake brake,
+			Strategy strategy, boolean relink, RunReport.@Nullable Snapshot snapshot) {
 		long runId = execution.getJobInstance().getInstanceId();
+		long upTo = execution.getId();
 		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
 				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
-				instant(execution.getEndTime()), executions, BuildVersion.current(), counts, brake,
-				cleared(runId, execution.getId()), wouldClear(runId, execution.getId()),
-				skipped(runId, execution.getId()));
+				instant(execution.getEndTime()), executions, BuildVersion.current(), counts, brake, strategy, relink,
+				snapshot, cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo),
+				wouldRelink(runId, upTo), skipped(runId, upTo));
 	}
 
 	/**
@@ -102,10 +114,12 @@ public class RunReports {
 	 * @return the report, or empty when no execution of that run has been recorded
 	 */
 	public Optional<RunReport> load(long runId) {
-		return this.history.find(runId)
-			.map((run) -> run.summary()
-				.report(cleared(runId, run.lastJobExecutionId()), wouldClear(runId, run.lastJobExecutionId()),
-						skipped(runId, run.lastJobExecutionId())));
+		return this.history.find(runId).map((run) -> {
+			long upTo = run.lastJobExecutionId();
+			return run.summary()
+				.report(cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo), wouldRelink(runId, upTo),
+						skipped(runId, upTo));
+		});
 	}
 
 	/**
@@ -176,6 +190,7 @@ public class RunReports {
 			out.printf("  started %s, ended %s, took %s%n", report.startedAt(), report.endedAt(),
 					format(Duration.between(report.startedAt(), report.endedAt())));
 		}
+		out.println("  " + describeStrategy(report));
 		// the verdicts found: a zero says nothing on one screen, and the JSON report has
 		// every count
 		String found = Outcome.verdicts()
@@ -189,11 +204,22 @@ public class RunReports {
 					counts.get(Outcome.CHANGED_CONCURRENTLY));
 			list(out, Outcome.CLEARED.label().toLowerCase(Locale.ROOT),
 					report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
+			if (report.relink() || counts.get(Outcome.MOVED) > 0) {
+				out.printf("  re-linked %d, left alone because changed meanwhile %d%n", counts.get(Outcome.RELINKED),
+						counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY));
+			}
+			list(out, Outcome.RELINKED.label().toLowerCase(Locale.ROOT),
+					report.relinked().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
 		else {
 			out.printf("  would clear %d (dry run: nothing written; run with --apply to clear)%n",
 					counts.get(Outcome.WOULD_CLEAR));
 			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere);
+			if (report.relink() || counts.get(Outcome.MOVED) > 0) {
+				out.printf("  would re-link %d%n", counts.get(Outcome.WOULD_RELINK));
+			}
+			list(out, "would re-link", report.wouldRelink().stream().map(RunReports::describe).toList(), limit,
+					elsewhere);
 		}
 		list(out, "kept and reported",
 				report.skipped()
@@ -225,12 +251,28 @@ public class RunReports {
 	// COLLATE "C": the same order whatever the database's locale (ULIDs sort by bytes).
 
 	private List<ClearedPointer> cleared(long runId, long upToExecution) {
-		return this.jdbc.query(
-				"SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
-						+ this.jobSchema.table("pointer_clear")
-						+ " WHERE run_id = ? AND job_execution_id <= ? ORDER BY info_item_id COLLATE \"C\"",
+		return this.jdbc.query("SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
+				+ this.jobSchema.table("pointer_clear")
+				+ " WHERE run_id = ? AND job_execution_id <= ? AND relinked_to IS NULL ORDER BY info_item_id COLLATE \"C\"",
 				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
 				upToExecution);
+	}
+
+	private List<RelinkedPointer> relinked(long runId, long upToExecution) {
+		return this.jdbc.query("SELECT " + RELINK_COLUMNS + " FROM " + this.jobSchema.table("pointer_clear")
+				+ " WHERE run_id = ? AND job_execution_id <= ? AND relinked_to IS NOT NULL"
+				+ " ORDER BY info_item_id COLLATE \"C\"", RunReports::relinkedPointer, runId, upToExecution);
+	}
+
+	private List<RelinkedPointer> wouldRelink(long runId, long upToExecution) {
+		return this.jdbc.query("SELECT " + RELINK_COLUMNS + " FROM " + this.jobSchema.table("pointer_finding")
+				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict = ? ORDER BY info_item_id COLLATE \"C\"",
+				RunReports::relinkedPointer, runId, upToExecution, Outcome.WOULD_RELINK.name());
+	}
+
+	private static RelinkedPointer relinkedPointer(ResultSet rs, int row) throws SQLException {
+		return new RelinkedPointer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+				rs.getString(6), rs.getString(7));
 	}
 
 	private List<ClearedPointer> wouldClear(long runId, long upToExecution) {
@@ -242,16 +284,42 @@ public class RunReports {
 	}
 
 	private List<SkippedPointer> skipped(long runId, long upToExecution) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id, verdict, http_status, evidence FROM "
-				+ this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict <> ? ORDER BY info_item_id COLLATE \"C\"",
+		return this.jdbc.query(
+				"SELECT info_item_id, watcher_item_id, verdict, http_status, evidence FROM "
+						+ this.jobSchema.table("pointer_finding")
+						+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict NOT IN (?, ?)"
+						+ " ORDER BY info_item_id COLLATE \"C\"",
 				(rs, i) -> new SkippedPointer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
 						rs.getString(5)),
-				runId, upToExecution, Outcome.WOULD_CLEAR.name());
+				runId, upToExecution, Outcome.WOULD_CLEAR.name(), Outcome.WOULD_RELINK.name());
 	}
 
 	private static String describe(ClearedPointer pointer) {
 		return pointer.infoItemId() + " -> " + pointer.watcherItemId();
+	}
+
+	private static String describe(RelinkedPointer pointer) {
+		return pointer.infoItemId() + " -> " + pointer.watcherItemId() + ", now -> " + pointer.relinkedTo();
+	}
+
+	/**
+	 * {@code per-item lookups, no re-link}, or the snapshot's figures, or why it was not
+	 * used.
+	 */
+	static String describeStrategy(RunReport report) {
+		String relink = report.relink() ? "re-link on" : "no re-link";
+		RunReport.Snapshot snapshot = report.snapshot();
+		if (report.strategy() == Strategy.PER_ITEM || snapshot == null) {
+			return "strategy " + report.strategy().label() + ", " + relink;
+		}
+		if (!snapshot.used()) {
+			return "strategy snapshot, NOT USED (" + snapshot.reason() + "): every pointer looked up by id, " + relink;
+		}
+		return String.format(Locale.ROOT,
+				"strategy snapshot (%d WatchedItems in %.1f s, %d request(s); %d pointers "
+						+ "decided from it, the others looked up by id), %s",
+				snapshot.items(), snapshot.millis() / 1000.0, snapshot.requests(),
+				report.counts().get(Outcome.FROM_SNAPSHOT), relink);
 	}
 
 	private static @Nullable Instant instant(@Nullable LocalDateTime time) {

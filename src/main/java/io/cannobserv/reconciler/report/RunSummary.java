@@ -8,10 +8,12 @@ import org.jspecify.annotations.Nullable;
 
 import io.cannobserv.reconciler.report.RunReport.Brake;
 import io.cannobserv.reconciler.report.RunReport.ClearedPointer;
+import io.cannobserv.reconciler.report.RunReport.RelinkedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
@@ -20,12 +22,15 @@ import io.cannobserv.reconciler.version.BuildVersion;
  */
 record RunSummary(long runId, RunMode mode, String table, int partition, int partitions, String status, int exitCode,
 		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt, int executions,
-		@Nullable BuildVersion build, RunCounts counts, Brake brake) {
+		@Nullable BuildVersion build, RunCounts counts, Brake brake, Strategy strategy, boolean relink,
+		RunReport.@Nullable Snapshot snapshot) {
 
-	RunReport report(List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<SkippedPointer> skipped) {
+	RunReport report(List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked,
+			List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
 		return new RunReport(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
 				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.build, this.counts,
-				this.brake, cleared, wouldClear, skipped);
+				this.brake, this.strategy, this.relink, this.snapshot, cleared, wouldClear, relinked, wouldRelink,
+				skipped);
 	}
 
 	boolean applied() {

@@ -28,12 +28,15 @@ final class TextRunList {
 			new Column(Outcome.CLEARED.name(), false,
 					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.CLEARED))
 							: "(" + r.counts().get(Outcome.WOULD_CLEAR) + ")"),
+			new Column(Outcome.RELINKED.name(), false,
+					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.RELINKED))
+							: "(" + r.counts().get(Outcome.WOULD_RELINK) + ")"),
 			new Column(Outcome.TRANSIENT.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
 			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
 			new Column("BRAKE", true, (r) -> r.brake().state().label()),
 			new Column("VERSION", true, (r) -> (r.build() != null) ? r.build().label() : "-"));
 
-	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear n.";
+	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear (or re-link) n.";
 
 	private TextRunList() {
 	}

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,12 @@ import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
- * {@code restore --run ID [--apply]}: puts back the pointers a run cleared, from the
- * audit, only while each clear is still the last thing that happened to its row (see
- * {@link RestoreDecision}); compare-and-set again. An InfoItem re-linked or deleted since
- * is left alone, one cleared again by a later run or changed in Archiver is superseded;
- * both are reported. Every decision of an applying restore is recorded. A dry run (the
- * default) says what it would do, decided by the same rule.
+ * {@code restore --run ID [--apply]}: puts back the pointers a run cleared or re-linked,
+ * from the audit, only while each write is still the last thing that happened to its row
+ * (see {@link RestoreDecision}); compare-and-set again. An InfoItem changed or deleted
+ * since is left alone, one written again by a later run or changed in Archiver is
+ * superseded; both are reported. Every decision of an applying restore is recorded. A dry
+ * run (the default) says what it would do, decided by the same rule.
  */
 @Component
 class RestoreCommand implements Command {
@@ -154,8 +155,8 @@ class RestoreCommand implements Command {
 			RestoreDecision decision = decisions.get(clear);
 			if (decision.restores() && written.get(clear) == 1) {
 				restored.add(clear);
-				logger.info("Restored pointer of InfoItem {} to WatchedItem {} (cleared by run {})", clear.infoItemId(),
-						clear.watcherItemId(), runId);
+				logger.info("Restored pointer of InfoItem {} to WatchedItem {} ({} by run {})", clear.infoItemId(),
+						clear.watcherItemId(), clear.what(), runId);
 			}
 			else if (decision.restores()) {
 				RestoreDecision again = decide(List.of(clear)).get(clear);
@@ -190,20 +191,19 @@ class RestoreCommand implements Command {
 		Map<Clear, RestoreDecision> decisions = new LinkedHashMap<>();
 		for (Clear clear : batch) {
 			SinceClear row = since.get(clear.clearId());
-			decisions.put(clear, (row != null) ? RestoreDecision.of(row)
-					: new RestoreDecision(RestoreOutcome.LEFT_ALONE, "cleared on another table"));
+			decisions.put(clear, (row != null) ? RestoreDecision.of(row, clear.relinkedTo())
+					: new RestoreDecision(RestoreOutcome.LEFT_ALONE, "written on another table"));
 		}
 		return decisions;
 	}
 
 	private List<Clear> pendingClears(long runId) {
-		return this.jdbc.query(
-				"SELECT c.clear_id, c.info_item_id, c.watcher_item_id FROM " + this.jobSchema.table("pointer_clear")
-						+ " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
-						+ this.jobSchema.table("pointer_restore")
-						+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
+		return this.jdbc.query("SELECT c.clear_id, c.info_item_id, c.watcher_item_id, c.relinked_to FROM "
+				+ this.jobSchema.table("pointer_clear") + " c WHERE c.run_id = :runId AND NOT EXISTS (SELECT 1 FROM "
+				+ this.jobSchema.table("pointer_restore")
+				+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) ORDER BY c.info_item_id",
 				new MapSqlParameterSource("runId", runId).addValue("restored", RestoreOutcome.RESTORED.name()),
-				(rs, i) -> new Clear(rs.getLong(1), rs.getString(2), rs.getString(3)));
+				(rs, i) -> new Clear(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
 	}
 
 	private long clearCount(long runId) {
@@ -231,10 +231,17 @@ class RestoreCommand implements Command {
 		return notRestored.stream().filter((n) -> n.decision().outcome() == outcome).count();
 	}
 
-	private record Clear(long clearId, String infoItemId, String watcherItemId) {
+	/**
+	 * A write to undo: a clear, or a re-link to {@code relinkedTo}.
+	 */
+	private record Clear(long clearId, String infoItemId, String watcherItemId, @Nullable String relinkedTo) {
 
 		Restore restore(long runId) {
-			return new Restore(this.clearId, runId, this.infoItemId, this.watcherItemId);
+			return new Restore(this.clearId, runId, this.infoItemId, this.watcherItemId, this.relinkedTo);
+		}
+
+		String what() {
+			return (this.relinkedTo != null) ? "re-linked to " + this.relinkedTo : "cleared";
 		}
 
 		MapSqlParameterSource parameters(long runId) {

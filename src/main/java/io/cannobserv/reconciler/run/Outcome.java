@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a run counts: the pointers it read, the verdict on each, and what was done with
- * the gone ones. A new outcome is one constant here: the counts, the run history, the
+ * What a run counts: the pointers it read (and of those, how many it decided from a
+ * snapshot of Watcher's list), the verdict on each, and what was done with the gone and
+ * moved ones. A new outcome is one constant here: the counts, the run history, the
  * reports, the metrics and the brake take it from its traits. The declaration order is
  * the order of every report and of the report's JSON.
  */
@@ -16,6 +17,12 @@ public enum Outcome {
 
 	/** Pointers the first pass read (every pointer of the run, once). */
 	READ("Checked", "#5f6f81"),
+
+	/**
+	 * Pointers the first pass decided from its snapshot of Watcher's list, without a
+	 * lookup ({@code --strategy=snapshot}).
+	 */
+	FROM_SNAPSHOT("Decided from the snapshot", "#76448a"),
 
 	/** Watcher has the WatchedItem and it links back to this InfoItem (or to none). */
 	LIVE("Live", "#5b9e7c", Trait.VERDICT, Trait.DEFINITE),
@@ -27,7 +34,7 @@ public enum Outcome {
 	 * Watcher answered the typed 404: the WatchedItem was deleted. The only clearable
 	 * verdict.
 	 */
-	GONE("Gone in Watcher", "#c0392b", Trait.VERDICT, Trait.DEFINITE),
+	GONE("Gone in Watcher", "#c0392b", Trait.VERDICT, Trait.DEFINITE, Trait.STALE),
 
 	/** A gone pointer cleared, with its audit row. */
 	CLEARED("Cleared", "#c0392b", Trait.WRITE),
@@ -37,6 +44,26 @@ public enum Outcome {
 
 	/** A gone pointer re-linked since it was read: the compare-and-set left it alone. */
 	CHANGED_CONCURRENTLY("Re-linked meanwhile, left alone", "#f0a07a", Trait.WRITE, Trait.FINDING, Trait.REPORTED),
+
+	/**
+	 * The pointer is gone or links back to another InfoItem, and exactly one other
+	 * WatchedItem tracks this InfoItem, confirmed by a lookup of it ({@code --relink}):
+	 * the pointer is re-linked to it.
+	 */
+	MOVED("Moved in Watcher", "#2e86c1", Trait.VERDICT, Trait.DEFINITE, Trait.STALE),
+
+	/** A moved pointer re-linked to the WatchedItem that tracks its InfoItem, audited. */
+	RELINKED("Re-linked", "#2e86c1", Trait.WRITE),
+
+	/** A moved pointer a dry run would re-link. */
+	WOULD_RELINK("Would re-link", "#a9cce3", Trait.WRITE, Trait.FINDING),
+
+	/**
+	 * A moved pointer changed since it was read: the compare-and-set left it alone, not
+	 * re-linked.
+	 */
+	RELINK_CHANGED_CONCURRENTLY("Changed meanwhile, not re-linked", "#f5b041", Trait.WRITE, Trait.FINDING,
+			Trait.REPORTED),
 
 	/** A 404 that is not Watcher's typed one: not proof of deletion. */
 	NOT_FOUND_UNCONFIRMED("Not found, unconfirmed", "#d99a1e", Trait.VERDICT, Trait.KEPT, Trait.FINDING,
@@ -111,6 +138,14 @@ public enum Outcome {
 		return this.traits.contains(Trait.DEFINITE);
 	}
 
+	/**
+	 * Whether the pointer no longer leads to this InfoItem's WatchedItem, so that the run
+	 * clears or re-links it: the brake counts these as it counts clears.
+	 */
+	public boolean isStale() {
+		return this.traits.contains(Trait.STALE);
+	}
+
 	/** Whether the pointer stays although Watcher did not call it live. */
 	public boolean isKept() {
 		return this.traits.contains(Trait.KEPT);
@@ -141,7 +176,7 @@ public enum Outcome {
 
 	private enum Trait {
 
-		VERDICT, WRITE, DEFINITE, KEPT, FINDING, REPORTED
+		VERDICT, WRITE, DEFINITE, STALE, KEPT, FINDING, REPORTED
 
 	}
 

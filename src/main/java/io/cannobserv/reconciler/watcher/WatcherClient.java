@@ -3,10 +3,13 @@ package io.cannobserv.reconciler.watcher;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,6 +57,8 @@ public class WatcherClient {
 	private static final Logger logger = LoggerFactory.getLogger(WatcherClient.class);
 
 	static final String ITEM_PATH = "/api/v1/watched-items/";
+
+	static final String LIST_PATH = "/api/v1/watched-items";
 
 	/**
 	 * Reads Watcher's answers strictly, whatever the application's JSON settings: a
@@ -153,18 +158,136 @@ public class WatcherClient {
 
 	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + ITEM_PATH + ulid);
+		return retrying(retryTemplate, (attempts) -> attempt(uri, ulid, attempts), (status, evidence,
+				attempts) -> new WatchedItemLookup(Outcome.UNAVAILABLE, status, evidence, null, attempts));
+	}
+
+	/**
+	 * Ask Watcher's list for the WatchedItems that link back to an InfoItem, archived
+	 * ones included, retrying transient answers with backoff.
+	 * @param infoItemUlid a validated ULID (never raw input: it becomes part of the
+	 * query)
+	 * @return what Watcher said, after retries
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public LinkLookup linkedTo(String infoItemUlid) {
+		return linkedTo(infoItemUlid, this.patient);
+	}
+
+	/**
+	 * Like {@link #linkedTo}, with a single request: a transient answer comes back as
+	 * {@code UNAVAILABLE} at once.
+	 * @param infoItemUlid a validated ULID (never raw input: it becomes part of the
+	 * query)
+	 * @return what Watcher said
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public LinkLookup linkedToOnce(String infoItemUlid) {
+		return linkedTo(infoItemUlid, this.once);
+	}
+
+	private LinkLookup linkedTo(String infoItemUlid, RetryTemplate retryTemplate) {
+		URI uri = URI.create(this.properties.requiredBaseUrl() + LIST_PATH + "?archiver_info_item_id=" + infoItemUlid
+				+ "&include_archived=true");
+		return retrying(retryTemplate, (attempts) -> {
+			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, attempts);
+			if (answer.status() != 200) {
+				// a route Watcher does not have, a filter it refuses: not worth asking
+				// again
+				return new LinkLookup(LinkLookup.Outcome.REFUSED, null, answer.status(),
+						"list answered unexpected " + evidence(answer.status(), answer.body()), attempts.get());
+			}
+			return links(infoItemUlid, answer.body(), attempts.get());
+		}, (status, evidence, attempts) -> new LinkLookup(LinkLookup.Outcome.UNAVAILABLE, null, status,
+				"list: " + evidence, attempts));
+	}
+
+	/**
+	 * Take a snapshot of Watcher's whole list of WatchedItems, archived ones included:
+	 * one request whose answer is parsed as it arrives and handed to {@code sink} in
+	 * batches, keeping of each item only its id, its back-link and whether it is
+	 * archived. A transient failure (no answer, 429, 5xx, an answer cut short) discards
+	 * what the sink took and asks again, with backoff, up to {@code --max-attempts} and
+	 * within the timeout. Past a limit, or on an answer that is not Watcher's list, the
+	 * sink's batches are discarded and the snapshot is incomplete.
+	 * @param limits the snapshot's limits
+	 * @param sink where the items go, in batches
+	 * @return whether the snapshot is complete, how many items it holds, and why not
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public WatcherSnapshot snapshot(SnapshotProperties limits, SnapshotSink sink) {
+		URI uri = URI.create(this.properties.requiredBaseUrl() + LIST_PATH + "?include_archived=true");
+		long started = System.nanoTime();
+		long deadline = started + limits.timeout().toNanos();
+		WatcherSnapshot snapshot = retrying(this.patient, (attempts) -> {
+			sink.discard();
+			return snapshotAttempt(uri, limits, deadline, sink, attempts);
+		}, (status, evidence, attempts) -> WatcherSnapshot.incomplete(0, evidence, attempts));
+		if (!snapshot.complete()) {
+			sink.discard();
+		}
+		return snapshot.took(Duration.ofNanos(System.nanoTime() - started));
+	}
+
+	private WatcherSnapshot snapshotAttempt(URI uri, SnapshotProperties limits, long deadline, SnapshotSink sink,
+			AtomicInteger attempts) throws InterruptedException {
+		if (System.nanoTime() - deadline > 0) {
+			return WatcherSnapshot.incomplete(0, "not taken within " + limits.timeoutText() + " (--snapshot-timeout)",
+					attempts.get());
+		}
+		awaitTurn(attempts);
+		try {
+			long started = System.nanoTime();
+			@Nullable String statusClass = null;
+			try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey())) {
+				statusClass = (answer.status() / 100) + "xx";
+				if (answer.status() != 200) {
+					WatcherHttp.Answer whole = answer.whole(deadline);
+					return refusedOrRetried(whole, (refused) -> WatcherSnapshot.incomplete(0,
+							"list answered unexpected " + refused, attempts.get()));
+				}
+				long items = SnapshotParser.parse(answer.body(), limits.maxItems(), deadline, limits.timeoutText(),
+						sink);
+				return WatcherSnapshot.complete(items, attempts.get());
+			}
+			catch (IOException ex) {
+				throw new TransientAnswer(0, "list: " + describe(ex));
+			}
+			catch (SnapshotParser.NotAList ex) {
+				// cut short, or not JSON: a proxy's page, a stream broken off; worth
+				// asking again
+				throw new TransientAnswer(200, "list: " + Evidence.of(withoutKey(ex.getMessage())));
+			}
+			catch (SnapshotRefused ex) {
+				return WatcherSnapshot.incomplete(0, Evidence.of(withoutKey(ex.getMessage())), attempts.get());
+			}
+			finally {
+				time(started, Endpoint.SNAPSHOT, (statusClass != null) ? "answered" : "io-error",
+						(statusClass != null) ? statusClass : "none");
+			}
+		}
+		finally {
+			this.inFlight.release();
+		}
+	}
+
+	/**
+	 * Runs {@code attempt} with the retry template: the answer of the attempt that
+	 * succeeded, or {@code unavailable} with the last transient answer.
+	 */
+	private <T> T retrying(RetryTemplate retryTemplate, Attempt<T> attempt, Unavailable<T> unavailable) {
 		AtomicInteger attempts = new AtomicInteger();
 		try {
-			return retryTemplate.execute(() -> attempt(uri, ulid, attempts));
+			return retryTemplate.execute(() -> attempt.run(attempts));
 		}
 		catch (RetryException ex) {
 			Throwable last = ex.getCause();
 			if (last instanceof TransientAnswer transientAnswer) {
-				return new WatchedItemLookup(Outcome.UNAVAILABLE, transientAnswer.status,
-						transientAnswer.getMessage() + " (" + attempts.get() + " attempts)", null, attempts.get());
+				return unavailable.of(transientAnswer.status,
+						transientAnswer.getMessage() + " (" + attempts.get() + " attempts)", attempts.get());
 			}
 			if (last instanceof NotSent) {
-				return notSent(ex, attempts.get());
+				return notSent(ex, attempts.get(), unavailable);
 			}
 			if (last instanceof WatcherAuthenticationException authentication) {
 				throw authentication;
@@ -172,20 +295,19 @@ public class WatcherClient {
 			if (last instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "lookup interrupted: " + describe(last), null,
-					attempts.get());
+			return unavailable.of(0, "lookup interrupted: " + describe(last), attempts.get());
 		}
 	}
 
-	/** A lookup the stop cut short, with the answer of its last attempt, if any. */
-	private static WatchedItemLookup notSent(RetryException ex, int attempts) {
+	/** A request the stop cut short, with the answer of its last attempt, if any. */
+	private static <T> T notSent(RetryException ex, int attempts, Unavailable<T> unavailable) {
 		Throwable[] earlier = ex.getSuppressed();
 		if (earlier.length > 0 && earlier[earlier.length - 1] instanceof TransientAnswer previous) {
-			return new WatchedItemLookup(Outcome.UNAVAILABLE, previous.status,
-					previous.getMessage() + " (" + attempts + " attempts; not asked again: the run is stopping)", null,
+			return unavailable.of(previous.status,
+					previous.getMessage() + " (" + attempts + " attempts; not asked again: the run is stopping)",
 					attempts);
 		}
-		return new WatchedItemLookup(Outcome.UNAVAILABLE, 0, "not asked: the run is stopping", null, attempts);
+		return unavailable.of(0, "not asked: the run is stopping", attempts);
 	}
 
 	private RetryTemplate retryTemplate(int maxAttempts) {
@@ -214,28 +336,7 @@ public class WatcherClient {
 	}
 
 	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts) throws InterruptedException {
-		WatcherHttp.Answer response;
-		// the permit first, then the turn: a request that queued for a permit still
-		// leaves at its own slot, so the rate cap holds whatever the number of threads
-		this.inFlight.acquire();
-		try {
-			if (!this.pacer.acquire()) {
-				throw new NotSent();
-			}
-			attempts.incrementAndGet();
-			long started = System.nanoTime();
-			try {
-				response = send(uri, true);
-			}
-			catch (IOException ex) {
-				time(started, "io-error", "none");
-				throw new TransientAnswer(0, describe(ex));
-			}
-			time(started, "answered", (response.status() / 100) + "xx");
-		}
-		finally {
-			this.inFlight.release();
-		}
+		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, attempts);
 		int status = response.status();
 		String body = response.body();
 		if (status == 200) {
@@ -245,6 +346,71 @@ public class WatcherClient {
 			Outcome outcome = isDeleted(response) ? Outcome.DELETED : Outcome.NOT_FOUND_UNCONFIRMED;
 			return new WatchedItemLookup(outcome, status, evidence(status, body), null, attempts.get());
 		}
+		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of
+		// anything
+		return new WatchedItemLookup(Outcome.UNAVAILABLE, status, "unexpected " + evidence(status, body), null,
+				attempts.get());
+	}
+
+	/**
+	 * One request, in its turn under the rate cap and within the requests in flight.
+	 * @return the answer, unless it is one to retry or the key's rejection
+	 * @throws TransientAnswer no answer, 429 or 5xx: worth another attempt
+	 * @throws NotSent the run is stopping
+	 * @throws WatcherAuthenticationException 401 or 403
+	 */
+	private WatcherHttp.Answer exchange(URI uri, Endpoint endpoint, AtomicInteger attempts)
+			throws InterruptedException {
+		WatcherHttp.Answer response;
+		awaitTurn(attempts);
+		try {
+			long started = System.nanoTime();
+			try {
+				response = send(uri, true);
+			}
+			catch (IOException ex) {
+				time(started, endpoint, "io-error", "none");
+				throw new TransientAnswer(0, describe(ex));
+			}
+			time(started, endpoint, "answered", (response.status() / 100) + "xx");
+		}
+		finally {
+			this.inFlight.release();
+		}
+		return refusedOrRetried(response, (refused) -> response);
+	}
+
+	/**
+	 * Takes a permit of the requests in flight, which the caller releases, then waits for
+	 * the request's turn under the rate cap. The permit first, then the turn: a request
+	 * that queued for a permit still leaves at its own slot, so the rate cap holds
+	 * whatever the number of threads.
+	 * @throws NotSent the run is stopping (the permit is released)
+	 */
+	private void awaitTurn(AtomicInteger attempts) throws InterruptedException {
+		this.inFlight.acquire();
+		boolean turn = false;
+		try {
+			turn = this.pacer.acquire();
+		}
+		finally {
+			if (!turn) {
+				this.inFlight.release();
+			}
+		}
+		if (!turn) {
+			throw new NotSent();
+		}
+		attempts.incrementAndGet();
+	}
+
+	/**
+	 * The key's rejection throws, 429 and 5xx are retried (after their
+	 * {@code Retry-After}); any other answer is the caller's.
+	 */
+	private <T> T refusedOrRetried(WatcherHttp.Answer response, Function<String, T> otherwise) {
+		int status = response.status();
+		String body = response.body();
 		if (status == 401 || status == 403) {
 			throw new WatcherAuthenticationException(status, Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
@@ -254,10 +420,7 @@ public class WatcherClient {
 			}
 			throw new TransientAnswer(status, evidence(status, body));
 		}
-		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of
-		// anything
-		return new WatchedItemLookup(Outcome.UNAVAILABLE, status, "unexpected " + evidence(status, body), null,
-				attempts.get());
+		return otherwise.apply(evidence(status, body));
 	}
 
 	/**
@@ -273,9 +436,10 @@ public class WatcherClient {
 		}
 	}
 
-	private void time(long started, String outcome, String statusClass) {
+	private void time(long started, Endpoint endpoint, String outcome, String statusClass) {
 		Timer.builder("reconciler.watcher.requests")
-			.description("Requests to Watcher's WatchedItem endpoint")
+			.description("Requests to Watcher: lookups by id, lookups in the list by back-link, snapshots")
+			.tag("endpoint", endpoint.tag)
 			.tag("outcome", outcome)
 			.tag("status", statusClass)
 			.register(this.meters)
@@ -295,6 +459,46 @@ public class WatcherClient {
 		String evidence = "HTTP 200 " + (archived ? "archived_at=" + archivedAt.asString() : "active");
 		return new WatchedItemLookup(archived ? Outcome.ARCHIVED : Outcome.ACTIVE, 200, evidence, archiverInfoItemId,
 				attempts);
+	}
+
+	/**
+	 * The list's answer for the WatchedItems that link back to {@code infoItemUlid}:
+	 * exactly one, none, or anything else (several, or items that do not link back, as
+	 * when the filter was not applied), which is ambiguous.
+	 */
+	private LinkLookup links(String infoItemUlid, String body, int attempts) {
+		JsonNode list = parse(body);
+		if (list == null || !list.isArray()) {
+			throw new TransientAnswer(200,
+					"list: 200 without a list of WatchedItems: " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
+		}
+		List<String> linked = new ArrayList<>();
+		int others = 0;
+		for (JsonNode item : list) {
+			String id = item.isObject() ? item.path("id").stringValue(null) : null;
+			if (id == null || !WatchedItemIds.isUlid(id)) {
+				throw new TransientAnswer(200, "list: 200 with an entry that is not a WatchedItem: "
+						+ Evidence.of(withoutKey(String.valueOf(item)), EVIDENCE_BODY_LIMIT));
+			}
+			JsonNode backLink = item.path("archiver_info_item_id");
+			if (backLink.isString() && backLink.stringValue().equals(infoItemUlid)) {
+				JsonNode archivedAt = item.path("archived_at");
+				linked.add(id + ((archivedAt.isMissingNode() || archivedAt.isNull()) ? "" : " (archived)"));
+			}
+			else {
+				others++;
+			}
+		}
+		String answer = "list HTTP 200: " + linked.size() + " WatchedItem(s) link back to " + infoItemUlid
+				+ (linked.isEmpty() ? "" : " (" + String.join(", ", linked) + ")")
+				+ ((others > 0) ? ", " + others + " other(s) that do not" : "");
+		if (others > 0 || linked.size() > 1) {
+			return new LinkLookup(LinkLookup.Outcome.AMBIGUOUS, null, 200, answer, attempts);
+		}
+		if (linked.isEmpty()) {
+			return new LinkLookup(LinkLookup.Outcome.NONE, null, 200, answer, attempts);
+		}
+		return new LinkLookup(LinkLookup.Outcome.ONE, linked.get(0).split(" ")[0], 200, answer, attempts);
 	}
 
 	/**
@@ -365,6 +569,35 @@ public class WatcherClient {
 	 * @param typedNotFound whether it is Watcher's typed 404 for a deleted WatchedItem
 	 */
 	public record WatcherAnswer(int status, String body, boolean typedNotFound) {
+
+	}
+
+	/** Which of Watcher's endpoints a request asked, as its timer is tagged. */
+	private enum Endpoint {
+
+		ITEM("item"), LIST("list"), SNAPSHOT("snapshot");
+
+		private final String tag;
+
+		Endpoint(String tag) {
+			this.tag = tag;
+		}
+
+	}
+
+	/** One attempt of a request. */
+	@FunctionalInterface
+	private interface Attempt<T> {
+
+		T run(AtomicInteger attempts) throws InterruptedException;
+
+	}
+
+	/** What a request amounts to when every attempt got a transient answer. */
+	@FunctionalInterface
+	private interface Unavailable<T> {
+
+		T of(int status, String evidence, int attempts);
 
 	}
 

@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.watcher;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -69,6 +70,20 @@ final class WatcherHttp {
 	 */
 	Answer get(URI uri, @Nullable String apiKey) throws IOException {
 		long deadline = System.nanoTime() + this.requestTimeout.toNanos();
+		try (Streamed answer = open(uri, apiKey)) {
+			return answer.whole(deadline);
+		}
+	}
+
+	/**
+	 * GET {@code uri}, for an answer read as it arrives: its status line and headers come
+	 * by the deadline ({@code --request-timeout}); the caller reads the body, which is
+	 * not limited in size nor bounded by that deadline, and closes it.
+	 * @param apiKey sent as {@code X-API-Key}, or null for none
+	 * @return the status and the body as a stream
+	 * @throws IOException when no HTTP answer arrived in time
+	 */
+	Streamed open(URI uri, @Nullable String apiKey) throws IOException {
 		HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
 		Exchange exchange = new Exchange(connection);
 		ScheduledFuture<?> cutOff = deadlines.schedule(exchange::expire, this.requestTimeout.toNanos(),
@@ -90,9 +105,7 @@ final class WatcherHttp {
 				// HttpURLConnection's reading of bytes without a status line (HTTP/0.9)
 				throw new IOException("not an HTTP answer");
 			}
-			String body = readBody((status >= 400) ? connection.getErrorStream() : connection.getInputStream(),
-					deadline);
-			return new Answer(status, body, connection.getHeaderField("Retry-After"), connection.getContentType());
+			return new Streamed(connection, status);
 		}
 		catch (IOException | RuntimeException ex) {
 			// never hand a half-read connection back to the keep-alive cache
@@ -111,10 +124,7 @@ final class WatcherHttp {
 	 * Reads to the end, so that the connection goes back to the keep-alive cache; each
 	 * read returns within the read timeout, and the deadline is checked after it.
 	 */
-	private String readBody(@Nullable InputStream in, long deadline) throws IOException {
-		if (in == null) {
-			return "";
-		}
+	private String readBody(InputStream in, long deadline) throws IOException {
 		try (in) {
 			ByteArrayOutputStream body = new ByteArrayOutputStream();
 			byte[] buffer = new byte[8192];
@@ -197,6 +207,73 @@ final class WatcherHttp {
 
 		boolean expired() {
 			return this.phase.get() == EXPIRED;
+		}
+
+	}
+
+	/**
+	 * An answer whose body is read as it arrives. Closing it after the body was read to
+	 * its end keeps the connection for the next request; closing it sooner drops the
+	 * connection.
+	 */
+	final class Streamed implements Closeable {
+
+		private final HttpURLConnection connection;
+
+		private final int status;
+
+		private final InputStream body;
+
+		private boolean ended;
+
+		Streamed(HttpURLConnection connection, int status) throws IOException {
+			this.connection = connection;
+			this.status = status;
+			InputStream in = (status >= 400) ? connection.getErrorStream() : connection.getInputStream();
+			this.body = (in != null) ? in : InputStream.nullInputStream();
+		}
+
+		int status() {
+			return this.status;
+		}
+
+		/** The body, read as it arrives. */
+		InputStream body() {
+			return this.body;
+		}
+
+		/**
+		 * The whole answer, its body read to the end by {@code deadline}, up to
+		 * {@link #MAX_BODY_BYTES}.
+		 */
+		Answer whole(long deadline) throws IOException {
+			this.ended = true;
+			try {
+				return new Answer(this.status, readBody(this.body, deadline),
+						this.connection.getHeaderField("Retry-After"), this.connection.getContentType());
+			}
+			catch (IOException | RuntimeException ex) {
+				this.connection.disconnect();
+				throw ex;
+			}
+		}
+
+		@Override
+		public void close() {
+			if (this.ended) {
+				return;
+			}
+			this.ended = true;
+			try {
+				if (this.body.read() >= 0) {
+					// not read to its end: the connection cannot serve another request
+					this.connection.disconnect();
+				}
+				this.body.close();
+			}
+			catch (IOException ex) {
+				this.connection.disconnect();
+			}
 		}
 
 	}

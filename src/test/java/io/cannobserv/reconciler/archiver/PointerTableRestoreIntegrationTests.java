@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
 import io.cannobserv.reconciler.archiver.PointerTable.Restore;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
@@ -57,7 +58,7 @@ class PointerTableRestoreIntegrationTests {
 		long clearA = clear(1, A);
 
 		// when
-		int[] restored = this.pointerTable.restore(List.of(new Restore(clearA, 1, X, A)), "RESTORED");
+		int[] restored = this.pointerTable.restore(List.of(new Restore(clearA, 1, X, A, null)), "RESTORED");
 
 		// then
 		assertThat(restored).containsExactly(1);
@@ -73,7 +74,7 @@ class PointerTableRestoreIntegrationTests {
 		Map<String, @Nullable Object> before = this.archiver.snapshot().get(X);
 
 		// when restore of run 1 writes as if it had decided before run 2
-		int[] restored = this.pointerTable.restore(List.of(new Restore(clearA, 1, X, A)), "RESTORED");
+		int[] restored = this.pointerTable.restore(List.of(new Restore(clearA, 1, X, A, null)), "RESTORED");
 
 		// then
 		assertThat(restored).containsExactly(0);
@@ -89,7 +90,7 @@ class PointerTableRestoreIntegrationTests {
 		Map<String, @Nullable Object> before = this.archiver.snapshot().get(X);
 
 		// when
-		int[] restored = this.pointerTable.restore(List.of(new Restore(clearA, 1, X, A)), "RESTORED");
+		int[] restored = this.pointerTable.restore(List.of(new Restore(clearA, 1, X, A, null)), "RESTORED");
 
 		// then
 		assertThat(restored).containsExactly(0);
@@ -105,7 +106,7 @@ class PointerTableRestoreIntegrationTests {
 				new ArchiverTable("information", "info_items_copy", "info_item_id", "watcher_item_id", "watch_status"));
 
 		// when
-		int[] restored = copy.restore(List.of(new Restore(clearA, 1, X, A)), "RESTORED");
+		int[] restored = copy.restore(List.of(new Restore(clearA, 1, X, A, null)), "RESTORED");
 
 		// then
 		assertThat(restored).containsExactly(0);
@@ -128,7 +129,7 @@ class PointerTableRestoreIntegrationTests {
 
 	private PointerTable pointerTable(ArchiverTable table) {
 		ReconcilerProperties properties = new ReconcilerProperties(250, 8, 0, 1, Path.of("reports"),
-				Duration.ofSeconds(10), "watcher_link_reconciler");
+				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
 		JobSchema jobSchema = new JobSchema(this.database.dataSource(), properties, table);
 		jobSchema.migrate();
 		return new PointerTable(new NamedParameterJdbcTemplate(this.database.dataSource()), table, jobSchema);

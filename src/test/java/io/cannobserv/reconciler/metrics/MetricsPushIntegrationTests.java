@@ -23,8 +23,10 @@ import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
+import io.cannobserv.reconciler.support.Ulids;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -43,6 +45,8 @@ class MetricsPushIntegrationTests {
 
 	private FakeWatcher watcher;
 
+	private RegistryFixture registry;
+
 	private final WireMockServer collector = new WireMockServer(wireMockConfig().dynamicPort());
 
 	@TempDir
@@ -53,7 +57,8 @@ class MetricsPushIntegrationTests {
 		this.database = TestPostgres.newDatabase();
 		ArchiverDatabase archiver = ArchiverDatabase.createSchema(this.database.jdbc(), ArchiverVersion.V4_10);
 		this.watcher = new FakeWatcher().start();
-		RegistryFixture.create(archiver, this.watcher, Mix.none().live(6).gone(3).transientAlways(2).archived(1));
+		this.registry = RegistryFixture.create(archiver, this.watcher,
+				Mix.none().live(6).gone(3).transientAlways(2).archived(1));
 		this.collector.start();
 		this.collector.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
 	}
@@ -62,6 +67,34 @@ class MetricsPushIntegrationTests {
 	void tearDown() {
 		this.watcher.stop();
 		this.collector.stop();
+	}
+
+	@Test
+	void reconcileWhenRelinkingFromASnapshotPushesTheReLinksAndTheSnapshot() {
+		// given: another WatchedItem tracks the InfoItem of one gone pointer
+		String moved = this.registry.ids(PointerClass.GONE).get(0);
+		this.watcher.live(Ulids.of("01HZZNEW", 1), moved);
+
+		// when
+		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply", "--relink",
+				"--strategy=snapshot", "--management.prometheus.metrics.export.pushgateway.enabled=true",
+				"--management.prometheus.metrics.export.pushgateway.address=localhost:" + this.collector.port(),
+				"--management.prometheus.metrics.export.pushgateway.format=text");
+
+		// then
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		List<LoggedRequest> pushes = this.collector.findAll(anyRequestedFor(anyUrl()));
+		String body = pushes.get(pushes.size() - 1).getBodyAsString();
+		String run = "command=\"reconcile\",mode=\"apply\"";
+		String partition = "partition=\"0\",partitions=\"1\"";
+		assertThat(body).contains("reconciler_run_pointers{" + run + ",outcome=\"relinked\"," + partition + "} 1.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + "} 2.0")
+			.contains("reconciler_run_snapshot_items{" + run + "," + partition + "} 8.0")
+			.contains("reconciler_run_snapshot_fallback{" + run + "," + partition + "} 0.0")
+			.contains("reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"snapshot\","
+					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"} 1")
+			.contains("reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"list\","
+					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"}");
 	}
 
 	@Test
@@ -86,8 +119,9 @@ class MetricsPushIntegrationTests {
 			.contains("reconciler_run_exit_code{" + run + "," + partition + "} 0.0")
 			.contains("reconciler_run_brake_tripped{" + run + "," + partition + "} 0.0")
 			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + "}")
-			.contains("reconciler_watcher_requests_seconds_count{" + run + ",outcome=\"answered\"," + partition
-					+ ",status=\"4xx\"}")
+			.contains(
+					"reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"item\",mode=\"apply\","
+							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"}")
 			.contains("reconciler_watcher_retries_total{" + run + "," + partition + "} 6.0")
 			.contains("spring_batch_job_seconds_count{command=\"reconcile\",error=\"none\",mode=\"apply\"," + partition
 					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");

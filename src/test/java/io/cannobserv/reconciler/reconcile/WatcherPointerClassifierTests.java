@@ -259,7 +259,7 @@ class WatcherPointerClassifierTests {
 		WatcherProperties properties = new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
 				Duration.ofSeconds(2), Duration.ofSeconds(30), MAX_ATTEMPTS, Duration.ofMillis(10),
 				Duration.ofMillis(40), Duration.ofSeconds(1), 0);
-		return WatcherPointerClassifier.recheck(new WatcherClient(properties));
+		return WatcherPointerClassifier.recheck(new WatcherClient(properties), false);
 	}
 
 	private static void stubItem(String watchedId, ResponseDefinitionBuilder answer) {

@@ -164,12 +164,12 @@ class ReportCommandIntegrationTests {
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		List<String> lines = result.out().lines().toList();
 		assertThat(lines.get(0)).startsWith("RUN")
-			.contains("MODE", "PARTITION", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "READ", "CLEARED",
+			.contains("MODE", "PARTITION", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "READ", "CLEARED", "RELINKED",
 					"TRANSIENT", "UNCONFIRMED", "BRAKE", "VERSION");
 		assertThat(columns(lines.get(1))).startsWith(String.valueOf(applyRunId), "apply", "-", "COMPLETED", "0")
-			.endsWith("30", "4", "2", "4", "clear", BuildVersion.current().label());
+			.endsWith("30", "4", "0", "2", "4", "clear", BuildVersion.current().label());
 		assertThat(columns(lines.get(2))).startsWith(String.valueOf(dryRunId), "dry-run", "-", "COMPLETED", "0")
-			.endsWith("30", "(4)", "2", "4", "clear", BuildVersion.current().label());
+			.endsWith("30", "(4)", "(0)", "2", "4", "clear", BuildVersion.current().label());
 		assertThat(lines.get(3)).isEqualTo(TextRunList.DRY_RUN_NOTE);
 		assertThat(lines).hasSize(4);
 	}

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
 
@@ -43,7 +44,7 @@ class JobSchemaIntegrationTests {
 		this.database = TestPostgres.newDatabase();
 		this.jdbc = this.database.jdbc();
 		ReconcilerProperties properties = new ReconcilerProperties(250, 8, 0, 1, Path.of("reports"),
-				Duration.ofSeconds(10), SCHEMA);
+				Duration.ofSeconds(10), SCHEMA, Strategy.PER_ITEM, false);
 		this.jobSchema = new JobSchema(this.database.dataSource(), properties,
 				new ArchiverTable("information", "info_items", "info_item_id", "watcher_item_id", "watch_status"));
 	}

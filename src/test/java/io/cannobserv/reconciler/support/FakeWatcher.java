@@ -3,6 +3,10 @@ package io.cannobserv.reconciler.support;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,6 +89,10 @@ public final class FakeWatcher implements AutoCloseable {
 
 	private final KeyRevocation keyRevocation;
 
+	private final Listing listing;
+
+	private final Hooks hooks = new Hooks();
+
 	private final HealthGate healthGate = new HealthGate();
 
 	private final WireMockServer server;
@@ -96,11 +104,12 @@ public final class FakeWatcher implements AutoCloseable {
 	public FakeWatcher(String apiKey) {
 		this.apiKey = apiKey;
 		this.keyRevocation = new KeyRevocation(apiKey);
+		this.listing = new Listing(apiKey);
 		// uvicorn does not compress; threads for a classifier that fans out per chunk
 		this.server = new WireMockServer(wireMockConfig().dynamicPort()
 			.gzipDisabled(true)
 			.containerThreads(64)
-			.extensions(this.keyRevocation, this.healthGate));
+			.extensions(this.hooks, this.keyRevocation, this.listing, this.healthGate));
 	}
 
 	/**
@@ -122,10 +131,15 @@ public final class FakeWatcher implements AutoCloseable {
 		stop();
 	}
 
-	/** Forgets every per-item stub, scenario state, revocation and logged request. */
+	/**
+	 * Forgets every per-item stub, scenario state, revocation, listed item, hook and
+	 * logged request.
+	 */
 	public void reset() {
 		this.server.resetAll();
 		this.keyRevocation.allow(Integer.MAX_VALUE);
+		this.listing.clear();
+		this.hooks.clear();
 		installDefaults();
 	}
 
@@ -154,16 +168,19 @@ public final class FakeWatcher implements AutoCloseable {
 	/** 200 with an active WatchedItem linked back to {@code infoItemId}. */
 	public void live(String watchedId, String infoItemId) {
 		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, infoItemId)));
+		this.listing.put(watchedId, infoItemId, false);
 	}
 
 	/** 200 with an archived WatchedItem: it still exists, so its pointer is not stale. */
 	public void archived(String watchedId, String infoItemId) {
 		stubItem(watchedId, json(200, WatcherBodies.archived(watchedId, infoItemId)));
+		this.listing.put(watchedId, infoItemId, true);
 	}
 
 	/** 200 with a WatchedItem that names another InfoItem ({@code null}: none). */
 	public void mismatched(String watchedId, @Nullable String otherInfoItemId) {
 		stubItem(watchedId, json(200, WatcherBodies.live(watchedId, otherInfoItemId)));
+		this.listing.put(watchedId, otherInfoItemId, false);
 	}
 
 	/**
@@ -172,6 +189,7 @@ public final class FakeWatcher implements AutoCloseable {
 	 */
 	public void deleted(String watchedId) {
 		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND));
+		this.listing.remove(watchedId);
 	}
 
 	/**
@@ -180,6 +198,7 @@ public final class FakeWatcher implements AutoCloseable {
 	 */
 	public void deletedAfter(String watchedId, int millis) {
 		stubItem(watchedId, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND).withFixedDelay(millis));
+		this.listing.remove(watchedId);
 	}
 
 	/**
@@ -203,6 +222,7 @@ public final class FakeWatcher implements AutoCloseable {
 	 * {@code failures} times 503, then 200 live for good (a WireMock scenario per id).
 	 */
 	public void flakyThenLive(String watchedId, String infoItemId, int failures) {
+		this.listing.put(watchedId, infoItemId, false);
 		String scenario = "flaky " + watchedId;
 		for (int attempt = 0; attempt < failures; attempt++) {
 			this.server.stubFor(get(urlPathEqualTo(itemPath(watchedId))).atPriority(PER_ITEM)
@@ -291,6 +311,53 @@ public final class FakeWatcher implements AutoCloseable {
 	/** A 2xx that is not a WatchedItem: truncated JSON. */
 	public void malformedBody(String watchedId) {
 		stubItem(watchedId, json(200, "{\"id\":" + WatcherBodies.json(watchedId) + ",\"archiver_info_item_id\":"));
+	}
+
+	/**
+	 * Lists a WatchedItem in the list endpoint's answers, and only there: a lookup of it
+	 * by id answers as stubbed before (the typed 404 by default), as for an item deleted
+	 * between the two requests.
+	 */
+	public void listedOnly(String watchedId, @Nullable String infoItemId, boolean archived) {
+		this.listing.put(watchedId, infoItemId, archived);
+	}
+
+	/**
+	 * Every list request with the right key gets {@code answer} instead of the list
+	 * ({@code null}: the list again), e.g. a 503 from a proxy.
+	 */
+	public void listAnswers(@Nullable ResponseDefinitionBuilder answer) {
+		this.listing.override((answer != null) ? answer.build() : null, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * The next {@code times} list requests with the right key get {@code answer}; later
+	 * ones the list again.
+	 */
+	public void listAnswers(ResponseDefinitionBuilder answer, int times) {
+		this.listing.override(answer.build(), times);
+	}
+
+	/** The list's answers come after {@code millis}, as from a slow Watcher. */
+	public void listDelay(int millis) {
+		this.listing.delayMillis = millis;
+	}
+
+	/**
+	 * The query strings of the list requests answered from the listing, oldest first:
+	 * {@code include_archived=true} for a snapshot, with {@code archiver_info_item_id=}
+	 * for a search by back-link.
+	 */
+	public List<String> listRequests() {
+		return List.copyOf(this.listing.requests);
+	}
+
+	/**
+	 * Runs {@code action} when the first request for this WatchedItem arrives, before it
+	 * is answered: what happens elsewhere while a run is under way.
+	 */
+	public void onFirstRequestFor(String watchedId, Runnable action) {
+		this.hooks.add(itemPath(watchedId), action);
 	}
 
 	/** {@code /ready} answers 503 not-ready (the database is down). */
@@ -421,6 +488,135 @@ public final class FakeWatcher implements AutoCloseable {
 			default -> "Error " + status;
 		};
 		return aResponse().withStatus(status).withHeader("Content-Type", "text/plain; charset=utf-8").withBody(body);
+	}
+
+	/**
+	 * Watcher's list, {@code GET /api/v1/watched-items}, answered from the items the
+	 * per-item helpers stubbed as existing, with Watcher's filters: archived items only
+	 * with {@code include_archived=true}, {@code archiver_info_item_id} (a ULID, else
+	 * 400), ordered by name (all fixtures share one name, so by id). A filter, not a
+	 * stub, so that the answer is the listing as it is at the moment of the request.
+	 */
+	private static final class Listing implements StubRequestFilterV2 {
+
+		private final String apiKey;
+
+		private final ConcurrentSkipListMap<String, Listed> items = new ConcurrentSkipListMap<>();
+
+		private final List<String> requests = new CopyOnWriteArrayList<>();
+
+		private volatile com.github.tomakehurst.wiremock.http.@Nullable ResponseDefinition override;
+
+		private final AtomicInteger overrides = new AtomicInteger();
+
+		private volatile int delayMillis;
+
+		Listing(String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		void put(String watchedId, @Nullable String infoItemId, boolean archived) {
+			this.items.put(watchedId, new Listed(watchedId, infoItemId, archived));
+		}
+
+		void remove(String watchedId) {
+			this.items.remove(watchedId);
+		}
+
+		void override(com.github.tomakehurst.wiremock.http.@Nullable ResponseDefinition answer, int times) {
+			this.override = answer;
+			this.overrides.set(times);
+		}
+
+		void clear() {
+			this.items.clear();
+			this.requests.clear();
+			this.override = null;
+			this.delayMillis = 0;
+		}
+
+		@Override
+		public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+			String url = request.getUrl();
+			int query = url.indexOf('?');
+			String path = (query < 0) ? url : url.substring(0, query);
+			if (!request.getMethod().getName().equals("GET") || !path.equals(WATCHED_ITEMS_PATH)
+					|| !this.apiKey.equals(request.getHeader(API_KEY_HEADER))) {
+				// the stubs answer a missing or wrong key as Watcher does
+				return RequestFilterAction.continueWith(request);
+			}
+			this.requests.add((query < 0) ? "" : url.substring(query + 1));
+			if (this.delayMillis > 0) {
+				try {
+					Thread.sleep(this.delayMillis);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			com.github.tomakehurst.wiremock.http.ResponseDefinition answer = this.override;
+			if (answer != null && this.overrides.getAndDecrement() > 0) {
+				return RequestFilterAction.stopWith(answer);
+			}
+			String filter = request.queryParameter("archiver_info_item_id").isPresent()
+					? request.queryParameter("archiver_info_item_id").firstValue() : null;
+			boolean includeArchived = request.queryParameter("include_archived").isPresent()
+					&& request.queryParameter("include_archived").firstValue().equals("true");
+			if (filter != null && !Ulids.isValid(filter)) {
+				return RequestFilterAction.stopWith(json(400, WatcherBodies.INVALID_FILTER).build());
+			}
+			StringBuilder body = new StringBuilder("[");
+			for (Listed item : this.items.values()) {
+				if ((item.archived() && !includeArchived)
+						|| (filter != null && !filter.equals(item.archiverInfoItemId()))) {
+					continue;
+				}
+				body.append((body.length() > 1) ? "," : "")
+					.append(item.archived() ? WatcherBodies.archived(item.id(), item.archiverInfoItemId())
+							: WatcherBodies.live(item.id(), item.archiverInfoItemId()));
+			}
+			return RequestFilterAction.stopWith(json(200, body.append(']').toString()).build());
+		}
+
+		@Override
+		public String getName() {
+			return "fake-watcher-listing";
+		}
+
+		private record Listed(String id, @Nullable String archiverInfoItemId, boolean archived) {
+		}
+
+	}
+
+	/** Actions run when the first request for a path arrives. */
+	private static final class Hooks implements StubRequestFilterV2 {
+
+		private final Map<String, Runnable> byPath = new ConcurrentHashMap<>();
+
+		void add(String path, Runnable action) {
+			this.byPath.put(path, action);
+		}
+
+		void clear() {
+			this.byPath.clear();
+		}
+
+		@Override
+		public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+			String url = request.getUrl();
+			int query = url.indexOf('?');
+			Runnable action = this.byPath.remove((query < 0) ? url : url.substring(0, query));
+			if (action != null) {
+				action.run();
+			}
+			return RequestFilterAction.continueWith(request);
+		}
+
+		@Override
+		public String getName() {
+			return "fake-watcher-hooks";
+		}
+
 	}
 
 	/**

@@ -69,11 +69,17 @@ class PreviousReleaseIntegrationTests {
 		Result result = ReconcilerRun.run(args.toArray(String[]::new));
 
 		// then: 0.1.0's own report file, plus the table its run was made on (and 0 of any
-		// outcome added since)
+		// outcome added since; how 0.1.0 asked Watcher: per item, no re-link, no
+		// snapshot)
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		ObjectNode expected = (ObjectNode) this.json.readTree(PreviousRelease.resource("run-1.json"));
 		JsonNode countsOf010 = expected.get("counts").deepCopy();
 		expected.put("table", ARCHIVER_TABLE);
+		expected.put("strategy", "per-item");
+		expected.put("relink", false);
+		expected.putNull("snapshot");
+		expected.putArray("relinked");
+		expected.putArray("wouldRelink");
 		for (Outcome outcome : Outcome.values()) {
 			if (!countsOf010.has(outcome.jsonName())) {
 				((ObjectNode) expected.get("counts")).put(outcome.jsonName(), 0);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.support.RequestRate;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
@@ -123,7 +124,7 @@ class RequestPacingTests {
 				Duration.ofSeconds(5), Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40),
 				maxRetryAfter, maxRequestsPerSecond);
 		ReconcilerProperties run = new ReconcilerProperties(250, concurrency, 0, 1, Path.of("reports"),
-				Duration.ofSeconds(10), "watcher_link_reconciler");
+				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
 		return new WatcherClient(properties, new SimpleMeterRegistry(), run);
 	}
 

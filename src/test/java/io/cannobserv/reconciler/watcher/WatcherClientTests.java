@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -491,7 +492,7 @@ class WatcherClientTests {
 		// 100 ms
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		ReconcilerProperties partition = new ReconcilerProperties(250, 8, 1, 4, Path.of("reports"),
-				Duration.ofSeconds(10), "watcher_link_reconciler");
+				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
 		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
 				new SimpleMeterRegistry(), partition);
 		// when

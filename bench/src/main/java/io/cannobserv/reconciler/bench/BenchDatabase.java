@@ -137,6 +137,18 @@ final class BenchDatabase implements Closeable {
 	 * their pointers and {@code watch_status} rows, then VACUUM ANALYZE and CHECKPOINT,
 	 * so every run starts from the same state and does the same work.
 	 */
+	/** The class letter of pointer {@code i}, as {@link #SEED_SQL} gives it. */
+	static char kindOf(int i) {
+		int n = i % 100;
+		return (n < 90) ? LIVE : (n < 95) ? GONE : (n < 98) ? ARCHIVED : TRANSIENT;
+	}
+
+	/** The pointer of InfoItem {@code i}, as {@link #SEED_SQL} writes it. */
+	static String watchedItemId(int i) {
+		String hex = Integer.toHexString(i).toUpperCase(java.util.Locale.ROOT);
+		return "01W" + kindOf(i) + "0".repeat(22 - hex.length()) + hex;
+	}
+
 	void seed(int size) throws SQLException {
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {
 			statement.execute("DROP SCHEMA IF EXISTS " + JOB_SCHEMA + " CASCADE");

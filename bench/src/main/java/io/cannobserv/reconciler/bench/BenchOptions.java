@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * start-up variant beside this one, or null
  * @param throughput whether to run the size × latency matrix
  * @param concurrency the job's {@code --concurrency}, also wrk's connections
+ * @param strategies the job's {@code --strategy} values, each run side by side per case
  * @param jobArgs extra options for the job, e.g. {@code --max-requests-per-second=0}
  * @param jvmOptions the job's JVM options
  * @param wrkSeconds how long wrk measures the fake Watcher alone, 0 = not at all
@@ -34,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param help whether usage was asked for
  */
 record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> sizes, List<Integer> latencies, int repeats,
-		boolean startup, int startupRepeats, @Nullable Path startupBaseline, boolean throughput, int concurrency, List<String> jobArgs,
+		boolean startup, int startupRepeats, @Nullable Path startupBaseline, boolean throughput, int concurrency,
+		List<String> strategies, List<String> jobArgs,
 		List<String> jvmOptions, int wrkSeconds, double maxRunMinutes, double runTimeoutMinutes, boolean pgFast,
 		boolean help) {
 
@@ -58,6 +60,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --startup-repeats N      runs per start-up variant [5]
 				  --startup-baseline JAR   another build's jar (main's, say), one more plain-jar start-up variant
 				  --concurrency N          the job's --concurrency, and wrk's connections [8]
+				  --strategies LIST        the job's --strategy per run, side by side per case: per-item,
+				                           snapshot [per-item]
 				  --job-arg ARG            an extra job option, repeatable, e.g. --job-arg=--chunk-size=500;
 				                           the job runs without its rate cap unless one is given here,
 				                           e.g. --job-arg=--max-requests-per-second=1000 (the job's default)
@@ -87,6 +91,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		int startupRepeats = 5;
 		Path startupBaseline = null;
 		int concurrency = 8;
+		List<String> strategies = List.of("per-item");
 		List<String> jobArgs = new ArrayList<>();
 		List<String> jvmOptions = split(DEFAULT_JVM_OPTIONS);
 		int wrkSeconds = 10;
@@ -130,6 +135,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 						case "--startup-baseline" -> startupBaseline = Path.of(value).toAbsolutePath();
 						case "--concurrency" -> concurrency = positive(name, value);
 						case "--job-arg" -> jobArgs.add(value);
+						case "--strategies" -> strategies = strategies(value);
 						case "--jvm-opts" -> jvmOptions = split(value);
 						case "--wrk-seconds" -> wrkSeconds = Integer.parseInt(value.strip());
 						case "--max-run-minutes" -> maxRunMinutes = Double.parseDouble(value.strip());
@@ -141,8 +147,8 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		}
 		if (help) {
 			return new BenchOptions(Path.of("."), Path.of("."), wiremockJar, sizes, latencies, repeats, startup,
-					startupRepeats, startupBaseline, throughput, concurrency, jobArgs, jvmOptions, wrkSeconds, maxRunMinutes,
-					runTimeoutMinutes, pgFast, true);
+					startupRepeats, startupBaseline, throughput, concurrency, strategies, jobArgs, jvmOptions, wrkSeconds,
+					maxRunMinutes, runTimeoutMinutes, pgFast, true);
 		}
 		if (jar == null || !Files.isRegularFile(jar)) {
 			throw new IllegalArgumentException("--jar JAR is required and must exist (got " + jar + ")");
@@ -168,9 +174,19 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 		}
 		return new BenchOptions(jar.toAbsolutePath(), workDir.toAbsolutePath(), wiremockJar, List.copyOf(sizes),
 				List.copyOf(latencies), repeats, startup, startupRepeats, startupBaseline, throughput && !sizes.isEmpty(),
-				concurrency,
-				List.copyOf(jobArgs), List.copyOf(jvmOptions), wrkSeconds, maxRunMinutes, runTimeoutMinutes, pgFast,
-				false);
+				concurrency, strategies, List.copyOf(jobArgs), List.copyOf(jvmOptions), wrkSeconds, maxRunMinutes,
+				runTimeoutMinutes, pgFast, false);
+	}
+
+	private static List<String> strategies(String value) {
+		List<String> strategies = Arrays.stream(value.split(",")).map(String::strip).toList();
+		for (String strategy : strategies) {
+			if (!strategy.equals("per-item") && !strategy.equals("snapshot")) {
+				throw new IllegalArgumentException(
+						"--strategies takes per-item and/or snapshot, comma-separated (got " + strategy + ")");
+			}
+		}
+		return List.copyOf(strategies);
 	}
 
 	/** The job's request-rate cap in force: from {@code --job-arg}, 0 (none) unless one was given. */

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,11 @@ final class WireMockWatcher implements Closeable {
 	static final String API_KEY = "benchmark-api-key";
 
 	static final String ITEM_PATH = "/api/v1/watched-items/";
+
+	static final String LIST_PATH = "/api/v1/watched-items";
+
+	/** The list's answer, written for each seeded registry (WireMock reads it per request). */
+	static final String LIST_FILE = "watched-items.json";
 
 	/** A live id, for wrk. */
 	static final String LIVE_ID = "01W" + BenchDatabase.LIVE + "0000000000000000000001";
@@ -57,10 +63,13 @@ final class WireMockWatcher implements Closeable {
 
 	private final int latencyMillis;
 
-	private WireMockWatcher(Process process, int port, int latencyMillis) {
+	private final Path dir;
+
+	private WireMockWatcher(Process process, int port, int latencyMillis, Path dir) {
 		this.process = process;
 		this.port = port;
 		this.latencyMillis = latencyMillis;
+		this.dir = dir;
 	}
 
 	/**
@@ -83,14 +92,16 @@ final class WireMockWatcher implements Closeable {
 			Files.writeString(mappings.resolve("stub-" + i + ".json"), json.writeValueAsString(stubs.get(i)));
 		}
 		int port = freePort();
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", wiremockJar.toString(),
+		// WireMock holds an answer's body in memory: the snapshot's list is 600 MB at
+		// 1 000 000 pointers
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx2g", "-jar", wiremockJar.toString(),
 				"--port", String.valueOf(port), "--bind-address", "127.0.0.1", "--root-dir", dir.toString(),
 				"--no-request-journal", "--disable-request-logging", "--disable-banner",
 				"--async-response-enabled=true", "--container-threads", "64"));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("wiremock.log").toFile()))
 			.start();
-		WireMockWatcher watcher = new WireMockWatcher(process, port, latencyMillis);
+		WireMockWatcher watcher = new WireMockWatcher(process, port, latencyMillis, dir);
 		watcher.awaitHealthy(Duration.ofSeconds(60));
 		return watcher;
 	}
@@ -110,6 +121,17 @@ final class WireMockWatcher implements Closeable {
 				ITEM_BODY.formatted("false", "\"2026-06-12T09:30:00Z\""), latencyMillis, true)));
 		stubs.add(stub(2, item(BenchDatabase.TRANSIENT, key),
 				response(503, "text/plain", "Service Unavailable", latencyMillis, false)));
+		// the snapshot strategy's one request: every WatchedItem that exists, archived ones
+		// included
+		Map<String, Object> list = new LinkedHashMap<>();
+		list.put("status", 200);
+		list.put("headers", Map.of("Content-Type", "application/json"));
+		list.put("bodyFileName", LIST_FILE);
+		if (latencyMillis > 0) {
+			list.put("fixedDelayMilliseconds", latencyMillis);
+		}
+		stubs.add(stub(2, Map.of("method", "GET", "urlPath", LIST_PATH, "headers", key, "queryParameters",
+				Map.of("include_archived", Map.of("equalTo", "true"))), list));
 		// without the key: Watcher's answer; anything else: FastAPI's route 404 (and no
 		// near-miss search)
 		stubs.add(stub(5, Map.of("method", "ANY", "urlPathPattern", "/api/v1/.*"),
@@ -140,6 +162,33 @@ final class WireMockWatcher implements Closeable {
 			response.put("transformers", List.of("response-template"));
 		}
 		return response;
+	}
+
+	/**
+	 * Writes the list's answer for a registry seeded with {@code size} pointers: every
+	 * WatchedItem but the gone ones, in full (Watcher's real body), as one JSON array.
+	 */
+	void writeList(int size) throws IOException {
+		Path file = this.dir.resolve("__files").resolve(LIST_FILE);
+		try (var out = Files.newBufferedWriter(file)) {
+			out.write('[');
+			boolean first = true;
+			for (int i = 0; i < size; i++) {
+				char kind = BenchDatabase.kindOf(i);
+				if (kind == BenchDatabase.GONE) {
+					continue;
+				}
+				if (!first) {
+					out.write(',');
+				}
+				first = false;
+				String id = BenchDatabase.watchedItemId(i);
+				boolean archived = kind == BenchDatabase.ARCHIVED;
+				out.write(ITEM_BODY.replace("{{request.pathSegments.[3]}}", id)
+					.formatted(archived ? "false" : "true", archived ? "\"2026-06-12T09:30:00Z\"" : "null"));
+			}
+			out.write(']');
+		}
 	}
 
 	String baseUrl() {
@@ -175,7 +224,8 @@ final class WireMockWatcher implements Closeable {
 				}
 				throw new IOException("WireMock answers unexpectedly: " + live.statusCode() + " " + live.body());
 			}
-			catch (ConnectException ex) {
+			catch (ConnectException | HttpTimeoutException ex) {
+				// not listening yet, or still starting on a busy machine
 				TimeUnit.MILLISECONDS.sleep(200);
 			}
 		}

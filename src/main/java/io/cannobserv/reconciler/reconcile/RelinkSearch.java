@@ -1,0 +1,90 @@
+package io.cannobserv.reconciler.reconcile;
+
+import java.util.function.Function;
+
+import io.cannobserv.reconciler.reconcile.PointerVerdict.Relink;
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.watcher.LinkLookup;
+import io.cannobserv.reconciler.watcher.WatchedItemIds;
+import io.cannobserv.reconciler.watcher.WatchedItemLookup;
+import io.cannobserv.reconciler.watcher.WatcherClient;
+
+/**
+ * For a pointer that is gone or links back to another InfoItem ({@code --relink}): asks
+ * Watcher's list for the WatchedItem whose back-link is this InfoItem, archived ones
+ * included, and makes the pointer {@link Outcome#MOVED moved} only when there is exactly
+ * one, it is not the pointer's own, and a lookup of it by id confirms that it links back
+ * here. Anything else (none, several, a back-link that does not confirm) leaves the
+ * verdict as it was, with a note of why.
+ * <p>
+ * A question Watcher did not answer makes the first pass's verdict transient, so that the
+ * recheck asks again, patiently; the recheck, last, falls back to the verdict as it was.
+ */
+final class RelinkSearch {
+
+	private final Function<String, LinkLookup> list;
+
+	private final Function<String, WatchedItemLookup> byId;
+
+	private final boolean last;
+
+	private RelinkSearch(Function<String, LinkLookup> list, Function<String, WatchedItemLookup> byId, boolean last) {
+		this.list = list;
+		this.byId = byId;
+		this.last = last;
+	}
+
+	/** One request per question: one that gets no usable answer waits for the recheck. */
+	static RelinkSearch firstPass(WatcherClient watcherClient) {
+		return new RelinkSearch(watcherClient::linkedToOnce, watcherClient::lookupOnce, false);
+	}
+
+	/** Retries with backoff, then falls back. */
+	static RelinkSearch recheck(WatcherClient watcherClient) {
+		return new RelinkSearch(watcherClient::linkedTo, watcherClient::lookup, true);
+	}
+
+	/**
+	 * The verdict on a gone or mismatched pointer, with its re-link where Watcher
+	 * confirms one.
+	 */
+	PointerVerdict search(PointerVerdict stale) {
+		String infoItemId = stale.pointer().infoItemId();
+		if (!WatchedItemIds.isUlid(infoItemId)) {
+			return stale.noting("not re-linked: the InfoItem id is not a ULID, never sent to Watcher");
+		}
+		LinkLookup links = this.list.apply(infoItemId);
+		if (links.outcome() == LinkLookup.Outcome.UNAVAILABLE) {
+			return unanswered(stale, links.httpStatus(), links.evidence());
+		}
+		String candidate = links.watchedItemId();
+		if (links.outcome() != LinkLookup.Outcome.ONE || candidate == null) {
+			return stale.noting("not re-linked: " + links.evidence());
+		}
+		if (candidate.equals(stale.pointer().watcherItemId())) {
+			return stale.noting("not re-linked: the list names the pointer's own WatchedItem: " + links.evidence());
+		}
+		WatchedItemLookup confirm = this.byId.apply(candidate);
+		String lookup = "lookup of " + candidate + ": " + confirm.evidence();
+		if (confirm.outcome() == WatchedItemLookup.Outcome.UNAVAILABLE) {
+			return unanswered(stale, confirm.httpStatus(), lookup);
+		}
+		boolean exists = confirm.outcome() == WatchedItemLookup.Outcome.ACTIVE
+				|| confirm.outcome() == WatchedItemLookup.Outcome.ARCHIVED;
+		if (!exists || !infoItemId.equals(confirm.archiverInfoItemId())) {
+			return stale.noting("not re-linked: " + links.evidence() + ", but the " + lookup + " did not confirm"
+					+ ((exists) ? " (links back to " + confirm.archiverInfoItemId() + ")" : ""));
+		}
+		return new PointerVerdict(stale.pointer(), Outcome.MOVED, stale.httpStatus(), stale.evidence(),
+				new Relink(candidate, links.evidence(), lookup + ", links back to " + infoItemId));
+	}
+
+	private PointerVerdict unanswered(PointerVerdict stale, int httpStatus, String evidence) {
+		if (this.last) {
+			return stale.noting("not re-linked, no answer: " + evidence);
+		}
+		return new PointerVerdict(stale.pointer(), Outcome.TRANSIENT, httpStatus,
+				stale.evidence() + "; re-link asked again later, no answer: " + evidence);
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.cannobserv.reconciler.reconcile;
+
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.watcher.SnapshotProperties;
+import io.cannobserv.reconciler.watcher.WatcherClient;
+import io.cannobserv.reconciler.watcher.WatcherSnapshot;
+
+/**
+ * Takes the snapshot of Watcher's list for the first pass ({@code --strategy=snapshot}):
+ * one request, stored in the job's schema as it arrives. A snapshot that is incomplete
+ * (past a limit, or Watcher's answer unusable) is not used: the run says so and looks up
+ * every pointer by id.
+ * <p>
+ * Every execution of a run takes its own: a resumed run retakes it rather than reuse the
+ * one its first execution took. A resume may come a night later, and a snapshot decides
+ * "exists" for every item it holds, so an old one would keep, for another night, the
+ * pointers to every WatchedItem deleted since: the very pointers the run is for. One
+ * request is cheap beside the run, and a snapshot that belongs to one execution needs no
+ * check of its age or completeness after a crash. Once the first pass has completed,
+ * nothing is left that a snapshot would decide, and none is taken.
+ */
+final class SnapshotTasklet implements Tasklet {
+
+	private static final Logger logger = LoggerFactory.getLogger(SnapshotTasklet.class);
+
+	private static final String PREFIX = "reconciler.snapshot.";
+
+	private final WatcherClient watcherClient;
+
+	private final SnapshotTable snapshotTable;
+
+	private final SnapshotProperties limits;
+
+	private final JobRepository jobRepository;
+
+	SnapshotTasklet(WatcherClient watcherClient, SnapshotTable snapshotTable, SnapshotProperties limits,
+			JobRepository jobRepository) {
+		this.watcherClient = watcherClient;
+		this.snapshotTable = snapshotTable;
+		this.limits = limits;
+		this.jobRepository = jobRepository;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		long runId = step.getJobExecution().getJobInstance().getInstanceId();
+		StepExecution firstPass = this.jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
+				ReconcileJobConfiguration.STEP_NAME);
+		if (firstPass != null && firstPass.getStatus() == BatchStatus.COMPLETED) {
+			logger.info("No snapshot of Watcher's list taken: the first pass is complete");
+			return RepeatStatus.FINISHED;
+		}
+		this.snapshotTable.forget(runId);
+		WatcherSnapshot snapshot = this.watcherClient.snapshot(this.limits, this.snapshotTable.sink(runId));
+		ExecutionContext context = step.getExecutionContext();
+		context.putString(PREFIX + "used", String.valueOf(snapshot.complete()));
+		context.putLong(PREFIX + "items", snapshot.complete() ? snapshot.items() : 0);
+		context.putLong(PREFIX + "millis", snapshot.took().toMillis());
+		context.putInt(PREFIX + "requests", snapshot.attempts());
+		if (snapshot.complete()) {
+			logger.info(String.format(Locale.ROOT,
+					"Snapshot of Watcher's list: %d WatchedItems in %.1f s (%d request(s)); the pointers missing "
+							+ "from it are looked up by id",
+					snapshot.items(), snapshot.took().toMillis() / 1000.0, snapshot.attempts()));
+		}
+		else {
+			context.putString(PREFIX + "reason", String.valueOf(snapshot.failure()));
+			logger.warn("Snapshot of Watcher's list not used: {}; every pointer is looked up by id, as with "
+					+ "--strategy=per-item", snapshot.failure());
+		}
+		return RepeatStatus.FINISHED;
+	}
+
+	/** The snapshot an execution recorded, or null when it took none. */
+	static RunReport.@Nullable Snapshot recorded(ExecutionContext context) {
+		if (!context.containsKey(PREFIX + "used")) {
+			return null;
+		}
+		return new RunReport.Snapshot(Boolean.parseBoolean(context.getString(PREFIX + "used")),
+				context.getLong(PREFIX + "items"), context.getLong(PREFIX + "millis"),
+				context.getInt(PREFIX + "requests"),
+				context.containsKey(PREFIX + "reason") ? context.getString(PREFIX + "reason") : null);
+	}
+
+}
