@@ -7,10 +7,14 @@ if [[ ${1:-} == -h || ${1:-} == --help ]]; then
 fi
 
 # Debian's docker client: it builds with BuildKit (DOCKER_BUILDKIT=1) without the buildx
-# plugin, which another client first on the PATH may lack.
-if [[ -z ${DOCKER:-} ]]; then
-	if [[ -x /usr/bin/docker ]]; then DOCKER=/usr/bin/docker; else DOCKER=docker; fi
-fi
+# plugin, which another client first on the PATH may lack. Asked again by .ci/run once its
+# tools stage may have installed it.
+docker_client() {
+	if [[ -x /usr/bin/docker ]]; then echo /usr/bin/docker; else echo docker; fi
+}
+# shellcheck disable=SC2034 # read by .ci/run after its tools stage
+DOCKER_FROM_ENV=${DOCKER:-}
+DOCKER=${DOCKER:-$(docker_client)}
 export DOCKER DOCKER_BUILDKIT=1
 CI_WORK=${CI_WORK:-/tmp/wlr-ci}
 export CI_WORK
