@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.metrics.PromQlSelectors.Selector;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -114,9 +116,7 @@ class MonitoringFilesIntegrationTests {
 
 	@Test
 	void dashboardWhenParsedIsAGrafanaDashboardSelectingOnlySeriesTheJobPushes() throws IOException {
-		JsonNode dashboard = JsonMapper.builder()
-			.build()
-			.readTree(Files.readString(MONITORING.resolve("dashboard.json")));
+		JsonNode dashboard = dashboard();
 		assertThat(dashboard.path("uid").asString()).isEqualTo("watcher-link-reconciler");
 		assertThat(dashboard.path("schemaVersion").asInt()).isPositive();
 		List<String> variables = new ArrayList<>();
@@ -154,6 +154,34 @@ class MonitoringFilesIntegrationTests {
 				"reconciler_watcher_requests_seconds_count", "reconciler_watcher_requests_seconds_sum",
 				"reconciler_watcher_requests_seconds_max", "reconciler_watcher_retries_total",
 				"reconciler_run_duration_seconds", "reconciler_build_info");
+	}
+
+	@Test
+	void dashboardWhenParsedShowsEveryVerdictAndEveryWrite() throws IOException {
+		// its outcome panels pick outcomes by name: one added to Outcome must be added
+		// there
+		Set<String> shown = new TreeSet<>();
+		for (JsonNode panel : dashboard().path("panels")) {
+			for (JsonNode target : panel.path("targets")) {
+				for (Selector selector : PromQlSelectors.of(target.path("expr").asString())) {
+					if ("reconciler_run_pointers".equals(selector.metric())) {
+						selector.matchers()
+							.stream()
+							.filter((matcher) -> matcher.label().equals("outcome"))
+							.forEach((matcher) -> shown.addAll(List.of(matcher.value().split("\\|"))));
+					}
+				}
+			}
+		}
+		List<String> verdictsAndWrites = Arrays.stream(Outcome.values())
+			.filter((outcome) -> outcome.isVerdict() || outcome.isWrite())
+			.map(Outcome::jsonName)
+			.toList();
+		assertThat(shown).as("outcomes on the dashboard's panels").containsAll(verdictsAndWrites);
+	}
+
+	private static JsonNode dashboard() throws IOException {
+		return JsonMapper.builder().build().readTree(Files.readString(MONITORING.resolve("dashboard.json")));
 	}
 
 	/** Checks every selector of {@code exprs}, and returns the metric names they use. */
