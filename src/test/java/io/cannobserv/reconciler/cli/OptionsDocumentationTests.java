@@ -19,6 +19,7 @@ import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.cli.Options.Option;
 import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
 import io.cannobserv.reconciler.notify.NotifyProperties;
+import io.cannobserv.reconciler.watcher.SnapshotProperties;
 import io.cannobserv.reconciler.watcher.WatcherProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,7 +92,8 @@ class OptionsDocumentationTests {
 		for (Map.Entry<String, Class<?>> settings : Map
 			.<String, Class<?>>of("reconciler", ReconcilerProperties.class, "reconciler.brake",
 					SafetyBrakeProperties.class, "reconciler.watcher", WatcherProperties.class, "reconciler.archiver",
-					ArchiverTable.class, "reconciler.notify", NotifyProperties.class)
+					ArchiverTable.class, "reconciler.notify", NotifyProperties.class, "reconciler.snapshot",
+					SnapshotProperties.class)
 			.entrySet()) {
 			assertThat(documented.bindOrCreate(settings.getKey(), settings.getValue())).as(settings.getKey())
 				.isEqualTo(nothingSet.bindOrCreate(settings.getKey(), settings.getValue()));
