@@ -24,7 +24,8 @@ import org.springframework.util.StringUtils;
  * @param readTimeout longest wait for the next bytes of an answer (its status line, then
  * each read of its body)
  * @param requestTimeout longest time for one request, from connecting to the last byte of
- * its answer; a lookup past it is transient
+ * its answer; a request past it is retried like a timeout, transient after the last
+ * attempt
  * @param maxAttempts attempts before a pointer is reported transient
  * @param initialBackoff first pause; doubles each retry, ± half of it as jitter
  * @param maxBackoff longest pause between attempts
