@@ -119,6 +119,24 @@ class PushgatewayIntegrationTests {
 	}
 
 	@Test
+	void reconcileWhenARunFailsMidWayAfterASuccessKeepsTheLastSuccessAndShowsExitOne() {
+		// given: a nightly apply run that completes
+		Result success = reconcile("--apply");
+		assertThat(success.exitCode()).as(success.err()).isZero();
+		Map<String, String> nightly = group("reconcile", "apply", 0, 1);
+		long lastSuccess = endedAtOfRun(1);
+
+		// when: the next night the key is revoked a few lookups into the run
+		this.watcher.revokeKeyAfter(3);
+		Result failed = reconcile("--apply", "--chunk-size=2", "--concurrency=1");
+
+		// then: the group shows the failure and still holds the last success
+		assertThat(failed.exitCode()).as(failed.err()).isEqualTo(1);
+		assertThat(value(nightly, "reconciler_run_exit_code")).contains(1.0);
+		assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds")).contains((double) lastSuccess);
+	}
+
+	@Test
 	void reconcileWhenDryRunReportAndRestoreRunAfterTheNightlyRunLeavesItsGroupAlone() {
 		// given: the nightly apply run
 		Result nightly = reconcile("--apply");
