@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.FakeWatcher;
+import io.cannobserv.reconciler.support.NeedsTool;
+import io.cannobserv.reconciler.support.NeedsTool.Tool;
 import io.cannobserv.reconciler.support.PrometheusText.Sample;
 import io.cannobserv.reconciler.support.Pushgateway;
 import io.cannobserv.reconciler.support.ReconcilerRun;
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replaces a whole group, so what each group keeps after a failure or after another
  * command is what operators' alerts see.
  */
+@NeedsTool(Tool.PUSHGATEWAY)
 class PushgatewayIntegrationTests {
 
 	private static final String JOB = "watcher-link-reconciler";
@@ -59,8 +62,7 @@ class PushgatewayIntegrationTests {
 
 	@BeforeEach
 	void setUp() {
-		// started by the first test, so that each test reports the reason when it is
-		// skipped
+		// started once, by the first test that runs
 		if (gateway == null) {
 			gateway = Pushgateway.startOrSkip();
 		}

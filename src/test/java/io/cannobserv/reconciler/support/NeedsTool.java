@@ -40,7 +40,8 @@ public @interface NeedsTool {
 	/** The programs the tests drive, each with the Debian package that installs it. */
 	enum Tool {
 
-		CHROMIUM("/usr/bin/chromium", "chromium"), JQ("jq", "jq");
+		CHROMIUM("/usr/bin/chromium", "chromium"), JQ("jq", "jq"),
+		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway");
 
 		private final String binary;
 
