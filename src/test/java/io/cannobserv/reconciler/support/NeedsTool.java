@@ -7,6 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -40,34 +41,43 @@ public @interface NeedsTool {
 	/** The programs the tests drive, each with the Debian package that installs it. */
 	enum Tool {
 
-		CHROMIUM("/usr/bin/chromium", "chromium"), JQ("jq", "jq"),
-		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway");
-
-		private final String binary;
+		CHROMIUM("chromium", "/usr/bin/chromium"), JQ("jq", "jq"),
+		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway", "pushgateway");
 
 		private final String debianPackage;
 
-		Tool(String binary, String debianPackage) {
-			this.binary = binary;
+		private final List<String> binaries;
+
+		Tool(String debianPackage, String... binaries) {
 			this.debianPackage = debianPackage;
+			this.binaries = List.of(binaries);
 		}
 
-		/** An absolute path, or a command name looked up on the {@code PATH}. */
+		/**
+		 * The first of its names: an absolute path, or a command name looked up on the
+		 * {@code PATH}.
+		 */
 		public String binary() {
-			return this.binary;
+			return this.binaries.get(0);
+		}
+
+		/** Where the first of its names that is installed is, if any is. */
+		public Optional<Path> path() {
+			String path = System.getenv().getOrDefault("PATH", "");
+			return this.binaries.stream()
+				.flatMap((name) -> name.startsWith("/") ? Stream.of(Path.of(name))
+						: Stream.of(path.split(":")).map((dir) -> Path.of(dir, name)))
+				.filter(Files::isExecutable)
+				.findFirst();
 		}
 
 		public boolean installed() {
-			if (this.binary.startsWith("/")) {
-				return Files.isExecutable(Path.of(this.binary));
-			}
-			String path = System.getenv("PATH");
-			return path != null
-					&& Stream.of(path.split(":")).anyMatch((dir) -> Files.isExecutable(Path.of(dir, this.binary)));
+			return path().isPresent();
 		}
 
-		String missing() {
-			return this.binary + " is not installed (apt-get install -y " + this.debianPackage + ")";
+		public String missing() {
+			return String.join(" or ", this.binaries) + " is not installed (apt-get install -y " + this.debianPackage
+					+ ")";
 		}
 
 	}

@@ -1,6 +1,5 @@
 package io.cannobserv.reconciler.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,16 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
+import io.cannobserv.reconciler.support.NeedsTool.Tool;
 import io.cannobserv.reconciler.support.PrometheusText.Sample;
 
 /**
@@ -30,8 +28,6 @@ import io.cannobserv.reconciler.support.PrometheusText.Sample;
  * makes its absence a failure: CI installs it ({@code .ci/check-monitoring.sh}).
  */
 public final class Pushgateway implements AutoCloseable {
-
-	private static final List<String> BINARIES = List.of("prometheus-pushgateway", "pushgateway");
 
 	private static final String REQUIRE = "reconciler.test.require-pushgateway";
 
@@ -56,10 +52,9 @@ public final class Pushgateway implements AutoCloseable {
 	 * installed.
 	 */
 	public static Pushgateway startOrSkip() {
-		Optional<Path> binary = binary();
+		Optional<Path> binary = Tool.PUSHGATEWAY.path();
 		if (binary.isEmpty()) {
-			String reason = "no Pushgateway binary (" + String.join(" or ", BINARIES)
-					+ ") on the PATH: apt-get install prometheus-pushgateway";
+			String reason = Tool.PUSHGATEWAY.missing();
 			if (Boolean.parseBoolean(System.getProperty(REQUIRE, System.getenv().getOrDefault("CI", "false")))) {
 				throw new IllegalStateException(reason + " (-D" + REQUIRE + "=true or CI=true require it)");
 			}
@@ -166,14 +161,6 @@ public final class Pushgateway implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static Optional<Path> binary() {
-		String path = System.getenv().getOrDefault("PATH", "");
-		return BINARIES.stream()
-			.flatMap((name) -> Stream.of(path.split(File.pathSeparator)).map((dir) -> Path.of(dir, name)))
-			.filter(Files::isExecutable)
-			.findFirst();
 	}
 
 	private static int freePort() throws IOException {
