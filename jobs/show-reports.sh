@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shows run reports: the latest run, or one run, in text, JSON, Markdown or HTML.
+# Shows run reports: the recent runs, one line each, or one run, in text, JSON, Markdown or HTML.
 set -euo pipefail
 
 usage() {
@@ -7,10 +7,10 @@ usage() {
 Usage: jobs/show-reports.sh [--run ID] [--format text|json|markdown|html] [--output FILE]
                             [--in-cluster [--namespace NS] [--context CTX]]
 
-Prints a run's report, read from the job's own tables (every run's counts, clears and
-skipped pointers are kept there): the latest run, or run ID. Reads only.
+Prints reports read from the job's own tables (every run's counts, clears and skipped
+pointers are kept there): the recent runs, one line each, or run ID's whole report. Reads only.
 
-  --run ID         the run to show (default: the latest)
+  --run ID         the run to show (default: none, the list of recent runs)
   --format F       text (default), json, markdown or html
   --output FILE    write the report to FILE instead of printing it (not with --in-cluster)
   --in-cluster     run the report command as a Job in the cluster, from the CronJob's

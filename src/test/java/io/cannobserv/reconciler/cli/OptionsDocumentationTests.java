@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
@@ -26,41 +29,100 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One source for the options: the documented properties' configuration metadata. The
- * README's option table, {@code --help} and the defaults the application binds must all
- * say what the metadata says.
+ * generated reference ({@code docs/reference/cli.md} and {@code configuration.md}),
+ * {@code --help} and the defaults the application binds must all say what the metadata
+ * says.
  */
 class OptionsDocumentationTests {
 
 	@Test
-	void readmeWhenItDescribesAnOptionSaysWhatTheMetadataSays() throws Exception {
+	void referenceWhenGeneratedIsWhatDocsHolds() throws Exception {
+		// given what the metadata and --help make of the two pages
+		Map<Path, String> pages = Map.of(ReferenceDocs.CLI, ReferenceDocs.cli(), ReferenceDocs.CONFIGURATION,
+				ReferenceDocs.configuration());
+
+		// when asked to, write them
+		if (Boolean.getBoolean(ReferenceDocs.WRITE)) {
+			for (Map.Entry<Path, String> page : pages.entrySet()) {
+				Files.createDirectories(page.getKey().getParent());
+				Files.writeString(page.getKey(), page.getValue());
+			}
+		}
+
+		// then docs/ holds them as generated
+		for (Map.Entry<Path, String> page : pages.entrySet()) {
+			assertThat(page.getKey()).as("%s: regenerate it with %s", page.getKey(), ReferenceDocs.REGENERATE).exists();
+			assertThat(Files.readString(page.getKey()))
+				.as("%s is not what the configuration metadata and --help say: regenerate it with %s", page.getKey(),
+						ReferenceDocs.REGENERATE)
+				.isEqualTo(page.getValue());
+		}
+	}
+
+	@Test
+	void configurationReferenceWhenItDescribesAPropertySaysWhatTheMetadataSays() throws Exception {
 		// given
 		Map<String, JsonNode> metadata = Options.metadata();
 		Properties application = Options.applicationProperties();
+		Map<String, String> options = new LinkedHashMap<>();
+		Options.all().forEach((option) -> options.put(option.property(), "--" + option.name()));
 
 		// when
-		List<Row> rows = readmeOptionTable();
+		List<List<String>> rows = tableRows(ReferenceDocs.configuration(), "| property |");
 
-		// then every documented property has one row, and each row's option, default and
-		// purpose are the metadata's
-		Map<String, Row> byProperty = new LinkedHashMap<>();
+		// then every documented property of the job has one row, and its environment
+		// variable, option, default and purpose are the metadata's
+		Map<String, List<String>> byProperty = new LinkedHashMap<>();
 		rows.stream()
-			.filter((row) -> row.property().startsWith("reconciler."))
-			.forEach((row) -> assertThat(byProperty.put(row.property(), row)).as("a second row for " + row.property())
-				.isNull());
+			.filter((row) -> row.get(0).startsWith("reconciler."))
+			.forEach(
+					(row) -> assertThat(byProperty.put(row.get(0), row)).as("a second row for " + row.get(0)).isNull());
 		assertThat(byProperty.keySet()).containsExactlyInAnyOrderElementsOf(metadata.keySet());
 		byProperty.forEach((property, row) -> {
 			JsonNode described = metadata.get(property);
-			assertThat(row.defaultValue()).as("README default of " + property)
+			assertThat(row.get(1)).as("environment variable of " + property)
+				.contains(ReferenceDocs.environmentVariable(property));
+			assertThat(row.get(2)).as("option of " + property).isEqualTo(options.getOrDefault(property, ""));
+			assertThat(row.get(4)).as("default of " + property)
 				.isEqualTo(Options.defaultOf(described, application.getProperty(property)));
-			assertThat(row.description()).as("README description of " + property)
-				.isEqualTo(Options.markdown(described.path("description").asString("")));
+			assertThat(row.get(5)).as("description of " + property)
+				.isEqualTo(Options.markdown(described.path("description").asString("")).replace("|", "\\|"));
 		});
+	}
+
+	@Test
+	void cliReferenceWhenItListsTheOptionsListsEachWithItsDefault() {
+		// when
+		List<List<String>> rows = tableRows(ReferenceDocs.cli(), "| option |");
+
+		// then one row per option, in the order of --help, with --help's default
+		assertThat(rows).extracting((row) -> row.get(0))
+			.containsExactlyElementsOf(Options.all().stream().map((option) -> "--" + option.name()).toList());
 		for (Option option : Options.all()) {
-			assertThat(byProperty.get(option.property()).option()).as("README option of " + option.property())
-				.isEqualTo("--" + option.name());
+			List<String> row = rows.stream().filter((r) -> r.get(0).equals("--" + option.name())).findFirst().get();
+			assertThat(row.get(2)).as("default of --" + option.name()).isEqualTo(option.defaultValue());
+			assertThat(row.get(3)).as("environment variable of --" + option.name())
+				.isEqualTo(ReferenceDocs.environmentVariable(option.property()));
 		}
-		assertThat(rows.stream().filter((row) -> !row.option().isEmpty()).map(Row::option))
-			.containsExactlyInAnyOrderElementsOf(optionsAndFlags());
+		assertThat(ReferenceDocs.cli()).contains(CommandLine.usage().stripTrailing());
+	}
+
+	@Test
+	void environmentVariableWhenSetAloneBindsTheProperty() {
+		// given each documented property's environment variable, as the reference names
+		// it
+		Map<String, JsonNode> metadata = Options.metadata();
+		for (String property : metadata.keySet()) {
+			String variable = ReferenceDocs.environmentVariable(property);
+			Binder environment = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
+					StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(variable, "7"))));
+
+			// when
+			String bound = environment.bind(property, String.class).orElse(null);
+
+			// then Spring Boot reads the property from it
+			assertThat(bound).as(variable + " for " + property).isEqualTo("7");
+		}
 	}
 
 	@Test
@@ -103,28 +165,28 @@ class OptionsDocumentationTests {
 	}
 
 	/**
-	 * The README's option flags, and the command line's options, as the README spells
-	 * them.
+	 * The cells of the tables of a Markdown page whose header starts with {@code header},
+	 * code quotes around a whole cell taken off.
 	 */
-	private static List<String> optionsAndFlags() {
-		List<String> options = new ArrayList<>(List.of("--apply", "--fresh"));
-		Options.all().forEach((option) -> options.add("--" + option.name()));
-		return options;
-	}
-
-	private static List<Row> readmeOptionTable() throws Exception {
-		List<String> lines = Files.readAllLines(Path.of("README.md"));
-		int header = lines.indexOf("| option | property | default | what it is for |");
-		assertThat(header).as("the README's option table").isPositive();
-		List<Row> rows = new ArrayList<>();
-		for (String line : lines.subList(header + 2, lines.size())) {
-			if (!line.startsWith("|")) {
-				break;
+	private static List<List<String>> tableRows(String page, String header) {
+		List<List<String>> rows = new ArrayList<>();
+		boolean inTable = false;
+		for (String line : page.split("\n")) {
+			if (line.startsWith(header)) {
+				inTable = true;
 			}
-			String[] cells = line.substring(1, line.length() - 1).split("\\|", -1);
-			assertThat(cells).as(line).hasSize(4);
-			rows.add(new Row(unquote(cells[0]), unquote(cells[1]), unquote(cells[2]), cells[3].strip()));
+			else if (!line.startsWith("|")) {
+				inTable = false;
+			}
+			else if (inTable && !line.startsWith("|---")) {
+				List<String> cells = new ArrayList<>();
+				for (String cell : line.substring(1, line.length() - 1).split("(?<!\\\\)\\|", -1)) {
+					cells.add(unquote(cell));
+				}
+				rows.add(cells);
+			}
 		}
+		assertThat(rows).as("rows of the tables headed " + header).isNotEmpty();
 		return rows;
 	}
 
@@ -132,9 +194,6 @@ class OptionsDocumentationTests {
 		String value = cell.strip();
 		return (value.startsWith("`") && value.endsWith("`") && value.indexOf('`', 1) == value.length() - 1)
 				? value.substring(1, value.length() - 1) : value;
-	}
-
-	private record Row(String option, String property, String defaultValue, String description) {
 	}
 
 }
