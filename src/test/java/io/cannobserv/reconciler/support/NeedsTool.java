@@ -42,7 +42,8 @@ public @interface NeedsTool {
 	enum Tool {
 
 		CHROMIUM("chromium", "/usr/bin/chromium"), JQ("jq", "jq"),
-		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway", "pushgateway");
+		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway", "pushgateway"),
+		PROMETHEUS("prometheus", "prometheus");
 
 		private final String debianPackage;
 
