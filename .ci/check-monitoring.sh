@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks the alert rules and the dashboard, and makes sure the Pushgateway the tests start
-# is installed (mvn verify runs PushgatewayIntegrationTests against it).
+# Checks the alert rules and the dashboard, and makes sure the Pushgateway and the Prometheus
+# the tests start are installed (mvn verify runs PushgatewayIntegrationTests and
+# DashboardQueriesIntegrationTests against them).
 set -euo pipefail
 
 usage() {
@@ -11,11 +12,12 @@ Checks k8s/monitoring/ without a cluster:
   1. promtool check rules   k8s/monitoring/alerts.rules.yaml (syntax, PromQL, unknown fields)
   2. promtool test rules    k8s/monitoring/alerts.test.yaml (each alert firing and not firing)
   3. the dashboard is JSON with panels (jq)
-  4. a Pushgateway binary is there for the tests that push to a real one
+  4. a Pushgateway and a Prometheus binary are there for the tests that push to and query
+     real ones
 
 Installs what is missing from Debian: prometheus (promtool), prometheus-pushgateway, jq.
 Debian's packages would start the services where systemd runs; the tests start their own
-Pushgateway on a free port and never use a running one.
+Pushgateway and Prometheus on free ports and never use running ones.
 
 That the rules and the dashboard name only metrics the job pushes, and that the
 PrometheusRule holds the same groups as alerts.rules.yaml, is checked by mvn verify
@@ -79,9 +81,10 @@ check "promtool test rules" promtool test rules "$DIR/alerts.test.yaml"
 echo "== dashboard"
 check "dashboard.json" jq -e '(.panels | length > 0) and (.uid | length > 0)' "$DIR/dashboard.json"
 
-echo "== Pushgateway for the tests"
+echo "== Pushgateway and Prometheus for the tests"
 gateway=$(command -v prometheus-pushgateway || command -v pushgateway)
 check "Pushgateway" "$gateway" --version
+check "Prometheus" prometheus --version
 
 echo
 echo "check-monitoring: $passed passed, $failed failed"

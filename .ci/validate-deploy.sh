@@ -8,8 +8,9 @@ usage() {
 Usage: .ci/validate-deploy.sh [--help]
 
 Validates the deployment files without a cluster:
-  1. renders every overlay under k8s/overlays/, and k8s/monitoring/ (kubectl kustomize, or a
-     standalone kustomize)
+  1. renders every overlay under k8s/overlays/, the production overlay with each component
+     of k8s/components/ added, and k8s/monitoring/ (kubectl kustomize, or a standalone
+     kustomize)
   2. validates each rendered object against the Kubernetes OpenAPI schema, in two passes:
      - the Kubernetes Java client's generated model (io.kubernetes:client-java-api, from Maven
        Central): unknown (misspelt) fields, value types, required fields
@@ -154,7 +155,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/rendered"
 
 # --- 2. render ------------------------------------------------------------------------------
-step "render the overlays and the monitoring files"
+step "render the overlays, the components and the monitoring files"
 overlays=()
 for dir in k8s/overlays/*/ k8s/monitoring/; do
 	name=$(basename "$dir")
@@ -165,6 +166,24 @@ for dir in k8s/overlays/*/ k8s/monitoring/; do
 		passed=$((passed + 1))
 	else
 		echo "FAILED: cannot render $dir" >&2
+		rm -f "$out"
+		failed=$((failed + 1))
+	fi
+done
+# each component on top of the production overlay, as an overlay that turns it on renders
+for dir in k8s/components/*/; do
+	name=with-$(basename "$dir")
+	overlays+=("$name")
+	wrapper="$WORK/overlays/$name"
+	mkdir -p "$wrapper"
+	printf '%s\n' 'apiVersion: kustomize.config.k8s.io/v1beta1' 'kind: Kustomization' 'resources:' \
+		'  - ../../../../k8s/overlays/production' 'components:' "  - ../../../../${dir%/}" >"$wrapper/kustomization.yaml"
+	out="$WORK/rendered/production-$name.yaml"
+	if "${render[@]}" "$wrapper" >"$out"; then
+		echo "rendered production + $dir -> $out ($(grep -c '^kind: ' "$out") objects)"
+		passed=$((passed + 1))
+	else
+		echo "FAILED: cannot render production with $dir" >&2
 		rm -f "$out"
 		failed=$((failed + 1))
 	fi

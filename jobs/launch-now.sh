@@ -5,7 +5,7 @@ set -euo pipefail
 usage() {
 	cat <<'EOF'
 Usage: jobs/launch-now.sh [--apply] [--partitioned] [--namespace NS] [--context CTX] [--follow]
-       jobs/launch-now.sh [--namespace NS] [--context CTX] [--follow] -- COMMAND [ARGS...]
+       jobs/launch-now.sh [--namespace NS] [--context CTX] [--follow | --output-only] -- COMMAND [ARGS...]
 
 Creates a Job now from the CronJob's template (same image, configuration, Secret, security
 context and exit-code policy as the nightly run) and prints its name.
@@ -21,6 +21,10 @@ classifies every pointer and writes nothing; its report says what it would clear
   --follow         stream the pods' logs until the Job ends, then print each pod's report
                    and exit with the run's exit code (0 completed, 1 resumable, 2 could not
                    start, 3 safety brake, 4 another run holds the lock)
+  --output-only    wait for the Job to end, then print on standard output what its command
+                   printed and nothing else (no log line, no message of this script: those
+                   go to standard error), and exit with its exit code: a report fetched
+                   this way is one clean document (show-reports.sh --in-cluster uses it)
   -- COMMAND ...   run this command instead of the template's (used by restore.sh and
                    show-reports.sh with --in-cluster), e.g. -- report --run 42
   -h, --help       this help
@@ -35,6 +39,7 @@ EOF
 apply=false
 partitioned=false
 follow=false
+output_only=false
 namespace=
 context=
 command_args=()
@@ -49,6 +54,7 @@ while [[ $# -gt 0 ]]; do
 		--apply) apply=true ;;
 		--partitioned) partitioned=true ;;
 		--follow) follow=true ;;
+		--output-only) output_only=true ;;
 		--namespace | -n)
 			[[ $# -ge 2 ]] || { echo "launch-now: $1 needs a value" >&2; exit 2; }
 			namespace=$2
@@ -75,6 +81,10 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 
+if [[ $follow == true && $output_only == true ]]; then
+	echo "launch-now: --follow and --output-only do not go together: --output-only prints the output alone" >&2
+	exit 2
+fi
 if [[ $explicit_command == true ]]; then
 	if [[ ${#command_args[@]} -eq 0 ]]; then
 		echo "launch-now: nothing after --: give a command, e.g. -- report" >&2
@@ -115,9 +125,13 @@ job=${job%-}
 # arguments: render it, rewrite the arguments with jq, then create it.
 args_json=$(printf '%s\n' "${command_args[@]+"${command_args[@]}"}" | jq -R . | jq -s 'map(select(. != ""))')
 manifest=$("${kube[@]}" create job "$job" --from="cronjob/$cronjob" --dry-run=client -o json)
+# With --output-only every log line is one JSON document (Spring Boot's structured console
+# format, whatever the ConfigMap says), so that what the command printed can be told from
+# them line by line.
 manifest=$(jq \
 	--argjson apply "$apply" \
 	--argjson explicit "$explicit_command" \
+	--argjson structured "$output_only" \
 	--argjson command "$args_json" '
 	.metadata.annotations["watcher-link-reconciler/launched-by"] = "jobs/launch-now.sh"
 	| .spec.template.spec.containers |= map(
@@ -125,17 +139,26 @@ manifest=$(jq \
 			.args = (if $explicit then $command
 				else ((.args // []) | map(select(. != "--apply"))) + (if $apply then ["--apply"] else [] end)
 				end)
+			| if $structured then
+				.env = ((.env // []) | map(select(.name != "LOGGING_STRUCTURED_FORMAT_CONSOLE"))
+					+ [{name: "LOGGING_STRUCTURED_FORMAT_CONSOLE", value: "ecs"}])
+			else . end
 		else . end)' <<<"$manifest")
 
 if ! jq -e '.spec.template.spec.containers | any(.name == "reconciler")' <<<"$manifest" >/dev/null; then
 	echo "launch-now: the CronJob $cronjob has no container named 'reconciler'" >&2
 	exit 2
 fi
-echo "launch-now: creating Job $job from cronjob/$cronjob with args: $(jq -c '.spec.template.spec.containers[] | select(.name == "reconciler") | .args' <<<"$manifest")"
-"${kube[@]}" create -f - <<<"$manifest" >/dev/null
-echo "job.batch/$job created"
+# this script's own messages: on standard error when standard output carries the command's
+say() {
+	if [[ $output_only == true ]]; then echo "$@" >&2; else echo "$@"; fi
+}
 
-if [[ $follow == false ]]; then
+say "launch-now: creating Job $job from cronjob/$cronjob with args: $(jq -c '.spec.template.spec.containers[] | select(.name == "reconciler") | .args' <<<"$manifest")"
+"${kube[@]}" create -f - <<<"$manifest" >/dev/null
+say "job.batch/$job created"
+
+if [[ $follow == false && $output_only == false ]]; then
 	echo "Follow it:   ${kube[*]} logs -f job/$job"
 	echo "Its status:  ${kube[*]} get job $job"
 	exit 0
@@ -153,6 +176,44 @@ job_state() {
 pods_json() {
 	"${kube[@]}" get pods -l "job-name=$job" -o json
 }
+
+# What the command printed: every line of the log but the structured log lines (a JSON
+# object with an @timestamp), in order and unchanged.
+command_output() {
+	jq -R -r '. as $line | (try fromjson catch null) as $json
+		| if ($json | type) == "object" and ($json | has("@timestamp")) then empty else $line end'
+}
+
+if [[ $output_only == true ]]; then
+	deadline=$((SECONDS + 900))
+	while [[ $(job_state) == running ]]; do
+		if ((SECONDS > deadline)); then
+			echo "launch-now: job $job did not end within 15 minutes; see: ${kube[*]} describe job $job" >&2
+			exit 1
+		fi
+		sleep 2
+	done
+	# the last pod: the one whose end ended the Job
+	pod=$(pods_json | jq -r '.items | sort_by(.metadata.creationTimestamp) | last | .metadata.name // empty')
+	if [[ -z $pod ]]; then
+		echo "launch-now: job $job ended without a pod; see: ${kube[*]} describe job $job" >&2
+		exit 1
+	fi
+	code=$("${kube[@]}" get pod "$pod" -o json | jq -r '[.status.containerStatuses[]? | select(.name == "reconciler") | .state.terminated.exitCode // empty][0] // 1')
+	output=$("${kube[@]}" logs "pod/$pod" -c reconciler | command_output)
+	if [[ $code -ne 0 ]]; then
+		echo "launch-now: job $job: pod $pod exited $code:" >&2
+		[[ -z $output ]] || printf '%s\n' "$output" >&2
+		exit "$code"
+	fi
+	if [[ -z $output ]]; then
+		echo "launch-now: job $job completed, but its command printed nothing besides log lines" >&2
+		exit 1
+	fi
+	printf '%s\n' "$output"
+	say "launch-now: job $job complete (pod $pod)"
+	exit 0
+fi
 
 # Stream each pod's log as it starts (retries and partitions included) until the Job ends.
 followed=" "

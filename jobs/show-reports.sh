@@ -14,7 +14,8 @@ pointers are kept there): the recent runs, one line each, or run ID's whole repo
   --format F       text (default), json, markdown or html
   --output FILE    write the report to FILE instead of printing it (not with --in-cluster)
   --in-cluster     run the report command as a Job in the cluster, from the CronJob's
-                   template, and print what it printed
+                   template, wait for it, and print the report alone (the Job's messages
+                   go to standard error): --format html > run.html is one HTML document
   --namespace NS   with --in-cluster: the namespace
   --context CTX    with --in-cluster: the kubeconfig context
   -h, --help       this help
@@ -27,6 +28,7 @@ Examples:
   jobs/show-reports.sh
   jobs/show-reports.sh --run 42 --format markdown --output run-42.md
   jobs/show-reports.sh --in-cluster --namespace watcher-link-reconciler --format json
+  jobs/show-reports.sh --in-cluster --namespace watcher-link-reconciler --run 42 --format html > run-42.html
 EOF_USAGE
 }
 
@@ -78,6 +80,7 @@ if [[ $in_cluster == true ]]; then
 		echo "show-reports: --output writes inside the pod; with --in-cluster, redirect the output instead" >&2
 		exit 2
 	fi
-	exec "$here/launch-now.sh" "${cluster_opts[@]+"${cluster_opts[@]}"}" --follow -- "${command[@]}"
+	# the report alone on standard output: one clean document, e.g. > run-42.html
+	exec "$here/launch-now.sh" "${cluster_opts[@]+"${cluster_opts[@]}"}" --output-only -- "${command[@]}"
 fi
 exec "$here/run-local.sh" "${command[@]}"

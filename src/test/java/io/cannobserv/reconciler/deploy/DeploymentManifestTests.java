@@ -351,10 +351,21 @@ class DeploymentManifestTests {
 	void monitoringWhenAppliedShipsTheRuleAndTheDashboardForGrafanasSidecar() {
 		Map<String, Object> kustomization = document(K8S.resolve("monitoring/kustomization.yaml"));
 		assertThat(list(kustomization, "resources")).containsExactly("prometheusrule.yaml");
-		assertThat(maps(kustomization, "configMapGenerator")).singleElement().satisfies((generator) -> {
-			assertThat(list(generator, "files")).singleElement().asString().endsWith("=dashboard.json");
-			assertThat(map(map(generator, "options"), "labels")).containsEntry("grafana_dashboard", "1");
-		});
+		// the dashboard's ConfigMap; the other generator is the runbooks' base,
+		// local-config,
+		// which is never applied
+		assertThat(maps(kustomization, "configMapGenerator")).hasSize(2)
+			.filteredOn((generator) -> generator.containsKey("files"))
+			.singleElement()
+			.satisfies((generator) -> {
+				assertThat(list(generator, "files")).singleElement().asString().endsWith("=dashboard.json");
+				assertThat(map(map(generator, "options"), "labels")).containsEntry("grafana_dashboard", "1");
+			});
+		assertThat(maps(kustomization, "configMapGenerator"))
+			.filteredOn((generator) -> generator.containsKey("literals"))
+			.singleElement()
+			.satisfies((generator) -> assertThat(map(map(generator, "options"), "annotations"))
+				.containsEntry("config.kubernetes.io/local-config", "true"));
 		// apart from the overlays: a cluster without the Prometheus Operator has no
 		// PrometheusRule kind
 		for (Document document : documents) {

@@ -42,15 +42,35 @@ public @interface NeedsTool {
 	enum Tool {
 
 		CHROMIUM("chromium", "/usr/bin/chromium"), JQ("jq", "jq"),
-		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway", "pushgateway");
+		PUSHGATEWAY("prometheus-pushgateway", "prometheus-pushgateway", "pushgateway"),
+		PROMETHEUS("prometheus", "prometheus"),
+		/**
+		 * A kustomize of version 4 or later: the one {@code .ci/validate-deploy.sh}
+		 * installs in its cache (Debian has none), a {@code kustomize} on the
+		 * {@code PATH}, or a recent {@code kubectl}'s.
+		 */
+		KUSTOMIZE(List.of(validateDeployKustomize(), "kustomize", "kubectl"),
+				"run .ci/validate-deploy.sh once, which installs kustomize 4.5.4 in its cache, or install"
+						+ " kubectl 1.24 or later");
 
-		private final String debianPackage;
+		private final String install;
 
 		private final List<String> binaries;
 
 		Tool(String debianPackage, String... binaries) {
-			this.debianPackage = debianPackage;
-			this.binaries = List.of(binaries);
+			this(List.of(binaries), "apt-get install -y " + debianPackage);
+		}
+
+		Tool(List<String> binaries, String install) {
+			this.install = install;
+			this.binaries = binaries;
+		}
+
+		private static String validateDeployKustomize() {
+			String cache = System.getenv("XDG_CACHE_HOME");
+			Path root = (cache != null && !cache.isBlank()) ? Path.of(cache)
+					: Path.of(System.getProperty("user.home"), ".cache");
+			return root.resolve("watcher-link-reconciler/validate-deploy/kustomize-4.5.4").toString();
 		}
 
 		/**
@@ -76,8 +96,7 @@ public @interface NeedsTool {
 		}
 
 		public String missing() {
-			return String.join(" or ", this.binaries) + " is not installed (apt-get install -y " + this.debianPackage
-					+ ")";
+			return String.join(" or ", this.binaries) + " is not installed (" + this.install + ")";
 		}
 
 	}
