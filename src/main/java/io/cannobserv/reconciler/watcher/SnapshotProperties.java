@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxItems most WatchedItems a snapshot may hold
  * @param timeout longest time to take a snapshot, from its request to its last item
- * stored
+ * stored, however its bytes come (a trickle, white space without end, nothing at all): at
+ * it the request is cut off
  */
 @ConfigurationProperties("reconciler.snapshot")
 public record SnapshotProperties(@DefaultValue("2000000") long maxItems, @DefaultValue("5m") Duration timeout) {
