@@ -18,6 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
  * each item only its id, its back-link and whether it is archived are kept, and they go
  * to the sink a batch at a time, so that memory holds one batch whatever the list's size.
  * Unknown fields, however large, are skipped.
+ * <p>
+ * The body's reads fail once the snapshot's deadline has passed
+ * ({@link WatcherHttp.Streamed}), whatever the bytes do; the parser checks it after every
+ * item as well, for a list whose items come fast but too many.
  */
 final class SnapshotParser {
 
@@ -44,12 +48,12 @@ final class SnapshotParser {
 	 */
 	static long parse(InputStream body, long maxItems, long deadline, String timeout, SnapshotSink sink)
 			throws IOException {
+		long items = 0;
 		try (JsonParser parser = JSON.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_ARRAY) {
 				throw new SnapshotRefused("the list's answer is not a JSON array");
 			}
 			List<SnapshotItem> batch = new ArrayList<>(SnapshotSink.BATCH);
-			long items = 0;
 			for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
 				if (token == null) {
 					throw new NotAList("the list ends before its closing bracket");
@@ -67,8 +71,7 @@ final class SnapshotParser {
 					batch = new ArrayList<>(SnapshotSink.BATCH);
 				}
 				if (System.nanoTime() - deadline > 0) {
-					throw new SnapshotRefused(
-							"not taken within " + timeout + " (--snapshot-timeout), after " + items + " WatchedItems");
+					throw notTakenInTime(timeout, items);
 				}
 			}
 			if (parser.nextToken() != null) {
@@ -80,6 +83,11 @@ final class SnapshotParser {
 			return items;
 		}
 		catch (JacksonIOException ex) {
+			// a read past the deadline fails, however the bytes came: a trickle, white
+			// space without end, nothing at all
+			if (System.nanoTime() - deadline > 0) {
+				throw notTakenInTime(timeout, items);
+			}
 			throw ex.getCause();
 		}
 		catch (SnapshotRefused | NotAList ex) {
@@ -88,6 +96,11 @@ final class SnapshotParser {
 		catch (JacksonException ex) {
 			throw new NotAList("not a complete JSON list: " + ex.getOriginalMessage());
 		}
+	}
+
+	private static SnapshotRefused notTakenInTime(String timeout, long items) {
+		return new SnapshotRefused(
+				"not taken within " + timeout + " (--snapshot-timeout), after " + items + " WatchedItems");
 	}
 
 	/** The item whose object the parser has just entered, read to its end. */

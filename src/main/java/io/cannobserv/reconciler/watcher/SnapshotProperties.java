@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Limits of the snapshot strategy's one request for Watcher's whole list of WatchedItems.
  * Past either, the run says so and asks about every pointer by id, as the per-item
- * strategy does.
+ * strategy does. The timeout is a deadline, however the list's bytes come (a trickle,
+ * white space without end, nothing at all): at it the request is cut off.
  *
  * @param maxItems most WatchedItems a snapshot may hold
  * @param timeout longest time to take a snapshot, from its request to its last item

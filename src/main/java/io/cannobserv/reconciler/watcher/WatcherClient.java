@@ -45,8 +45,10 @@ import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
  * <p>
  * Only Watcher's own answer for a deleted WatchedItem is read as "deleted": a 404 sent as
  * JSON whose body parses strictly (no duplicate key, nothing after the value) to exactly
- * {@code {"detail":"WatchedItem not found"}}. Whatever the bytes of an answer, its
- * evidence is safe {@link Evidence}.
+ * {@code {"detail":"WatchedItem not found"}}, and that arrived whole and unambiguous: an
+ * answer that did not ({@link MalformedAnswer}: cut short, longer than it said, two
+ * framings or content types, a content coding) is transient, whatever its bytes. Whatever
+ * the bytes of an answer, its evidence is safe {@link Evidence}.
  * <p>
  * The key is sent to the configured origin only: ids are validated before they reach a
  * path, and redirects are never followed.
@@ -208,7 +210,8 @@ public class WatcherClient {
 	 * batches, keeping of each item only its id, its back-link and whether it is
 	 * archived. A transient failure (no answer, 429, 5xx, an answer cut short) discards
 	 * what the sink took and asks again, with backoff, up to {@code --max-attempts} and
-	 * within the timeout. Past a limit, or on an answer that is not Watcher's list, the
+	 * within the timeout, which is a deadline: at it the request is cut off, whatever its
+	 * bytes are doing. Past a limit, or on an answer that is not Watcher's list, the
 	 * sink's batches are discarded and the snapshot is incomplete.
 	 * @param limits the snapshot's limits
 	 * @param sink where the items go, in batches
@@ -232,17 +235,16 @@ public class WatcherClient {
 	private WatcherSnapshot snapshotAttempt(URI uri, SnapshotProperties limits, long deadline, SnapshotSink sink,
 			AtomicInteger attempts) throws InterruptedException {
 		if (System.nanoTime() - deadline > 0) {
-			return WatcherSnapshot.incomplete(0, "not taken within " + limits.timeoutText() + " (--snapshot-timeout)",
-					attempts.get());
+			return notTakenInTime(limits, attempts);
 		}
 		awaitTurn(attempts);
 		try {
 			long started = System.nanoTime();
 			@Nullable String statusClass = null;
-			try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey())) {
+			try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey(), deadline)) {
 				statusClass = (answer.status() / 100) + "xx";
 				if (answer.status() != 200) {
-					WatcherHttp.Answer whole = answer.whole(deadline);
+					WatcherHttp.Answer whole = answer.whole();
 					return refusedOrRetried(whole, (refused) -> WatcherSnapshot.incomplete(0,
 							"list answered unexpected " + refused, attempts.get()));
 				}
@@ -250,7 +252,14 @@ public class WatcherClient {
 						sink);
 				return WatcherSnapshot.complete(items, attempts.get());
 			}
+			catch (MalformedAnswer ex) {
+				// not whole: a stream broken off, a proxy's doing; worth asking again
+				throw new TransientAnswer(ex.status(), "list: " + evidence(ex));
+			}
 			catch (IOException ex) {
+				if (System.nanoTime() - deadline > 0) {
+					return notTakenInTime(limits, attempts);
+				}
 				throw new TransientAnswer(0, "list: " + describe(ex));
 			}
 			catch (SnapshotParser.NotAList ex) {
@@ -269,6 +278,11 @@ public class WatcherClient {
 		finally {
 			this.inFlight.release();
 		}
+	}
+
+	private static WatcherSnapshot notTakenInTime(SnapshotProperties limits, AtomicInteger attempts) {
+		return WatcherSnapshot.incomplete(0, "not taken within " + limits.timeoutText() + " (--snapshot-timeout)",
+				attempts.get());
 	}
 
 	/**
@@ -331,7 +345,13 @@ public class WatcherClient {
 	/** A plain GET of a path under the base URL, for preflight checks. */
 	public WatcherAnswer get(String path, boolean authenticated) throws IOException {
 		URI uri = URI.create(this.properties.requiredBaseUrl() + path);
-		WatcherHttp.Answer answer = send(uri, authenticated);
+		WatcherHttp.Answer answer;
+		try {
+			answer = send(uri, authenticated);
+		}
+		catch (MalformedAnswer ex) {
+			throw new IOException(evidence(ex));
+		}
 		return new WatcherAnswer(answer.status(), Evidence.of(withoutKey(answer.body())), isDeleted(answer));
 	}
 
@@ -367,6 +387,10 @@ public class WatcherClient {
 			long started = System.nanoTime();
 			try {
 				response = send(uri, true);
+			}
+			catch (MalformedAnswer ex) {
+				time(started, endpoint, "io-error", "none");
+				throw new TransientAnswer(ex.status(), evidence(ex));
 			}
 			catch (IOException ex) {
 				time(started, endpoint, "io-error", "none");
@@ -543,6 +567,16 @@ public class WatcherClient {
 
 	private String evidence(int status, String body) {
 		return "HTTP " + status + " " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT);
+	}
+
+	/**
+	 * What was wrong with an answer that did not arrive whole, and what of its body did
+	 * arrive: enough to see that it may have looked like an answer, and was not one.
+	 */
+	private String evidence(MalformedAnswer answer) {
+		String received = answer.received();
+		return "HTTP " + answer.status() + " " + answer.problem() + ((received != null && !received.isEmpty())
+				? "; what arrived: " + Evidence.of(withoutKey(received), EVIDENCE_BODY_LIMIT) : "");
 	}
 
 	/**

@@ -29,6 +29,18 @@ public final class ReconcilerRun {
 		return run(args.toArray(String[]::new));
 	}
 
+	/**
+	 * Like {@link #reconcile(TestDatabase, FakeWatcher, Path, String...)}, with Watcher
+	 * at {@code baseUrl}: a server in front of {@code watcher}, say.
+	 */
+	public static Result reconcile(TestDatabase database, FakeWatcher watcher, String baseUrl, Path reportDir,
+			String... options) {
+		List<String> args = reconcileArgs(database, watcher, reportDir, "10s", options);
+		args.replaceAll(
+				(arg) -> arg.equals("--watcher-base-url=" + watcher.baseUrl()) ? "--watcher-base-url=" + baseUrl : arg);
+		return run(args.toArray(String[]::new));
+	}
+
 	public static Result run(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();

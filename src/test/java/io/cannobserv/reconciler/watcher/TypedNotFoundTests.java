@@ -19,13 +19,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.cannobserv.reconciler.support.AnswerBytes.gzip;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
  * The clearing rule, exactly: only a 404 whose body, sent as JSON, parses strictly
  * (duplicate keys rejected, nothing after the value) to Watcher's answer
  * {@code {"detail":"WatchedItem not found"}} means "deleted". Every near miss is decided
  * here, row by row, with the reason; the lookups of a run and preflight's probe follow
- * the same rule.
+ * the same rule. An answer that is not whole or not unambiguous is no evidence at all
+ * ({@code AnswerFramingTests}).
  */
 class TypedNotFoundTests {
 
@@ -87,8 +89,8 @@ class TypedNotFoundTests {
 						"another media type: not what Watcher sends"),
 				unconfirmed("without a content type", aResponse().withStatus(404).withBody(TYPED),
 						"no content type: nothing says it is JSON"),
-				unconfirmed("compressed, served raw", json(gzip(TYPED)).withHeader("Content-Encoding", "gzip"),
-						"the job asks for no compression; compressed bytes are not JSON"),
+				notEvidence("compressed, served raw", json(gzip(TYPED)).withHeader("Content-Encoding", "gzip"),
+						"the job asks for no compression: a Content-Encoding makes an answer no evidence"),
 				unconfirmed("UTF-16", json(TYPED.getBytes(StandardCharsets.UTF_16LE)),
 						"JSON between systems is UTF-8 (RFC 8259 §8.1); these bytes carry NULs"),
 				unconfirmed("in an array", json("[" + TYPED + "]"), "not the same value"),
@@ -110,7 +112,7 @@ class TypedNotFoundTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@MethodSource("nearMisses")
+	@MethodSource("evidence")
 	void getWhenNotFoundTrustsTheSameRuleAsALookup(NearMiss row) throws Exception {
 		// given: what preflight's authenticated probe of an unknown id sees
 		watcher.stubFor(get(urlPathEqualTo(ITEM_PATH)).willReturn(row.answer()));
@@ -121,6 +123,19 @@ class TypedNotFoundTests {
 		assertThat(answer.typedNotFound()).as(row.why()).isEqualTo(row.expected() == Outcome.DELETED);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("notEvidence")
+	void getWhenAnswerIsNoEvidenceThrows(NearMiss row) {
+		// given: what preflight's probe sees
+		watcher.stubFor(get(urlPathEqualTo(ITEM_PATH)).willReturn(row.answer()));
+		// when, then
+		assertThatIOException().as(row.why()).isThrownBy(() -> client().get(ITEM_PATH, true));
+	}
+
+	static Stream<NearMiss> notEvidence() {
+		return nearMisses().filter((row) -> row.expected() == Outcome.UNAVAILABLE);
+	}
+
 	private static WatcherClient client() {
 		return new WatcherClient(new WatcherProperties(watcher.baseUrl(), "test-key", Duration.ofSeconds(2),
 				Duration.ofSeconds(5), Duration.ofSeconds(30), 1, Duration.ofMillis(10), Duration.ofMillis(40),
@@ -129,6 +144,15 @@ class TypedNotFoundTests {
 
 	private static NearMiss deleted(String label, ResponseDefinitionBuilder answer, String why) {
 		return new NearMiss(label, answer, Outcome.DELETED, why);
+	}
+
+	static Stream<NearMiss> evidence() {
+		return nearMisses().filter((row) -> row.expected() != Outcome.UNAVAILABLE);
+	}
+
+	/** Not an answer at all, whatever its bytes: retried, then kept as transient. */
+	private static NearMiss notEvidence(String label, ResponseDefinitionBuilder answer, String why) {
+		return new NearMiss(label, answer, Outcome.UNAVAILABLE, why);
 	}
 
 	private static NearMiss unconfirmed(String label, ResponseDefinitionBuilder answer, String why) {
@@ -161,7 +185,11 @@ class TypedNotFoundTests {
 
 		@Override
 		public String toString() {
-			return this.label + ": " + ((this.expected == Outcome.DELETED) ? "clears" : "keeps");
+			return this.label + ": " + switch (this.expected) {
+				case DELETED -> "clears";
+				case UNAVAILABLE -> "keeps, transient";
+				default -> "keeps";
+			};
 		}
 
 	}

@@ -37,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Per case (pointers × fake Watcher latency) it seeds the database afresh, runs the jar
  * ({@code reconcile --apply}) as a child process, and takes: the wall time from process
  * start to exit; the step's duration from the run report's
- * {@code startedAt}/{@code endedAt}; the peak RSS and CPU time from GNU time; the
+ * {@code startedAt}/{@code endedAt}; the peak RSS and CPU time from GNU time, and the
+ * CPU time per Watcher request (the whole job's, start-up included: what an HTTP client
+ * costs shows there); the
  * database write time and the Watcher request count from the metrics the job pushes on
  * exit (received by {@link PushReceiver}). Beside them, the limits measured in the same
  * run: Little's law (concurrency ÷ latency), the fake Watcher's own capacity at that
@@ -305,13 +307,13 @@ public final class ThroughputBenchmark {
 
 	private String throughputTable(List<Row> rows) {
 		Table table = new Table("N", "latency ms", "strategy", "Watcher requests", "wall s", "step s", "JVM+ctx s", "pointers/s step", "pointers/s e2e",
-				"Watcher req/s", "ms/chunk", "peak RSS MB", "CPU s", "DB write s", "DB read s", "Little bound req/s",
+				"Watcher req/s", "ms/chunk", "peak RSS MB", "CPU s", "CPU ms/request", "DB write s", "DB read s", "Little bound req/s",
 				"wrk req/s", "rate cap req/s", "ratio", "load1", "check");
 		for (Row row : rows) {
 			if (row.skippedEstimate() != null) {
 				table.add(String.valueOf(row.size()), String.valueOf(row.latency()),
 						"", "", String.format(Locale.ROOT, "skipped: est. %.0f min/run", row.skippedEstimate()), "", "",
-						"", "", "", "", "", "", "", "", "", "", "", "", "", "");
+						"", "", "", "", "", "", "", "", "", "", "", "", "", "", "");
 				continue;
 			}
 			double little = (row.latency() > 0) ? this.options.concurrency() * 1000.0 / row.latency() : Double.NaN;
@@ -320,7 +322,8 @@ public final class ThroughputBenchmark {
 					f1(row.wallSeconds()),
 					f1(row.stepSeconds()), f1(row.wallSeconds() - row.stepSeconds()), f0(row.pointersPerSecond()),
 					f0(row.endToEndPerSecond()), f0(row.requestsPerSecond()), f0(row.msPerChunk()), f0(row.rssMb()),
-					f1(row.cpuSeconds()), f2(row.writeSeconds()), f2(row.readSeconds()),
+					f1(row.cpuSeconds()), f3(row.cpuSeconds() * 1000 / row.requests()), f2(row.writeSeconds()),
+					f2(row.readSeconds()),
 					Double.isNaN(little) ? "n/a" : f0(little), (row.capacity() != null) ? f0(row.capacity()) : "n/a",
 					capText(), Double.isNaN(limit) ? "n/a" : f2(row.requestsPerSecond() / limit), f1(row.load()),
 					row.check());
@@ -806,6 +809,10 @@ public final class ThroughputBenchmark {
 
 	private static String f2(double value) {
 		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+	}
+
+	private static String f3(double value) {
+		return (Double.isNaN(value) || Double.isInfinite(value)) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
 	}
 
 	/** A Markdown table with padded columns, readable in a terminal too. */
