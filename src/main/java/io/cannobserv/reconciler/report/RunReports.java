@@ -3,7 +3,9 @@ package io.cannobserv.reconciler.report;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,6 +21,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,6 +54,8 @@ import io.cannobserv.reconciler.version.BuildVersion;
  */
 @Component
 public class RunReports {
+
+	private static final Logger logger = LoggerFactory.getLogger(RunReports.class);
 
 	private static final String RELINK_COLUMNS = "info_item_id, watcher_item_id, relinked_to, http_status, evidence,"
 			+ " list_evidence, confirm_evidence";
@@ -129,17 +137,48 @@ public class RunReports {
 
 	/**
 	 * Writes {@link #file run-<id>.json} atomically, so a reader never sees half a
-	 * report.
+	 * report. A file of that name that holds another run (one of another database, or of
+	 * a job schema made anew, whose ids start again at 1: its first start differs) is
+	 * never overwritten: it is kept beside, named after that run's start, and a warning
+	 * says where.
 	 */
 	public Path write(RunReport report) {
 		Path target = file(report);
 		try {
+			keepAnotherRunsFile(target, report);
 			AtomicFile.write(target, toJson(report));
 			return target;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the report to " + this.reportDir + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	private void keepAnotherRunsFile(Path target, RunReport report) throws IOException {
+		if (!Files.isRegularFile(target)) {
+			return;
+		}
+		String started;
+		try {
+			JsonNode existing = this.jsonMapper.readTree(target.toFile());
+			started = existing.path("startedAt").asString("");
+			if (existing.path("runId").asLong(-1) == report.runId()
+					&& started.equals(String.valueOf(report.startedAt()))) {
+				// an earlier execution of this run: replaced, as every execution does
+				return;
+			}
+		}
+		catch (JacksonException ex) {
+			started = "";
+		}
+		String stamp = started.isEmpty() ? "unreadable-" + Files.getLastModifiedTime(target).toMillis()
+				: "started-" + started.replaceAll("[^0-9TZ]", "");
+		Path aside = target.resolveSibling("run-" + report.runId() + "." + stamp + ".json");
+		Files.move(target, aside, StandardCopyOption.REPLACE_EXISTING);
+		logger.warn(
+				"{} held the report of another run {} (started {}: another database, or a job schema made anew); "
+						+ "kept as {}. Give each database its own --report-dir",
+				target, report.runId(), started.isEmpty() ? "unknown" : started, aside.getFileName());
 	}
 
 	/** Where the report file of {@code report}'s run is written. */

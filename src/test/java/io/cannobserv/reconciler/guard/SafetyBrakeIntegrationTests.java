@@ -27,6 +27,7 @@ import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Entry;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.ReportSchema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -238,6 +239,7 @@ class SafetyBrakeIntegrationTests {
 		assertThat(report.get("wouldClear"))
 			.allSatisfy((pointer) -> assertThat(pointer.get("evidence").asString()).contains("WatchedItem not found"));
 		assertThat(report.get("brake").get("notWritten").asLong()).isEqualTo(5);
+		ReportSchema.assertValid(this.json.writeValueAsString(report));
 		// nothing of the halted chunk was written: its gone pointers are still set
 		goneInThirdChunk.forEach((id) -> assertThat(this.bed.archiver().pointerOf(id)).as(id).isNotNull());
 		assertThat(clearedIds()).hasSize(5).doesNotContainAnyElementsOf(goneInThirdChunk);
@@ -316,6 +318,7 @@ class SafetyBrakeIntegrationTests {
 		// noted where it would first have tripped: chunk 2, 20 of 20
 		assertThat(brake.get("message").asString()).contains("20 of 20 checked pointers")
 			.contains("--max-clear-fraction=0.5");
+		ReportSchema.assertValid(this.json.writeValueAsString(report));
 		// what lets every chunk of an applying run through
 		assertThat(brake.get("override").asString()).isEqualTo("--max-clear-fraction=1");
 		assertThat(result.out()).contains("an applying run would halt")
