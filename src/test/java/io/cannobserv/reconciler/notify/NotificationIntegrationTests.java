@@ -102,7 +102,8 @@ class NotificationIntegrationTests {
 		String text = text(message);
 		assertThat(text).startsWith("**Needs a human:** the safety brake halted the run")
 			.contains("### Watcher link reconciler: run 1")
-			.contains("> **Safety brake tripped:**")
+			.contains("> **Halted by the safety brake**")
+			.contains("reconcile --apply --max-clear-fraction=1")
 			.contains("Version `" + ExpectedBuild.version() + "`");
 		assertThat(notificationLines(output))
 			.containsExactly("Notified localhost (run 1 ended with exit code 3): HTTP 200");

@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.report;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,21 @@ class ReportSchemaTests {
 					Arrays.stream(Outcome.values()).filter(Outcome::isReported).map(Outcome::jsonName).toList());
 		assertThat(names(properties)).containsExactlyElementsOf(
 				Arrays.stream(RunReport.class.getRecordComponents()).map((c) -> c.getName()).toList());
+	}
+
+	@Test
+	void reportFormatPageWhenReadNamesEachOutcomeAsEveryFormatDoes() throws Exception {
+		List<String> rows = Files.readString(Path.of("docs", "reference", "report-format.md"))
+			.lines()
+			.filter((line) -> line.matches("\\| `[a-zA-Z]+` \\| .*"))
+			.toList();
+
+		assertThat(rows).hasSize(Outcome.values().length);
+		for (int i = 0; i < rows.size(); i++) {
+			Outcome outcome = Outcome.values()[i];
+			assertThat(rows.get(i)).startsWith("| `" + outcome.jsonName() + "` | " + outcome.label() + " | ")
+				.endsWith(" | " + (outcome.action().isEmpty() ? "–" : outcome.action().replace("|", "\\|")) + " |");
+		}
 	}
 
 	@Test
