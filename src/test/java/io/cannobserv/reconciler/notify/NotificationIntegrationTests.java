@@ -20,6 +20,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.ExpectedBuild;
@@ -137,7 +138,7 @@ class NotificationIntegrationTests {
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		assertThat(text(onlyMessage()))
 			.startsWith("**Needs a human:** 2 pointers got a 404 that is not Watcher's typed answer, kept")
-			.contains("`NOT_FOUND_UNCONFIRMED`");
+			.contains("| " + Outcome.NOT_FOUND_UNCONFIRMED.label() + " |");
 	}
 
 	@Test
