@@ -151,7 +151,7 @@ public class SafetyBrake {
 	public record BrakeTrip(String limit, long checked, long gone, String message, @Nullable Long neededMaxClears,
 			@Nullable BigDecimal neededFraction) {
 
-		/** The options that let this chunk through: {@code --max-clears=7}, … */
+		/** The options that let this chunk through, such as {@code --max-clears=7}. */
 		public String override() {
 			return SafetyBrake.override(this.neededMaxClears, this.neededFraction);
 		}

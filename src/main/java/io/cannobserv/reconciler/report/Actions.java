@@ -9,7 +9,6 @@ import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
-import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
 
 /**
