@@ -281,7 +281,8 @@ public class RunReports {
 			}
 		}
 		String notes = (report.mode() == RunMode.APPLY)
-				? ((report.brake().notWritten() > 0) ? " (would: the chunk the brake halted, judged, not written)" : "")
+				? ((report.brake().notWritten() > 0)
+						? " (would clear: of the chunk the brake halted, judged and not written)" : "")
 				: " (dry run: nothing written; --apply writes)";
 		return String.join(", ", parts) + notes;
 	}

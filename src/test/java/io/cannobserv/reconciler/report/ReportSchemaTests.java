@@ -43,10 +43,9 @@ class ReportSchemaTests {
 
 	@Test
 	void reportFormatPageWhenReadNamesEachOutcomeAsEveryFormatDoes() throws Exception {
-		List<String> rows = Files.readString(Path.of("docs", "reference", "report-format.md"))
-			.lines()
-			.filter((line) -> line.matches("\\| `[a-zA-Z]+` \\| .*"))
-			.toList();
+		String page = Files.readString(Path.of("docs", "reference", "report-format.md"));
+		String section = page.substring(page.indexOf("\n## Outcomes\n"), page.indexOf("\n## The JSON document\n"));
+		List<String> rows = section.lines().filter((line) -> line.matches("\\| `[a-zA-Z]+` \\| .*")).toList();
 
 		assertThat(rows).hasSize(Outcome.values().length);
 		for (int i = 0; i < rows.size(); i++) {
