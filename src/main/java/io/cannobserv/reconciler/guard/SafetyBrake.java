@@ -1,8 +1,14 @@
 package io.cannobserv.reconciler.guard;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -16,6 +22,12 @@ import io.cannobserv.reconciler.run.RunCounts;
  */
 @Component
 public class SafetyBrake {
+
+	/** {@link BrakeTrip#limit()} of the cap on clears. */
+	public static final String MAX_CLEARS = "max-clears";
+
+	/** {@link BrakeTrip#limit()} of the share of gone pointers. */
+	public static final String MAX_CLEAR_FRACTION = "max-clear-fraction";
 
 	private final SafetyBrakeProperties properties;
 
@@ -43,28 +55,60 @@ public class SafetyBrake {
 		long checked = sweep.checked();
 		long gone = sweep.gone();
 		boolean partitioned = sweep.partitions() > 1;
-		String again = partitioned ? "run each halted partition again with " : "run again with ";
-		String resumes = partitioned ? " (each resumes where it stopped)" : " (it resumes where it stopped)";
+		List<String> passed = new ArrayList<>();
+		Long neededMaxClears = null;
+		BigDecimal neededFraction = null;
+		String limit = null;
 		Long maxClears = this.properties.maxClears();
 		if (maxClears != null && gone > maxClears) {
-			return Optional.of(new BrakeTrip("max-clears", checked, gone, String.format(Locale.ROOT,
-					"%s would clear %d pointers, more than --max-clears=%d; nothing of this chunk was written. "
-							+ "If this clean-up is deliberate, %sa higher --max-clears%s",
+			limit = MAX_CLEARS;
+			passed.add(String.format(Locale.ROOT, "%s would clear %d pointers, more than --max-clears=%d",
 					partitioned ? "the " + sweep.partitions() + " partitions of this night together" : "the run", gone,
-					maxClears, again, resumes)));
+					maxClears));
+			// the night's clears with this chunk: exactly what lets it through
+			neededMaxClears = gone;
 		}
 		double fraction = (checked > 0) ? (double) gone / checked : 0;
 		if (checked >= this.properties.minSample() && fraction > this.properties.maxClearFraction()) {
-			return Optional.of(new BrakeTrip("max-clear-fraction", checked, gone, String.format(Locale.ROOT,
-					"%d of %d %s (%.0f%%) are gone, above --max-clear-fraction=%s after a sample of %d; "
-							+ "nothing of this chunk was written. Check that WATCHER_BASE_URL is the right Watcher; if this "
-							+ "mass clean-up is deliberate, %s--max-clear-fraction=1%s",
-					gone, checked,
+			limit = (limit != null) ? limit : MAX_CLEAR_FRACTION;
+			passed.add(String.format(Locale.ROOT,
+					"%d of %d %s (%.0f%%) are gone, above --max-clear-fraction=%s after a sample of %d", gone, checked,
 					partitioned ? "pointers checked by the " + sweep.partitions() + " partitions of this night"
 							: "checked pointers",
-					fraction * 100, this.properties.maxClearFraction(), this.properties.minSample(), again, resumes)));
+					fraction * 100, this.properties.maxClearFraction(), this.properties.minSample()));
+			neededFraction = fractionAtLeast(gone, checked);
 		}
-		return Optional.empty();
+		if (limit == null) {
+			return Optional.empty();
+		}
+		return Optional
+			.of(new BrakeTrip(limit, checked, gone, String.join("; and ", passed), neededMaxClears, neededFraction));
+	}
+
+	/**
+	 * The smallest share with two decimals that {@code gone} of {@code checked} does not
+	 * pass: as parsed from the command line, the same double as the division, so the
+	 * brake's {@code >} lets exactly this share through.
+	 */
+	static BigDecimal fractionAtLeast(long gone, long checked) {
+		return BigDecimal.valueOf(gone).divide(BigDecimal.valueOf(checked), 2, RoundingMode.CEILING);
+	}
+
+	/**
+	 * The options that let a chunk through, as a command line spells them.
+	 * @param maxClears the cap needed, or null when the cap was not passed
+	 * @param fraction the share needed, or null when the share was not passed
+	 * @return {@code --max-clears=7}, {@code --max-clear-fraction=0.56}, or both
+	 */
+	public static String override(@Nullable Long maxClears, @Nullable BigDecimal fraction) {
+		List<String> options = new ArrayList<>();
+		if (maxClears != null) {
+			options.add("--max-clears=" + maxClears);
+		}
+		if (fraction != null) {
+			options.add("--max-clear-fraction=" + fraction.stripTrailingZeros().toPlainString());
+		}
+		return String.join(" ", options);
 	}
 
 	public SafetyBrakeProperties properties() {
@@ -104,7 +148,14 @@ public class SafetyBrake {
 	 * a clear does)
 	 * @param message the figures and how to override, for an operator
 	 */
-	public record BrakeTrip(String limit, long checked, long gone, String message) {
+	public record BrakeTrip(String limit, long checked, long gone, String message, @Nullable Long neededMaxClears,
+			@Nullable BigDecimal neededFraction) {
+
+		/** The options that let this chunk through, such as {@code --max-clears=7}. */
+		public String override() {
+			return SafetyBrake.override(this.neededMaxClears, this.neededFraction);
+		}
+
 	}
 
 }

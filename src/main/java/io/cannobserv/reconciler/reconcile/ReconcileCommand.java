@@ -91,6 +91,7 @@ public class ReconcileCommand implements Command {
 		}
 		finally {
 			MDC.remove(RunLogContext.RUN_ID);
+			BrakeHaltLog.ended();
 		}
 	}
 

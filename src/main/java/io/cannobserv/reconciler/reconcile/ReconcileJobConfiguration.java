@@ -212,15 +212,17 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	StalePointerWriter firstPassWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps) {
-		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake, brakeSweeps);
+			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, HaltedChunks haltedChunks) {
+		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake, brakeSweeps,
+				haltedChunks);
 	}
 
 	@Bean
 	StalePointerWriter recheckWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, JobRepository jobRepository) {
+			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, HaltedChunks haltedChunks,
+			JobRepository jobRepository) {
 		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, brakeSweeps,
-				jobRepository);
+				haltedChunks, jobRepository);
 	}
 
 	@Bean

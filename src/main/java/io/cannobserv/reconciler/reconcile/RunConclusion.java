@@ -1,5 +1,7 @@
 package io.cannobserv.reconciler.reconcile;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +15,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.ExitCode;
@@ -20,6 +23,7 @@ import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.guard.SafetyBrake;
+import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
 import io.cannobserv.reconciler.report.RunEnded;
@@ -46,13 +50,16 @@ class RunConclusion {
 
 	private final ReconcilerProperties properties;
 
+	private final HaltedChunks haltedChunks;
+
 	RunConclusion(JobRepository jobRepository, RunReports runReports, SafetyBrake safetyBrake, ArchiverTable table,
-			ReconcilerProperties properties) {
+			ReconcilerProperties properties, HaltedChunks haltedChunks) {
 		this.jobRepository = jobRepository;
 		this.runReports = runReports;
 		this.safetyBrake = safetyBrake;
 		this.table = table.identity();
 		this.properties = properties;
+		this.haltedChunks = haltedChunks;
 	}
 
 	/** The end of the run that {@code execution} belongs to, as committed. */
@@ -64,11 +71,42 @@ class RunConclusion {
 			.filter(Objects::nonNull)
 			.min(LocalDateTime::compareTo)
 			.orElse(execution.getStartTime());
+		// a halted chunk is counted as judged, its gone pointers as would clear: the
+		// verdicts add up to what was checked, and the operator sees what the brake
+		// stopped
+		RunCounts counts = committedCounts(execution.getJobInstance());
+		Optional<HaltedChunks.Halt> halt = (exitCode == ExitCode.BRAKE) ? this.haltedChunks.find(execution.getId())
+				: Optional.empty();
+		if (halt.isPresent()) {
+			counts = counts.plus(halt.get().counts());
+		}
 		RunReport report = this.runReports.assemble(execution, RunIdentity.of(execution.getJobParameters(), this.table),
-				exitCode.code(), firstStart, executions.size(), committedCounts(execution.getJobInstance()),
-				brakeOf(execution, exitCode), this.properties.strategy(), this.properties.relink(),
-				lastSnapshot(executions));
+				exitCode.code(), exitMessage(execution, exitCode), firstStart, worked(executions), executions.size(),
+				counts, brakeOf(execution, exitCode, halt.map(HaltedChunks.Halt::pointers).orElse(0L), counts),
+				this.properties.strategy(), this.properties.relink(), lastSnapshot(executions));
 		return new RunEnded(report, exitCode, execution.getId());
+	}
+
+	/**
+	 * Why the run stopped, when it did not complete: for a halt, the limits the brake saw
+	 * passed (never the name of the exception that carried them).
+	 */
+	private static @Nullable String exitMessage(JobExecution execution, ExitCode exitCode) {
+		if (exitCode == ExitCode.BRAKE) {
+			return brakeTrip(execution).map((trip) -> "halted by the safety brake: " + trip.trip().message())
+				.orElse(RunReports.failureOf(execution));
+		}
+		return RunReports.failureOf(execution);
+	}
+
+	/**
+	 * How long the run's executions worked, together; pauses between them do not count.
+	 */
+	private static long worked(List<JobExecution> executions) {
+		return executions.stream()
+			.filter((run) -> run.getStartTime() != null && run.getEndTime() != null)
+			.mapToLong((run) -> Duration.between(run.getStartTime(), run.getEndTime()).toMillis())
+			.sum();
 	}
 
 	private static ExitCode exitCodeOf(JobExecution execution) {
@@ -115,30 +153,49 @@ class RunConclusion {
 		return counts;
 	}
 
-	private RunReport.Brake brakeOf(JobExecution execution, ExitCode exitCode) {
+	private RunReport.Brake brakeOf(JobExecution execution, ExitCode exitCode, long notWritten, RunCounts counts) {
 		SafetyBrakeProperties limits = this.safetyBrake.properties();
-		BrakeState state = BrakeState.CLEAR;
-		String message = null;
 		if (exitCode == ExitCode.BRAKE) {
-			state = BrakeState.TRIPPED;
-			// the trip's own message, whole: the run's failure message is cut at 300
-			// characters,
-			// which can drop the override instruction
-			message = brakeTrip(execution).map((trip) -> trip.trip().message()).orElse(RunReports.failureOf(execution));
+			Optional<BrakeTrip> trip = brakeTrip(execution).map(SafetyBrakeException::trip);
+			return new RunReport.Brake(BrakeState.TRIPPED, trip.map(BrakeTrip::limit).orElse(null),
+					trip.map(BrakeTrip::message).orElse(RunReports.failureOf(execution)),
+					trip.map(BrakeTrip::override).orElse(null), notWritten, limits.maxClearFraction(),
+					limits.minSample(), limits.maxClears());
 		}
-		else {
-			// the run's first finding, from each step's last execution: a resumed run
-			// does not run again a first pass that completed
-			for (String name : ReconcileJobConfiguration.STEP_NAMES) {
-				StepExecution step = this.jobRepository.getLastStepExecution(execution.getJobInstance(), name);
-				if (step != null && step.getExecutionContext().containsKey(StalePointerWriter.BRAKE_WOULD_TRIP)) {
-					state = BrakeState.WOULD_TRIP;
-					message = step.getExecutionContext().getString(StalePointerWriter.BRAKE_WOULD_TRIP);
-					break;
-				}
+		// the run's first finding, from each step's last execution: a resumed run does
+		// not run again a first pass that completed; the override must let every chunk
+		// of both passes through
+		String message = null;
+		String limit = null;
+		Long maxClears = null;
+		BigDecimal fraction = null;
+		for (String name : ReconcileJobConfiguration.STEP_NAMES) {
+			StepExecution step = this.jobRepository.getLastStepExecution(execution.getJobInstance(), name);
+			if (step == null || !step.getExecutionContext().containsKey(StalePointerWriter.BRAKE_WOULD_TRIP)) {
+				continue;
+			}
+			ExecutionContext context = step.getExecutionContext();
+			if (message == null) {
+				message = context.getString(StalePointerWriter.BRAKE_WOULD_TRIP);
+				limit = context.containsKey(StalePointerWriter.BRAKE_WOULD_TRIP_LIMIT)
+						? context.getString(StalePointerWriter.BRAKE_WOULD_TRIP_LIMIT) : null;
+			}
+			if (context.containsKey(StalePointerWriter.BRAKE_WOULD_TRIP_MAX_CLEARS)) {
+				long needed = context.getLong(StalePointerWriter.BRAKE_WOULD_TRIP_MAX_CLEARS);
+				maxClears = (maxClears != null) ? Math.max(maxClears, needed) : needed;
+			}
+			if (context.containsKey(StalePointerWriter.BRAKE_WOULD_TRIP_FRACTION)) {
+				BigDecimal needed = new BigDecimal(context.getString(StalePointerWriter.BRAKE_WOULD_TRIP_FRACTION));
+				fraction = (fraction != null) ? fraction.max(needed) : needed;
 			}
 		}
-		return new RunReport.Brake(state, message, limits.maxClearFraction(), limits.minSample(), limits.maxClears());
+		if (message == null) {
+			return new RunReport.Brake(BrakeState.CLEAR, null, null, null, 0, limits.maxClearFraction(),
+					limits.minSample(), limits.maxClears());
+		}
+		String override = (maxClears != null || fraction != null) ? SafetyBrake.override(maxClears, fraction) : null;
+		return new RunReport.Brake(BrakeState.WOULD_TRIP, limit, message, override, 0, limits.maxClearFraction(),
+				limits.minSample(), limits.maxClears());
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.cannobserv.reconciler.reconcile;
 
+import java.math.BigDecimal;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -10,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -22,6 +25,7 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
@@ -30,6 +34,8 @@ import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrake.Figures;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
+import io.cannobserv.reconciler.reconcile.HaltedChunks.HaltedChunk;
+import io.cannobserv.reconciler.reconcile.HaltedChunks.HaltedPointer;
 import io.cannobserv.reconciler.reconcile.PointerVerdict.Relink;
 import io.cannobserv.reconciler.report.PointerText;
 import io.cannobserv.reconciler.run.Outcome;
@@ -58,6 +64,21 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	/** Step context key: why the brake would have tripped, in a dry run. */
 	static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
 
+	/** Step context key: the limit a dry run would first have passed. */
+	static final String BRAKE_WOULD_TRIP_LIMIT = "reconciler.brake.wouldTrip.limit";
+
+	/**
+	 * Step context key: the {@code --max-clears} that would let every chunk of a dry run
+	 * through.
+	 */
+	static final String BRAKE_WOULD_TRIP_MAX_CLEARS = "reconciler.brake.wouldTrip.maxClears";
+
+	/**
+	 * Step context key: the {@code --max-clear-fraction} that would let every chunk of a
+	 * dry run through.
+	 */
+	static final String BRAKE_WOULD_TRIP_FRACTION = "reconciler.brake.wouldTrip.maxClearFraction";
+
 	private static final int EVIDENCE_LIMIT = 500;
 
 	private final Pass pass;
@@ -74,10 +95,15 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 
 	private final BrakeSweeps sweeps;
 
+	private final HaltedChunks halts;
+
 	private @Nullable RunScope run;
 
+	/** The chunk the brake halted, recorded once its transaction has rolled back. */
+	private @Nullable HaltedChunk halted;
+
 	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
-			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps) {
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts) {
 		this.pass = pass;
 		this.pointerTable = pointerTable;
 		this.jdbc = jdbc;
@@ -85,15 +111,16 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		this.tally = tally;
 		this.brake = brake;
 		this.sweeps = sweeps;
+		this.halts = halts;
 	}
 
 	/** The writer of the first pass: every pointer of a chunk is read once, here. */
 	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts) {
 		return new StalePointerWriter(
 				new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
 						(chunk) -> RunCounts.of(Outcome.READ, chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, halts);
 	}
 
 	/**
@@ -101,7 +128,8 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	 * pass committed.
 	 */
 	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, JobRepository jobRepository) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts,
+			JobRepository jobRepository) {
 		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
 			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
 					ReconcileJobConfiguration.STEP_NAME);
@@ -110,7 +138,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		return new StalePointerWriter(
 				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
 						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, halts);
 	}
 
 	@Override
@@ -124,6 +152,28 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		Sweep sweep = this.sweeps.join(runId, identity, Figures.of(committed, identity.partitions()));
 		this.run = new RunScope(runId, stepExecution.getJobExecutionId(), identity.mode(),
 				this.pointerTable.hasWatchStatus(), stepExecution.getExecutionContext(), sweep);
+		this.halted = null;
+	}
+
+	/**
+	 * Records the chunk the brake halted, if it did: its transaction has rolled back by
+	 * now. A failure to record it costs the report its pointers, never the halt.
+	 */
+	@Override
+	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		HaltedChunk halted = this.halted;
+		this.halted = null;
+		if (halted != null) {
+			try {
+				this.halts.record(halted);
+			}
+			catch (RuntimeException ex) {
+				logger.warn(
+						"The pointers of the chunk the safety brake halted could not be recorded for the report: {}",
+						Failures.rootMessage(ex));
+			}
+		}
+		return null;
 	}
 
 	@Override
@@ -147,8 +197,14 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		RunCounts checked = verdicts.plus(this.pass.intake().apply((long) chunk.size()));
 		// the sweep's row stays locked until this chunk ends: partitions are judged one
 		// after another, each on everything the others committed
-		this.brake.check(this.sweeps.add(run.sweep(), Figures.of(checked, run.sweep().partitions())))
-			.ifPresent((trip) -> brake(run, trip));
+		Optional<BrakeTrip> trip = this.brake
+			.check(this.sweeps.add(run.sweep(), Figures.of(checked, run.sweep().partitions())));
+		if (trip.isPresent()) {
+			if (run.mode() == RunMode.APPLY) {
+				throw halt(run, trip.get(), chunk, checked, stale);
+			}
+			noteWouldTrip(run, trip.get());
+		}
 		if (this.pass.replacesTransientFindings()) {
 			forgetTransientFindings(run, chunk);
 		}
@@ -191,16 +247,57 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	}
 
 	/**
-	 * In apply mode the chunk is not written: the exception rolls it back and fails the
-	 * run. A dry run notes once that the brake would trip, and goes on classifying.
+	 * In apply mode the chunk is not written: the exception rolls it back and ends the
+	 * run. Its judgment is kept for the report, recorded once the rollback is done
+	 * ({@link #afterStep}): each pointer with its verdict, the stale ones as would clear
+	 * (would re-link), and the chunk's counts to match. One WARN line says so; the
+	 * framework's errors about the exception are quiet ({@link BrakeHaltLog}).
 	 */
-	private void brake(RunScope run, BrakeTrip trip) {
-		if (run.mode() == RunMode.APPLY) {
-			throw new SafetyBrakeException(trip);
+	private SafetyBrakeException halt(RunScope run, BrakeTrip trip, Chunk<? extends PointerVerdict> chunk,
+			RunCounts checked, List<PointerVerdict> stale) {
+		RunCounts counts = checked;
+		List<HaltedPointer> pointers = new ArrayList<>();
+		for (PointerVerdict verdict : chunk) {
+			Outcome outcome = verdict.outcome();
+			if (outcome.isStale()) {
+				outcome = (verdict.relink() != null) ? Outcome.WOULD_RELINK : Outcome.WOULD_CLEAR;
+				counts = counts.plus(outcome, 1);
+			}
+			@Nullable Relink relink = verdict.relink();
+			pointers.add(new HaltedPointer(verdict.pointer().infoItemId(), verdict.pointer().watcherItemId(), outcome,
+					verdict.httpStatus(), evidence(verdict), (relink != null) ? relink.watchedItemId() : null,
+					(relink != null) ? limited(relink.listEvidence()) : null,
+					(relink != null) ? limited(relink.confirmEvidence()) : null));
 		}
-		if (!run.stepContext().containsKey(BRAKE_WOULD_TRIP)) {
+		this.halted = new HaltedChunk(run.runId(), run.jobExecutionId(), counts, pointers);
+		BrakeHaltLog.halting();
+		logger.warn(
+				"Safety brake halted run {} before writing a chunk of {} pointers, {} of them to clear: {}. "
+						+ "Judge them in the report; to let them through: reconcile --apply {}",
+				run.runId(), chunk.size(), stale.size(), trip.message(), trip.override());
+		return new SafetyBrakeException(trip);
+	}
+
+	/**
+	 * A dry run notes that the brake would trip, where it first would, and goes on
+	 * classifying. Each later chunk that would trip raises the override that lets the
+	 * whole run through.
+	 */
+	private void noteWouldTrip(RunScope run, BrakeTrip trip) {
+		ExecutionContext context = run.stepContext();
+		if (!context.containsKey(BRAKE_WOULD_TRIP)) {
 			logger.warn("Safety brake would trip here in apply mode: {}", trip.message());
-			run.stepContext().putString(BRAKE_WOULD_TRIP, trip.message());
+			context.putString(BRAKE_WOULD_TRIP, trip.message());
+			context.putString(BRAKE_WOULD_TRIP_LIMIT, trip.limit());
+		}
+		if (trip.neededMaxClears() != null) {
+			context.putLong(BRAKE_WOULD_TRIP_MAX_CLEARS,
+					Math.max(trip.neededMaxClears(), context.getLong(BRAKE_WOULD_TRIP_MAX_CLEARS, 0L)));
+		}
+		BigDecimal fraction = trip.neededFraction();
+		if (fraction != null) {
+			String noted = context.getString(BRAKE_WOULD_TRIP_FRACTION, "0");
+			context.putString(BRAKE_WOULD_TRIP_FRACTION, fraction.max(new BigDecimal(noted)).toPlainString());
 		}
 	}
 

@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,13 +28,6 @@ final class HtmlReport {
 	/** Rows of each item table; past that the JSON report has them all. */
 	static final int ITEM_LIMIT = 1000;
 
-	/**
-	 * Kept items grouped by why, the likeliest question first; an outcome not listed
-	 * comes last.
-	 */
-	private static final List<Outcome> KEPT_ORDER = List.of(Outcome.TRANSIENT, Outcome.NOT_FOUND_UNCONFIRMED,
-			Outcome.MISMATCHED, Outcome.MALFORMED, Outcome.CHANGED_CONCURRENTLY, Outcome.RELINK_CHANGED_CONCURRENTLY);
-
 	private static final String CSS = stylesheet();
 
 	private HtmlReport() {
@@ -55,10 +46,11 @@ final class HtmlReport {
 		runHeader(html, report);
 		alerts(html, report);
 		kpis(html, report);
+		// what needs a look before what went well
+		keptSection(html, report);
 		charts(html, report, trend);
 		clearedSection(html, report);
 		relinkedSection(html, report);
-		keptSection(html, report);
 		footer(html, schema, now);
 		return html.toString();
 	}
@@ -66,7 +58,7 @@ final class HtmlReport {
 	private static void runHeader(StringBuilder html, RunReport report) {
 		html.append("<header><div class=\"eyebrow\">Watcher link reconciler · run report</div>");
 		html.append("<h1>Run ").append(report.runId()).append(' ');
-		badge(html, "status-" + report.status(), report.status());
+		badge(html, "status-" + report.summary().displayStatus(), report.summary().displayStatus());
 		html.append("</h1><p class=\"meta\"><b>").append(Html.text(report.mode().label())).append("</b>");
 		html.append(" · table <b>").append(Html.text(report.table())).append("</b>");
 		if (report.partitions() > 1) {
@@ -78,7 +70,7 @@ final class HtmlReport {
 		}
 		html.append(" · exit code <b>").append(report.exitCode()).append("</b>");
 		html.append(" · started <b>").append(Figures.time(report.startedAt())).append("</b>");
-		html.append(" · took <b>").append(Figures.duration(report.summary().duration())).append("</b>");
+		html.append(" · <b>").append(Html.text(report.summary().durations())).append("</b>");
 		html.append(" · <span data-strategy=\"")
 			.append(report.strategy().label())
 			.append("\">")
@@ -92,10 +84,15 @@ final class HtmlReport {
 	}
 
 	private static void alerts(StringBuilder html, RunReport report) {
-		if (report.exitMessage() != null) {
-			html.append("<div class=\"alert\"><b>Stopped because:</b> ")
-				.append(Html.text(report.exitMessage()))
-				.append(" <span class=\"note\">Run the same command again to resume from the last committed chunk.</span></div>");
+		RunSummary run = report.summary();
+		if (report.exitMessage() != null && !run.halted()) {
+			html.append("<div class=\"alert\" data-alert=\"stopped\"><b>Stopped because:</b> ")
+				.append(Html.text(report.exitMessage()));
+			if (report.exitCode() == 1) {
+				html.append(
+						" <span class=\"note\">Run the same command again to resume from the last committed chunk.</span>");
+			}
+			html.append("</div>");
 		}
 		RunReport.Snapshot snapshot = report.snapshot();
 		if (snapshot != null && !snapshot.used()) {
@@ -103,42 +100,68 @@ final class HtmlReport {
 				.append(Html.text(String.valueOf(snapshot.reason())))
 				.append(" <span class=\"note\">Every pointer was looked up by id, as with --strategy=per-item.</span></div>");
 		}
-		BrakeState brake = report.brake().state();
-		if (brake != BrakeState.CLEAR) {
-			html.append("<div class=\"alert")
-				.append((brake == BrakeState.TRIPPED) ? "" : " warn")
-				.append("\"><b>Safety brake ")
-				.append((brake == BrakeState.TRIPPED) ? BrakeState.TRIPPED.label() : "would trip in apply mode")
-				.append(":</b> ")
-				.append(Html.text(String.valueOf(report.brake().message())))
-				.append("</div>");
+		RunReport.Brake brake = report.brake();
+		if (brake.state() == BrakeState.CLEAR) {
+			return;
 		}
+		boolean halted = brake.state() == BrakeState.TRIPPED;
+		html.append("<div class=\"alert")
+			.append(halted ? " halt" : " warn")
+			.append("\" data-alert=\"brake\"><b>")
+			.append(halted ? "Halted by the safety brake" : "Safety brake: an applying run would halt")
+			.append("</b>");
+		if (halted) {
+			html.append(" before writing a chunk of ").append(Figures.count(brake.notWritten())).append(" pointers");
+		}
+		html.append(": ").append(Html.text(String.valueOf(brake.message()))).append('.');
+		if (halted && (!report.wouldClear().isEmpty() || !report.wouldRelink().isEmpty())) {
+			html.append(
+					"<p><b>To judge:</b> the pointers that chunk would have cleared or re-linked, with Watcher's answer.</p>");
+			pointerTable(html, report.wouldClear(), report.runId());
+			if (!report.wouldRelink().isEmpty()) {
+				relinkTable(html, report.wouldRelink(), report.runId());
+			}
+		}
+		html.append("<p><b>Next:</b></p><ul class=\"next\">");
+		for (Actions.Step step : Actions.next(report)) {
+			html.append("<li>")
+				.append(Html.text(capitalised(step.why())))
+				.append(": <code>")
+				.append(Html.text(step.command()))
+				.append("</code></li>");
+		}
+		html.append("</ul></div>");
+	}
+
+	private static String capitalised(String text) {
+		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
 	private static void kpis(StringBuilder html, RunReport report) {
 		RunCounts counts = report.counts();
 		html.append("<section class=\"kpis\">");
-		kpi(html, "checked", "Checked", counts.get(Outcome.READ), "pointers read", Outcome.READ.colour());
+		kpi(html, "checked", Outcome.READ.label(), counts.get(Outcome.READ), "pointers read", Outcome.READ.colour());
 		if (report.summary().applied()) {
-			kpi(html, Outcome.CLEARED, "Cleared", counts,
+			kpi(html, Outcome.CLEARED, counts,
 					Figures.percent(counts.get(Outcome.CLEARED), counts.get(Outcome.READ)) + " of checked · "
-							+ Figures.count(counts.get(Outcome.CHANGED_CONCURRENTLY)) + " re-linked meanwhile");
+							+ Figures.count(counts.get(Outcome.CHANGED_CONCURRENTLY)) + " "
+							+ Outcome.CHANGED_CONCURRENTLY.lowerLabel());
 		}
-		else {
-			kpi(html, Outcome.WOULD_CLEAR, "Would clear", counts, "dry run: nothing written; --apply clears");
+		if (Actions.shown(report, Outcome.WOULD_CLEAR)) {
+			kpi(html, Outcome.WOULD_CLEAR, counts, report.summary().applied()
+					? "the chunk the brake halted: not written" : "dry run: nothing written; --apply clears");
 		}
-		if (report.relink() || counts.get(Outcome.MOVED) > 0) {
+		if (Actions.shown(report, Outcome.MOVED)) {
 			if (report.summary().applied()) {
-				kpi(html, Outcome.RELINKED, "Re-linked", counts,
-						Figures.count(counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY))
-								+ " changed meanwhile, left alone");
+				kpi(html, Outcome.RELINKED, counts, Figures.count(counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY)) + " "
+						+ Outcome.RELINK_CHANGED_CONCURRENTLY.lowerLabel() + ", left alone");
 			}
 			else {
-				kpi(html, Outcome.WOULD_RELINK, "Would re-link", counts, "dry run: nothing written; --apply re-links");
+				kpi(html, Outcome.WOULD_RELINK, counts, "dry run: nothing written; --apply re-links");
 			}
 		}
-		kpi(html, Outcome.TRANSIENT, "Transient", counts, "Watcher did not answer; checked again next run");
-		kpi(html, Outcome.NOT_FOUND_UNCONFIRMED, "Unconfirmed 404", counts, "not Watcher's typed 404: kept");
+		kpi(html, Outcome.TRANSIENT, counts, "Watcher did not answer; checked again next run");
+		kpi(html, Outcome.NOT_FOUND_UNCONFIRMED, counts, "not Watcher's typed 404: kept");
 		html.append("<div class=\"kpi\" data-kpi=\"brake\" style=\"--accent: ")
 			.append(brakeAccent(report.brake().state()))
 			.append("\"><div class=\"label\">Safety brake</div><div class=\"value\">");
@@ -178,9 +201,11 @@ final class HtmlReport {
 
 	private static void clearedSection(StringBuilder html, RunReport report) {
 		boolean applied = report.summary().applied();
+		Outcome outcome = applied ? Outcome.CLEARED : Outcome.WOULD_CLEAR;
 		List<ClearedPointer> cleared = applied ? report.cleared() : report.wouldClear();
 		html.append("<section class=\"panel\" id=\"cleared\"><h2>")
-			.append(applied ? "Cleared" : "Would clear (dry run)")
+			.append(Html.text(outcome.label()))
+			.append(applied ? "" : " (dry run)")
 			.append(" (")
 			.append(Figures.count(cleared.size()))
 			.append(")</h2>");
@@ -188,34 +213,35 @@ final class HtmlReport {
 			html.append("<p class=\"empty\">None.</p>");
 		}
 		else {
-			html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th class=\"num\">HTTP</th>")
-				.append("<th>Watcher's answer</th></tr></thead><tbody>");
-			for (ClearedPointer pointer : cleared.stream().limit(ITEM_LIMIT).toList()) {
-				html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
-				html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));
-				html.append("</td><td class=\"num\">").append(pointer.httpStatus());
-				html.append("</td><td class=\"evidence\">").append(Html.text(pointer.evidence())).append("</td></tr>");
-			}
-			html.append("</tbody></table>");
-			more(html, report.runId(), cleared.size());
-			if (applied) {
-				html.append(
-						"<p class=\"note\">To put these pointers back where they are still empty: <code>restore --run ")
-					.append(report.runId())
-					.append(" --apply</code>.</p>");
-			}
+			html.append("<p class=\"note\">").append(Html.text(Actions.action(outcome, report.runId()))).append("</p>");
+			pointerTable(html, cleared, report.runId());
 		}
 		html.append("</section>");
 	}
 
+	private static void pointerTable(StringBuilder html, List<ClearedPointer> pointers, long runId) {
+		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th class=\"num\">HTTP</th>")
+			.append("<th>Watcher's answer</th></tr></thead><tbody>");
+		for (ClearedPointer pointer : pointers.stream().limit(ITEM_LIMIT).toList()) {
+			html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
+			html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));
+			html.append("</td><td class=\"num\">").append(pointer.httpStatus());
+			html.append("</td><td class=\"evidence\">").append(Html.text(pointer.evidence())).append("</td></tr>");
+		}
+		html.append("</tbody></table>");
+		more(html, runId, pointers.size());
+	}
+
 	private static void relinkedSection(StringBuilder html, RunReport report) {
 		boolean applied = report.summary().applied();
+		Outcome outcome = applied ? Outcome.RELINKED : Outcome.WOULD_RELINK;
 		List<RelinkedPointer> relinked = applied ? report.relinked() : report.wouldRelink();
-		if (!report.relink() && relinked.isEmpty()) {
+		if (!Actions.shown(report, Outcome.MOVED) && relinked.isEmpty()) {
 			return;
 		}
 		html.append("<section class=\"panel\" id=\"relinked\"><h2>")
-			.append(applied ? "Re-linked" : "Would re-link (dry run)")
+			.append(Html.text(outcome.label()))
+			.append(applied ? "" : " (dry run)")
 			.append(" (")
 			.append(Figures.count(relinked.size()))
 			.append(")</h2>");
@@ -223,6 +249,12 @@ final class HtmlReport {
 			html.append("<p class=\"empty\">None.</p></section>");
 			return;
 		}
+		html.append("<p class=\"note\">").append(Html.text(Actions.action(outcome, report.runId()))).append("</p>");
+		relinkTable(html, relinked, report.runId());
+		html.append("</section>");
+	}
+
+	private static void relinkTable(StringBuilder html, List<RelinkedPointer> relinked, long runId) {
 		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th>Re-linked to</th>")
 			.append("<th>Watcher's answers</th></tr></thead><tbody>");
 		for (RelinkedPointer pointer : relinked.stream().limit(ITEM_LIMIT).toList()) {
@@ -238,18 +270,11 @@ final class HtmlReport {
 				.append("</td></tr>");
 		}
 		html.append("</tbody></table>");
-		more(html, report.runId(), relinked.size());
-		if (applied) {
-			html.append("<p class=\"note\">To put the old pointers back where the rows still hold these: "
-					+ "<code>restore --run ")
-				.append(report.runId())
-				.append(" --apply</code>.</p>");
-		}
-		html.append("</section>");
+		more(html, runId, relinked.size());
 	}
 
 	private static void keptSection(StringBuilder html, RunReport report) {
-		html.append("<section class=\"panel\" id=\"skipped\"><h2>Kept and reported (")
+		html.append("<section class=\"panel\" id=\"skipped\"><h2>Kept, to look at (")
 			.append(Figures.count(report.skipped().size()))
 			.append(")</h2>");
 		if (report.skipped().isEmpty()) {
@@ -257,23 +282,21 @@ final class HtmlReport {
 			html.append("</section>");
 			return;
 		}
-		Map<String, Long> byVerdict = new LinkedHashMap<>();
-		List<SkippedPointer> skipped = report.skipped()
-			.stream()
-			.sorted(Comparator.comparingInt((SkippedPointer s) -> keptRank(s.verdict())))
-			.toList();
-		skipped.forEach((s) -> byVerdict.merge(s.verdict(), 1L, Long::sum));
-		html.append("<div class=\"chips\">");
-		byVerdict.forEach((verdict, count) -> {
-			verdict(html, verdict);
-			html.append(" <span class=\"note\" style=\"margin:0 8px 0 0\">")
-				.append(Figures.count(count))
-				.append("</span>");
+		Map<Outcome, List<SkippedPointer>> kept = Actions.kept(report.skipped());
+		html.append("<ul class=\"actions\">");
+		kept.forEach((outcome, pointers) -> {
+			html.append("<li data-verdict=\"").append(outcome.jsonName()).append("\">");
+			verdict(html, outcome.jsonName());
+			html.append(" <b>")
+				.append(Figures.count(pointers.size()))
+				.append("</b> ")
+				.append(Html.text(Actions.action(outcome, report.runId())))
+				.append("</li>");
 		});
-		html.append("</div>");
+		html.append("</ul>");
 		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th>Verdict</th><th class=\"num\">HTTP</th>")
 			.append("<th>Watcher's answer</th></tr></thead><tbody>");
-		for (SkippedPointer pointer : skipped.stream().limit(ITEM_LIMIT).toList()) {
+		for (SkippedPointer pointer : kept.values().stream().flatMap(List::stream).limit(ITEM_LIMIT).toList()) {
 			html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
 			html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));
 			html.append("</td><td>");
@@ -282,7 +305,7 @@ final class HtmlReport {
 			html.append("</td><td class=\"evidence\">").append(Html.text(pointer.reason())).append("</td></tr>");
 		}
 		html.append("</tbody></table>");
-		more(html, report.runId(), skipped.size());
+		more(html, report.runId(), report.skipped().size());
 		html.append("</section>");
 	}
 
@@ -364,8 +387,8 @@ final class HtmlReport {
 			.append("</code>. Run ids are Spring Batch job instance ids.</footer></main></body></html>\n");
 	}
 
-	private static void kpi(StringBuilder html, Outcome outcome, String label, RunCounts counts, String sub) {
-		kpi(html, outcome.jsonName(), label, counts.get(outcome), sub, outcome.colour());
+	private static void kpi(StringBuilder html, Outcome outcome, RunCounts counts, String sub) {
+		kpi(html, outcome.jsonName(), outcome.label(), counts.get(outcome), sub, outcome.colour());
 	}
 
 	private static void kpi(StringBuilder html, String key, String label, long value, String sub, String accent) {
@@ -394,7 +417,7 @@ final class HtmlReport {
 		html.append("<span class=\"verdict\" style=\"background: ")
 			.append(Outcomes.colour(verdict))
 			.append("\">")
-			.append(Html.text(verdict))
+			.append(Html.text(Outcome.find(verdict).map(Outcome::label).orElse(verdict)))
 			.append("</span>");
 	}
 
@@ -438,15 +461,6 @@ final class HtmlReport {
 			case WOULD_TRIP -> "#d99a1e";
 			case CLEAR -> "#2e8b57";
 		};
-	}
-
-	private static int keptRank(String verdict) {
-		for (int rank = 0; rank < KEPT_ORDER.size(); rank++) {
-			if (KEPT_ORDER.get(rank).name().equals(verdict)) {
-				return rank;
-			}
-		}
-		return KEPT_ORDER.size();
 	}
 
 	private static String stylesheet() {

@@ -3,6 +3,7 @@ package io.cannobserv.reconciler.report;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -36,124 +37,188 @@ final class MarkdownReport {
 
 	static String run(RunReport report) {
 		RunCounts counts = report.counts();
+		RunSummary run = report.summary();
 		StringBuilder md = new StringBuilder();
 		md.append("### Watcher link reconciler: run ").append(report.runId()).append("\n\n");
 		md.append("**").append(report.mode().label()).append("**");
 		if (report.partitions() > 1) {
 			md.append(", partition ").append(report.partition()).append(" of ").append(report.partitions());
 		}
-		md.append(", **").append(report.status()).append("**, exit code ").append(report.exitCode());
+		md.append(", **").append(run.displayStatus()).append("**, exit code ").append(report.exitCode());
 		if (report.executions() > 1) {
 			md.append(", resumed ").append(report.executions() - 1).append(" time(s)");
 		}
 		md.append(", on `").append(report.table()).append('`');
 		md.append(". Started ")
 			.append(Figures.time(report.startedAt()))
-			.append(", took ")
-			.append(Figures.duration(report.summary().duration()))
+			.append(", ")
+			.append(run.durations())
 			.append(". ")
 			.append(escape(capitalised(RunReports.describeStrategy(report))))
 			.append(". Version ")
 			.append(build(report.build()))
 			.append(".\n\n");
-		if (report.exitMessage() != null) {
-			md.append("> **Stopped because:** ").append(escape(report.exitMessage())).append("\n\n");
+		if (report.exitMessage() != null && !run.halted()) {
+			md.append("> **Stopped because:** ")
+				.append(escape(report.exitMessage()))
+				.append(" Run the same command again: it resumes from the last committed chunk.\n\n");
 		}
+		brake(md, report);
 		RunReport.Snapshot snapshot = report.snapshot();
 		if (snapshot != null && !snapshot.used()) {
 			md.append("> **Snapshot not used:** ")
 				.append(escape(String.valueOf(snapshot.reason())))
 				.append("; every pointer was looked up by id.\n\n");
 		}
-		BrakeState brake = report.brake().state();
-		if (brake != BrakeState.CLEAR) {
-			md.append("> **Safety brake ")
-				.append((brake == BrakeState.TRIPPED) ? BrakeState.TRIPPED.label() : "would trip in apply mode")
-				.append(":** ")
-				.append(escape(String.valueOf(report.brake().message())))
-				.append("\n\n");
-		}
+		kept(md, report);
 		md.append("| Outcome | Pointers |\n|:--|--:|\n");
-		row(md, Outcome.READ.label(), counts.get(Outcome.READ));
-		if (counts.get(Outcome.FROM_SNAPSHOT) > 0) {
-			row(md, Outcome.FROM_SNAPSHOT.label(), counts.get(Outcome.FROM_SNAPSHOT));
-		}
 		for (Outcome outcome : Outcome.values()) {
-			if (outcome.isVerdict()) {
-				row(md, outcome.label() + (outcome.isKept() ? " (kept)" : ""), counts.get(outcome));
+			if (!Actions.shown(report, outcome)) {
+				continue;
 			}
-			if (outcome == Outcome.GONE) {
-				if (report.summary().applied()) {
-					row(md, "**" + Outcome.CLEARED.label() + "**", counts.get(Outcome.CLEARED));
-					row(md, Outcome.CHANGED_CONCURRENTLY.label(), counts.get(Outcome.CHANGED_CONCURRENTLY));
-				}
-				else {
-					row(md, "**" + Outcome.WOULD_CLEAR.label() + "** (dry run)", counts.get(Outcome.WOULD_CLEAR));
-				}
-			}
-			if (outcome == Outcome.MOVED) {
-				if (report.summary().applied()) {
-					row(md, "**" + Outcome.RELINKED.label() + "**", counts.get(Outcome.RELINKED));
-					row(md, Outcome.RELINK_CHANGED_CONCURRENTLY.label(),
-							counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY));
-				}
-				else {
-					row(md, "**" + Outcome.WOULD_RELINK.label() + "** (dry run)", counts.get(Outcome.WOULD_RELINK));
-				}
-			}
+			String label = outcome.label();
+			row(md, (outcome == Outcome.CLEARED || outcome == Outcome.WOULD_CLEAR) ? "**" + label + "**" : label,
+					counts.get(outcome));
 		}
 		md.append("\nSafety brake: **")
 			.append(report.brake().state().label())
 			.append("** (")
 			.append(Figures.brakeLimits(report.brake()))
 			.append(").\n");
-		List<ClearedPointer> cleared = report.summary().applied() ? report.cleared() : report.wouldClear();
-		if (!cleared.isEmpty()) {
-			md.append("\n**").append(report.summary().applied() ? "Cleared" : "Would clear").append("** (");
-			md.append(cleared.size()).append("):\n\n");
-			cleared.stream()
-				.limit(ITEM_LIMIT)
-				.forEach((c) -> md.append("- ")
-					.append(id(c.infoItemId()))
-					.append(" → ")
-					.append(id(c.watcherItemId()))
-					.append('\n'));
-			more(md, report.runId(), cleared.size());
+		if (report.summary().applied()) {
+			pointers(md, report, Outcome.CLEARED, report.cleared());
+			relinks(md, report, Outcome.RELINKED, report.relinked());
 		}
-		List<RelinkedPointer> relinked = report.summary().applied() ? report.relinked() : report.wouldRelink();
-		if (!relinked.isEmpty()) {
-			md.append("\n**").append(report.summary().applied() ? "Re-linked" : "Would re-link").append("** (");
-			md.append(relinked.size()).append("):\n\n");
-			relinked.stream()
-				.limit(ITEM_LIMIT)
-				.forEach((r) -> md.append("- ")
-					.append(id(r.infoItemId()))
-					.append(": ")
-					.append(id(r.watcherItemId()))
-					.append(" → ")
-					.append(id(r.relinkedTo()))
-					.append(" (")
-					.append(escape(r.confirmEvidence()))
-					.append(")\n"));
-			more(md, report.runId(), relinked.size());
-		}
-		if (!report.skipped().isEmpty()) {
-			md.append("\n**Kept and reported** (").append(report.skipped().size()).append("):\n\n");
-			md.append("| InfoItem | Pointer | Verdict | Watcher's answer |\n|:--|:--|:--|:--|\n");
-			for (SkippedPointer skipped : report.skipped().stream().limit(ITEM_LIMIT).toList()) {
-				md.append("| ")
-					.append(id(skipped.infoItemId()))
-					.append(" | ")
-					.append(id(skipped.watcherItemId()))
-					.append(" | ")
-					.append(id(skipped.verdict()))
-					.append(" | ")
-					.append(escape(skipped.reason()))
-					.append(" |\n");
-			}
-			more(md, report.runId(), report.skipped().size());
+		else {
+			pointers(md, report, Outcome.WOULD_CLEAR, report.wouldClear());
+			relinks(md, report, Outcome.WOULD_RELINK, report.wouldRelink());
 		}
 		return md.toString();
+	}
+
+	/**
+	 * The halt, or the trip a dry run foresaw, with the pointers to judge and the next
+	 * commands.
+	 */
+	private static void brake(StringBuilder md, RunReport report) {
+		RunReport.Brake brake = report.brake();
+		if (brake.state() == BrakeState.CLEAR) {
+			return;
+		}
+		if (brake.state() == BrakeState.TRIPPED) {
+			md.append("> **Halted by the safety brake** before writing a chunk of ")
+				.append(Figures.count(brake.notWritten()))
+				.append(" pointers: ")
+				.append(escape(String.valueOf(brake.message())))
+				.append(".\n\n");
+			if (!report.wouldClear().isEmpty() || !report.wouldRelink().isEmpty()) {
+				md.append("**To judge:** the pointers that chunk would have cleared or re-linked, not written:\n\n");
+				report.wouldClear()
+					.stream()
+					.limit(ITEM_LIMIT)
+					.forEach((c) -> md.append("- ")
+						.append(id(c.infoItemId()))
+						.append(" → ")
+						.append(id(c.watcherItemId()))
+						.append(": ")
+						.append(escape(c.evidence()))
+						.append('\n'));
+				report.wouldRelink()
+					.stream()
+					.limit(ITEM_LIMIT)
+					.forEach((r) -> md.append("- ")
+						.append(id(r.infoItemId()))
+						.append(": ")
+						.append(id(r.watcherItemId()))
+						.append(" → ")
+						.append(id(r.relinkedTo()))
+						.append(" (")
+						.append(escape(r.confirmEvidence()))
+						.append(")\n"));
+				more(md, report.runId(), Math.max(report.wouldClear().size(), report.wouldRelink().size()));
+				md.append('\n');
+			}
+		}
+		else {
+			md.append("> **Safety brake: an applying run would halt:** ")
+				.append(escape(String.valueOf(brake.message())))
+				.append(".\n\n");
+		}
+		md.append("**Next:**\n\n");
+		for (Actions.Step step : Actions.next(report)) {
+			md.append("- ").append(escape(capitalised(step.why()))).append(": `").append(step.command()).append("`\n");
+		}
+		md.append('\n');
+	}
+
+	/**
+	 * The kept pointers, by why, each why with what to do; first, as they need a look.
+	 */
+	private static void kept(StringBuilder md, RunReport report) {
+		Map<Outcome, List<SkippedPointer>> kept = Actions.kept(report.skipped());
+		if (kept.isEmpty()) {
+			return;
+		}
+		md.append("**Kept, to look at** (").append(report.skipped().size()).append("):\n\n");
+		kept.forEach((outcome, pointers) -> md.append("- **")
+			.append(outcome.label())
+			.append("** (")
+			.append(pointers.size())
+			.append("): ")
+			.append(escape(Actions.action(outcome, report.runId())))
+			.append('\n'));
+		md.append("\n| InfoItem | Pointer | Verdict | Watcher's answer |\n|:--|:--|:--|:--|\n");
+		kept.values()
+			.stream()
+			.flatMap(List::stream)
+			.limit(ITEM_LIMIT)
+			.forEach((skipped) -> md.append("| ")
+				.append(id(skipped.infoItemId()))
+				.append(" | ")
+				.append(id(skipped.watcherItemId()))
+				.append(" | ")
+				.append(Outcome.find(skipped.verdict()).map(Outcome::label).orElse(escape(skipped.verdict())))
+				.append(" | ")
+				.append(escape(skipped.reason()))
+				.append(" |\n"));
+		more(md, report.runId(), report.skipped().size());
+		md.append('\n');
+	}
+
+	private static void pointers(StringBuilder md, RunReport report, Outcome outcome, List<ClearedPointer> cleared) {
+		if (cleared.isEmpty() || (outcome == Outcome.WOULD_CLEAR && report.summary().halted())) {
+			return;
+		}
+		md.append("\n**").append(outcome.label()).append("** (").append(cleared.size()).append("): ");
+		md.append(escape(Actions.action(outcome, report.runId()))).append("\n\n");
+		cleared.stream()
+			.limit(ITEM_LIMIT)
+			.forEach((c) -> md.append("- ")
+				.append(id(c.infoItemId()))
+				.append(" → ")
+				.append(id(c.watcherItemId()))
+				.append('\n'));
+		more(md, report.runId(), cleared.size());
+	}
+
+	private static void relinks(StringBuilder md, RunReport report, Outcome outcome, List<RelinkedPointer> relinked) {
+		if (relinked.isEmpty()) {
+			return;
+		}
+		md.append("\n**").append(outcome.label()).append("** (").append(relinked.size()).append("): ");
+		md.append(escape(Actions.action(outcome, report.runId()))).append("\n\n");
+		relinked.stream()
+			.limit(ITEM_LIMIT)
+			.forEach((r) -> md.append("- ")
+				.append(id(r.infoItemId()))
+				.append(": ")
+				.append(id(r.watcherItemId()))
+				.append(" → ")
+				.append(id(r.relinkedTo()))
+				.append(" (")
+				.append(escape(r.confirmEvidence()))
+				.append(")\n"));
+		more(md, report.runId(), relinked.size());
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.cannobserv.reconciler.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
@@ -24,8 +23,11 @@ final class Outcomes {
 		RunCounts c = run.counts();
 		List<Bar> bars = new ArrayList<>();
 		for (Outcome verdict : Outcome.verdicts()) {
+			if (!Actions.shown(run, verdict)) {
+				continue;
+			}
 			List<Segment> segments = verdict.isStale() ? written(run, verdict)
-					: List.of(segment(verdict, c.get(verdict), verdict.label().toLowerCase(Locale.ROOT)));
+					: List.of(segment(verdict, c.get(verdict), verdict.lowerLabel()));
 			bars.add(new Bar(verdict.name(), verdict.label(), segments));
 		}
 		return bars;
@@ -40,14 +42,20 @@ final class Outcomes {
 		boolean gone = verdict == Outcome.GONE;
 		if (!run.applied()) {
 			Outcome would = gone ? Outcome.WOULD_CLEAR : Outcome.WOULD_RELINK;
-			return List.of(segment(would, c.get(would), would.label().toLowerCase(Locale.ROOT) + " (dry run)"));
+			return List.of(segment(would, c.get(would), would.lowerLabel() + " (dry run)"));
 		}
 		List<Segment> segments = new ArrayList<>();
 		long unwritten = c.get(verdict);
 		for (Outcome written : gone ? List.of(Outcome.CLEARED, Outcome.CHANGED_CONCURRENTLY)
 				: List.of(Outcome.RELINKED, Outcome.RELINK_CHANGED_CONCURRENTLY)) {
-			segments.add(segment(written, c.get(written), written.label().toLowerCase(Locale.ROOT)));
+			segments.add(segment(written, c.get(written), written.lowerLabel()));
 			unwritten -= c.get(written);
+		}
+		// the chunk the brake halted: judged, not written
+		Outcome would = gone ? Outcome.WOULD_CLEAR : Outcome.WOULD_RELINK;
+		if (c.get(would) > 0) {
+			segments.add(segment(would, c.get(would), would.lowerLabel() + " (halted, not written)"));
+			unwritten -= c.get(would);
 		}
 		if (unwritten > 0) {
 			segments.add(new Segment(UNWRITTEN, "not written (run halted)", unwritten, Outcome.MALFORMED.colour()));
@@ -64,12 +72,7 @@ final class Outcomes {
 	 * the cleared red.
 	 */
 	static String colour(String outcomeName) {
-		for (Outcome outcome : Outcome.values()) {
-			if (outcome.name().equals(outcomeName)) {
-				return outcome.colour();
-			}
-		}
-		return Outcome.LIVE.colour();
+		return Outcome.find(outcomeName).map(Outcome::colour).orElse(Outcome.LIVE.colour());
 	}
 
 	/**

@@ -39,7 +39,7 @@ class RunHistory {
 	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
 			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit,"
-			+ " strategy, relink, snapshot";
+			+ " strategy, relink, snapshot, brake_limit, brake_override, brake_not_written, worked_millis";
 
 	private final JdbcTemplate jdbc;
 
@@ -88,7 +88,8 @@ class RunHistory {
 				b.state().label(), b.message(), b.maxClearFraction(), b.minSample(), b.maxClears(),
 				(run.build() != null) ? run.build().version() : null,
 				(run.build() != null) ? run.build().commit() : null, run.strategy().label(), run.relink(),
-				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null);
+				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null, b.limit(),
+				b.override(), b.notWritten(), run.workedMillis());
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -124,7 +125,8 @@ class RunHistory {
 
 	private RunSummary summary(ResultSet rs, int rowNum) throws SQLException {
 		RunCounts counts = this.jsonMapper.readValue(rs.getString("counts"), RunCounts.class);
-		Brake brake = new Brake(BrakeState.fromLabel(rs.getString("brake_state")), rs.getString("brake_message"),
+		Brake brake = new Brake(BrakeState.fromLabel(rs.getString("brake_state")), rs.getString("brake_limit"),
+				rs.getString("brake_message"), rs.getString("brake_override"), rs.getLong("brake_not_written"),
 				rs.getDouble("brake_max_clear_fraction"), rs.getLong("brake_min_sample"),
 				rs.getObject("brake_max_clears", Long.class));
 		// the identity's columns are named as its job parameters
@@ -132,9 +134,9 @@ class RunHistory {
 				rs.getString("archiver_table"), rs.getInt(RunIdentity.PARTITION), rs.getInt(RunIdentity.PARTITIONS),
 				rs.getString("status"), rs.getInt("exit_code"), rs.getString("exit_message"),
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
-				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getInt("executions"), build(rs), counts,
-				brake, Strategy.fromLabel(rs.getString("strategy")), rs.getBoolean("relink"),
-				(rs.getString("snapshot") != null)
+				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getObject("worked_millis", Long.class),
+				rs.getInt("executions"), build(rs), counts, brake, Strategy.fromLabel(rs.getString("strategy")),
+				rs.getBoolean("relink"), (rs.getString("snapshot") != null)
 						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null);
 	}
 

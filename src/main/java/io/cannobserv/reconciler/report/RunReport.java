@@ -15,18 +15,25 @@ import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
  * What one run did: the document written to {@code run-<runId>.json}. A run resumed after
- * a failure keeps its id, and its report covers every execution.
+ * a failure keeps its id, and its report covers every execution. Its JSON Schema is
+ * {@code docs/reference/report.schema.json}; a change to the document's shape raises
+ * {@link #SCHEMA_VERSION}.
  *
+ * @param schemaVersion the version of the document's shape: {@link #SCHEMA_VERSION}
+ * (files written before versions were have none, and are version 1)
  * @param runId the run (job instance) id
  * @param mode dry run or apply
  * @param table the table and columns reconciled
  * @param partition the share of the pointers this run checked, from 0
  * @param partitions how many shares the pointers were split into
- * @param status the batch status of the latest execution
+ * @param status the batch status of the latest execution (a run the brake halted is
+ * {@code FAILED} here; the human formats call it {@code HALTED})
  * @param exitCode the process exit code
  * @param exitMessage why the run stopped, when it did not complete
  * @param startedAt when the run's first execution started
- * @param endedAt when the latest execution ended
+ * @param endedAt when the latest execution ended: from {@code startedAt}, the run's span
+ * @param workedMillis how long its executions worked, all together; null for a run
+ * recorded before this was
  * @param executions how many executions the run took (more than one after a resume)
  * @param build the version of the job that ran its latest execution; null, and left out
  * of the JSON as 0.1.0 wrote it, for a run recorded before versions were
@@ -44,24 +51,36 @@ import io.cannobserv.reconciler.version.BuildVersion;
  * @param wouldRelink the pointers a dry run would re-link
  * @param skipped pointers kept for a reason other than being live
  */
-public record RunReport(long runId, RunMode mode, String table, int partition, int partitions, String status,
-		int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
-		int executions, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts,
-		Brake brake, Strategy strategy, boolean relink, @Nullable Snapshot snapshot, List<ClearedPointer> cleared,
+public record RunReport(int schemaVersion, long runId, RunMode mode, String table, int partition, int partitions,
+		String status, int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt,
+		@Nullable Instant endedAt, @Nullable Long workedMillis, int executions,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts, Brake brake,
+		Strategy strategy, boolean relink, @Nullable Snapshot snapshot, List<ClearedPointer> cleared,
 		List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked, List<RelinkedPointer> wouldRelink,
 		List<SkippedPointer> skipped) {
+
+	/** The version of the document's shape this release writes. */
+	public static final int SCHEMA_VERSION = 2;
 
 	/**
 	 * The safety brake of a run.
 	 *
 	 * @param state whether a limit was passed, and with what effect
-	 * @param message the figures and how to override, when not clear
+	 * @param limit the limit passed first ({@code max-clears} or
+	 * {@code max-clear-fraction}), when not clear; null for a run recorded before this
+	 * was
+	 * @param message the limits passed, with the figures, when not clear
+	 * @param override the options that let the run through ({@code --max-clears=7}, …),
+	 * when not clear: a halted run's next chunk, a dry run's every chunk; null for a run
+	 * recorded before this was
+	 * @param notWritten pointers of the chunk the brake halted: judged, counted, listed,
+	 * not written (0 unless tripped)
 	 * @param maxClearFraction the share limit in force
 	 * @param minSample the sample before the share is judged
 	 * @param maxClears the cap in force, if any
 	 */
-	public record Brake(BrakeState state, @Nullable String message, double maxClearFraction, long minSample,
-			@Nullable Long maxClears) {
+	public record Brake(BrakeState state, @Nullable String limit, @Nullable String message, @Nullable String override,
+			long notWritten, double maxClearFraction, long minSample, @Nullable Long maxClears) {
 	}
 
 	/**
@@ -80,8 +99,8 @@ public record RunReport(long runId, RunMode mode, String table, int partition, i
 	/** The figures without the items: a row of the run history. */
 	RunSummary summary() {
 		return new RunSummary(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
-				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.executions, this.build, this.counts,
-				this.brake, this.strategy, this.relink, this.snapshot);
+				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.workedMillis, this.executions,
+				this.build, this.counts, this.brake, this.strategy, this.relink, this.snapshot);
 	}
 
 	/**

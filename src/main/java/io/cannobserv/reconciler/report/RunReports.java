@@ -3,25 +3,34 @@ package io.cannobserv.reconciler.report;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.Failures;
@@ -45,6 +54,8 @@ import io.cannobserv.reconciler.version.BuildVersion;
  */
 @Component
 public class RunReports {
+
+	private static final Logger logger = LoggerFactory.getLogger(RunReports.class);
 
 	private static final String RELINK_COLUMNS = "info_item_id, watcher_item_id, relinked_to, http_status, evidence,"
 			+ " list_evidence, confirm_evidence";
@@ -76,7 +87,9 @@ public class RunReports {
 	 * @param execution the run's latest execution, finished
 	 * @param identity the run's mode, partition and table
 	 * @param exitCode the exit code the process will return
+	 * @param exitMessage why the run stopped, when it did not complete
 	 * @param firstStart when the run's first execution started
+	 * @param workedMillis how long its executions worked, together
 	 * @param executions how many executions the run has had
 	 * @param counts what the run's steps committed
 	 * @param brake the brake's state
@@ -84,15 +97,15 @@ public class RunReports {
 	 * @param relink whether moved pointers were re-linked
 	 * @param snapshot the snapshot the first pass took last, or null
 	 */
-	public RunReport assemble(JobExecution execution, RunIdentity identity, int exitCode,
-			@Nullable LocalDateTime firstStart, int executions, RunCounts counts, RunReport.Brake brake,
-			Strategy strategy, boolean relink, RunReport.@Nullable Snapshot snapshot) {
+	public RunReport assemble(JobExecution execution, RunIdentity identity, int exitCode, @Nullable String exitMessage,
+			@Nullable LocalDateTime firstStart, long workedMillis, int executions, RunCounts counts,
+			RunReport.Brake brake, Strategy strategy, boolean relink, RunReport.@Nullable Snapshot snapshot) {
 		long runId = execution.getJobInstance().getInstanceId();
 		long upTo = execution.getId();
-		return new RunReport(runId, identity.mode(), identity.table(), identity.partition(), identity.partitions(),
-				execution.getStatus().name(), exitCode, failureOf(execution), instant(firstStart),
-				instant(execution.getEndTime()), executions, BuildVersion.current(), counts, brake, strategy, relink,
-				snapshot, cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo),
+		return new RunReport(RunReport.SCHEMA_VERSION, runId, identity.mode(), identity.table(), identity.partition(),
+				identity.partitions(), execution.getStatus().name(), exitCode, exitMessage, instant(firstStart),
+				instant(execution.getEndTime()), workedMillis, executions, BuildVersion.current(), counts, brake,
+				strategy, relink, snapshot, cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo),
 				wouldRelink(runId, upTo), skipped(runId, upTo));
 	}
 
@@ -124,17 +137,48 @@ public class RunReports {
 
 	/**
 	 * Writes {@link #file run-<id>.json} atomically, so a reader never sees half a
-	 * report.
+	 * report. A file of that name that holds another run (one of another database, or of
+	 * a job schema made anew, whose ids start again at 1: its first start differs) is
+	 * never overwritten: it is kept beside, named after that run's start, and a warning
+	 * says where.
 	 */
 	public Path write(RunReport report) {
 		Path target = file(report);
 		try {
+			keepAnotherRunsFile(target, report);
 			AtomicFile.write(target, toJson(report));
 			return target;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write the report to " + this.reportDir + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	private void keepAnotherRunsFile(Path target, RunReport report) throws IOException {
+		if (!Files.isRegularFile(target)) {
+			return;
+		}
+		String started;
+		try {
+			JsonNode existing = this.jsonMapper.readTree(target.toFile());
+			started = existing.path("startedAt").asString("");
+			if (existing.path("runId").asLong(-1) == report.runId()
+					&& started.equals(String.valueOf(report.startedAt()))) {
+				// an earlier execution of this run: replaced, as every execution does
+				return;
+			}
+		}
+		catch (JacksonException ex) {
+			started = "";
+		}
+		String stamp = started.isEmpty() ? "unreadable-" + Files.getLastModifiedTime(target).toMillis()
+				: "started-" + started.replaceAll("[^0-9TZ]", "");
+		Path aside = target.resolveSibling("run-" + report.runId() + "." + stamp + ".json");
+		Files.move(target, aside, StandardCopyOption.REPLACE_EXISTING);
+		logger.warn(
+				"{} held the report of another run {} (started {}: another database, or a job schema made anew); "
+						+ "kept as {}. Give each database its own --report-dir",
+				target, report.runId(), started.isEmpty() ? "unknown" : started, aside.getFileName());
 	}
 
 	/** Where the report file of {@code report}'s run is written. */
@@ -173,22 +217,19 @@ public class RunReports {
 	 */
 	void print(RunReport report, @Nullable Path file, PrintStream out, int limit, String elsewhere) {
 		RunCounts counts = report.counts();
+		RunSummary run = report.summary();
 		out.println();
 		out.printf("Run %d (%s%s): %s, exit code %d%s%n", report.runId(), report.mode().label(),
 				(report.partitions() > 1) ? ", partition " + report.partition() + " of " + report.partitions() : "",
-				report.status(), report.exitCode(),
+				run.halted() ? RunSummary.HALTED + " by the safety brake" : report.status(), report.exitCode(),
 				(report.executions() > 1) ? ", resumed " + (report.executions() - 1) + " time(s)" : "");
 		out.println("  table " + report.table());
 		out.println("  version " + Figures.build(report.build()));
-		if (report.exitMessage() != null) {
+		if (report.exitMessage() != null && !run.halted()) {
 			out.println("  stopped because: " + report.exitMessage());
 		}
-		if (report.brake().state() == BrakeState.WOULD_TRIP) {
-			out.println("  safety brake WOULD TRIP in apply mode: " + report.brake().message());
-		}
 		if (report.startedAt() != null && report.endedAt() != null) {
-			out.printf("  started %s, ended %s, took %s%n", report.startedAt(), report.endedAt(),
-					format(Duration.between(report.startedAt(), report.endedAt())));
+			out.printf("  started %s, %s%n", report.startedAt(), run.durations());
 		}
 		out.println("  " + describeStrategy(report));
 		// the verdicts found: a zero says nothing on one screen, and the JSON report has
@@ -196,51 +237,99 @@ public class RunReports {
 		String found = Outcome.verdicts()
 			.stream()
 			.filter((verdict) -> counts.get(verdict) > 0)
-			.map((verdict) -> verdict.summaryName() + " " + counts.get(verdict))
+			.map((verdict) -> counts.get(verdict) + " " + verdict.lowerLabel())
 			.collect(Collectors.joining(", "));
-		out.printf("  checked %d%s%n", counts.get(Outcome.READ), found.isEmpty() ? "" : (": " + found));
+		out.printf("  %s %d%s%n", Outcome.READ.lowerLabel(), counts.get(Outcome.READ),
+				found.isEmpty() ? "" : (": " + found));
+		out.println("  " + writes(report));
+		brake(report, out, limit, elsewhere);
+		Map<Outcome, List<SkippedPointer>> kept = Actions.kept(report.skipped());
+		if (!kept.isEmpty()) {
+			out.printf("  kept, to look at (%d):%n", report.skipped().size());
+			kept.forEach((outcome, pointers) -> {
+				out.printf("    %s (%d): %s%n", outcome.lowerLabel(), pointers.size(),
+						Actions.action(outcome, report.runId()));
+				list(out, "      ", pointers.stream()
+					.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.reason())
+					.toList(), limit, elsewhere);
+			});
+		}
 		if (report.mode() == RunMode.APPLY) {
-			out.printf("  cleared %d, left alone because re-linked meanwhile %d%n", counts.get(Outcome.CLEARED),
-					counts.get(Outcome.CHANGED_CONCURRENTLY));
-			list(out, Outcome.CLEARED.label().toLowerCase(Locale.ROOT),
-					report.cleared().stream().map(RunReports::describe).toList(), limit, elsewhere);
-			if (report.relink() || counts.get(Outcome.MOVED) > 0) {
-				out.printf("  re-linked %d, left alone because changed meanwhile %d%n", counts.get(Outcome.RELINKED),
-						counts.get(Outcome.RELINK_CHANGED_CONCURRENTLY));
-			}
-			list(out, Outcome.RELINKED.label().toLowerCase(Locale.ROOT),
-					report.relinked().stream().map(RunReports::describe).toList(), limit, elsewhere);
+			titled(out, Outcome.CLEARED, report.runId(), report.cleared().stream().map(RunReports::describe).toList(),
+					limit, elsewhere);
+			titled(out, Outcome.RELINKED, report.runId(), report.relinked().stream().map(RunReports::describe).toList(),
+					limit, elsewhere);
 		}
 		else {
-			out.printf("  would clear %d (dry run: nothing written; run with --apply to clear)%n",
-					counts.get(Outcome.WOULD_CLEAR));
-			list(out, "would clear", report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere);
-			if (report.relink() || counts.get(Outcome.MOVED) > 0) {
-				out.printf("  would re-link %d%n", counts.get(Outcome.WOULD_RELINK));
-			}
-			list(out, "would re-link", report.wouldRelink().stream().map(RunReports::describe).toList(), limit,
-					elsewhere);
+			titled(out, Outcome.WOULD_CLEAR, report.runId(),
+					report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere);
+			titled(out, Outcome.WOULD_RELINK, report.runId(),
+					report.wouldRelink().stream().map(RunReports::describe).toList(), limit, elsewhere);
 		}
-		list(out, "kept and reported",
-				report.skipped()
-					.stream()
-					.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.verdict()
-							+ ": " + s.reason())
-					.toList(),
-				limit, elsewhere);
 		if (file != null) {
 			out.println("  report: " + file.toAbsolutePath().normalize());
 		}
 	}
 
-	private static void list(PrintStream out, String title, List<String> lines, int limit, String elsewhere) {
+	/** What the run wrote, or a dry run would: {@code cleared 150, …}. */
+	private static String writes(RunReport report) {
+		RunCounts counts = report.counts();
+		List<String> parts = new ArrayList<>();
+		for (Outcome outcome : Outcome.values()) {
+			if (outcome.isWrite() && Actions.shown(report, outcome)) {
+				parts.add(outcome.lowerLabel() + " " + counts.get(outcome));
+			}
+		}
+		String notes = (report.mode() == RunMode.APPLY)
+				? ((report.brake().notWritten() > 0)
+						? " (would clear: of the chunk the brake halted, judged and not written)" : "")
+				: " (dry run: nothing written; --apply writes)";
+		return String.join(", ", parts) + notes;
+	}
+
+	/**
+	 * The halt, or the trip a dry run foresaw: which limit, the pointers to judge, and
+	 * the exact commands to run next.
+	 */
+	private static void brake(RunReport report, PrintStream out, int limit, String elsewhere) {
+		RunReport.Brake brake = report.brake();
+		if (brake.state() == BrakeState.CLEAR) {
+			return;
+		}
+		if (brake.state() == BrakeState.TRIPPED) {
+			out.printf("  safety brake: halted before writing a chunk of %d pointers: %s%n", brake.notWritten(),
+					brake.message());
+			List<String> judge = new ArrayList<>();
+			report.wouldClear().forEach((pointer) -> judge.add(describe(pointer) + "  " + pointer.evidence()));
+			report.wouldRelink().forEach((pointer) -> judge.add(describe(pointer) + "  " + pointer.confirmEvidence()));
+			if (!judge.isEmpty()) {
+				out.printf("  to judge: the %d pointer(s) that chunk would clear or re-link, with Watcher's answer:%n",
+						judge.size());
+				list(out, "    ", judge, limit, elsewhere);
+			}
+		}
+		else {
+			out.println("  safety brake: an applying run would halt: " + brake.message());
+		}
+		out.println("  next:");
+		for (Actions.Step step : Actions.next(report)) {
+			out.println("    " + step.command() + "    # " + step.why());
+		}
+	}
+
+	private static void titled(PrintStream out, Outcome outcome, long runId, List<String> lines, int limit,
+			String elsewhere) {
 		if (lines.isEmpty()) {
 			return;
 		}
-		out.printf("  %s (%d):%n", title, lines.size());
-		lines.stream().limit(limit).forEach((line) -> out.println("    " + line));
+		out.printf("  %s (%d): %s%n", outcome.lowerLabel(), lines.size(), Actions.action(outcome, runId));
+		list(out, "    ", lines, limit, elsewhere);
+	}
+
+	private static void list(PrintStream out, String indent, List<String> lines, int limit, String elsewhere) {
+		lines.stream().limit(limit).forEach((line) -> out.println(indent + line));
 		if (lines.size() > limit) {
-			out.printf("    … and %d more %s%n", lines.size() - limit, elsewhere);
+			out.printf("%s… and %d more %s%n", indent, lines.size() - limit, elsewhere);
 		}
 	}
 
@@ -264,10 +353,49 @@ public class RunReports {
 				+ " ORDER BY info_item_id COLLATE \"C\"", RunReports::relinkedPointer, runId, upToExecution);
 	}
 
+	/**
+	 * The findings of a run up to an execution that have {@code verdicts} (or any other
+	 * verdict, when {@code others}), merged with the halted chunk of that execution,
+	 * which replaces any finding of its pointers: a recheck that halted judged them anew.
+	 * Only the last execution's halt counts: a resume judged that chunk again.
+	 */
+	private <T> List<T> findings(String columns, long runId, long upToExecution, boolean others, List<String> verdicts,
+			RowMapper<T> rowMapper) {
+		String in = String.join(", ", verdicts.stream().map((v) -> "?").toList());
+		String verdictFilter = (others ? " NOT IN (" : " IN (") + in + ")";
+		String halted = this.jobSchema.table("brake_halt_pointer");
+		String sql = "SELECT * FROM (SELECT " + columns + " FROM " + this.jobSchema.table("pointer_finding")
+				+ " f WHERE run_id = ? AND job_execution_id <= ? AND verdict" + verdictFilter + " AND NOT EXISTS"
+				+ " (SELECT 1 FROM " + halted + " h WHERE h.job_execution_id = ? AND h.info_item_id = f.info_item_id)"
+				+ " UNION ALL SELECT " + columns + " FROM " + halted + " WHERE job_execution_id = ? AND verdict IN ("
+				+ String.join(", ", haltedVerdicts(others, verdicts).stream().map((v) -> "?").toList())
+				+ ")) items ORDER BY info_item_id COLLATE \"C\"";
+		List<Object> arguments = new ArrayList<>(List.of(runId, upToExecution));
+		arguments.addAll(verdicts);
+		arguments.add(upToExecution);
+		arguments.add(upToExecution);
+		arguments.addAll(haltedVerdicts(others, verdicts));
+		return this.jdbc.query(sql, rowMapper, arguments.toArray());
+	}
+
+	/**
+	 * The verdicts of a halted chunk's pointers that a list shows: those named, or the
+	 * reported ones that are not.
+	 */
+	private static List<String> haltedVerdicts(boolean others, List<String> verdicts) {
+		if (!others) {
+			return verdicts;
+		}
+		return Arrays.stream(Outcome.values())
+			.filter(Outcome::isReported)
+			.map(Outcome::name)
+			.filter((name) -> !verdicts.contains(name))
+			.toList();
+	}
+
 	private List<RelinkedPointer> wouldRelink(long runId, long upToExecution) {
-		return this.jdbc.query("SELECT " + RELINK_COLUMNS + " FROM " + this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict = ? ORDER BY info_item_id COLLATE \"C\"",
-				RunReports::relinkedPointer, runId, upToExecution, Outcome.WOULD_RELINK.name());
+		return findings(RELINK_COLUMNS, runId, upToExecution, false, List.of(Outcome.WOULD_RELINK.name()),
+				RunReports::relinkedPointer);
 	}
 
 	private static RelinkedPointer relinkedPointer(ResultSet rs, int row) throws SQLException {
@@ -276,22 +404,18 @@ public class RunReports {
 	}
 
 	private List<ClearedPointer> wouldClear(long runId, long upToExecution) {
-		return this.jdbc.query("SELECT info_item_id, watcher_item_id, http_status, evidence FROM "
-				+ this.jobSchema.table("pointer_finding")
-				+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict = ? ORDER BY info_item_id COLLATE \"C\"",
-				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)), runId,
-				upToExecution, Outcome.WOULD_CLEAR.name());
+		return findings("info_item_id, watcher_item_id, http_status, evidence", runId, upToExecution, false,
+				List.of(Outcome.WOULD_CLEAR.name()),
+				(rs, i) -> new ClearedPointer(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
 	}
 
 	private List<SkippedPointer> skipped(long runId, long upToExecution) {
-		return this.jdbc.query(
-				"SELECT info_item_id, watcher_item_id, verdict, http_status, evidence FROM "
-						+ this.jobSchema.table("pointer_finding")
-						+ " WHERE run_id = ? AND job_execution_id <= ? AND verdict NOT IN (?, ?)"
-						+ " ORDER BY info_item_id COLLATE \"C\"",
-				(rs, i) -> new SkippedPointer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-						rs.getString(5)),
-				runId, upToExecution, Outcome.WOULD_CLEAR.name(), Outcome.WOULD_RELINK.name());
+		// the JSON names a verdict as its counts do
+		return findings("info_item_id, watcher_item_id, verdict, http_status, evidence", runId, upToExecution, true,
+				List.of(Outcome.WOULD_CLEAR.name(), Outcome.WOULD_RELINK.name()),
+				(rs, i) -> new SkippedPointer(rs.getString(1), rs.getString(2),
+						Outcome.find(rs.getString(3)).map(Outcome::jsonName).orElse(rs.getString(3)), rs.getInt(4),
+						rs.getString(5)));
 	}
 
 	private static String describe(ClearedPointer pointer) {
@@ -340,10 +464,6 @@ public class RunReports {
 		}
 		Throwable root = Failures.root(failures.get(0));
 		return firstLine(root.getClass().getSimpleName() + ": " + root.getMessage());
-	}
-
-	private static String format(Duration duration) {
-		return (duration.toMillis() < 10_000) ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
 	}
 
 	private static String firstLine(String text) {

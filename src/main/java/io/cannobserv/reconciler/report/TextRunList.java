@@ -20,25 +20,31 @@ final class TextRunList {
 	static final List<Column> COLUMNS = List.of(new Column("RUN", false, (r) -> String.valueOf(r.runId())),
 			new Column("MODE", true, (r) -> r.mode().label()),
 			new Column("PARTITION", true, (r) -> r.partitionLabel().isEmpty() ? "-" : r.partitionLabel()),
-			new Column("STATUS", true, RunSummary::status),
+			new Column("STATUS", true, RunSummary::displayStatus),
 			new Column("EXIT", false, (r) -> String.valueOf(r.exitCode())),
 			new Column("STARTED (UTC)", true, (r) -> Figures.time(r.startedAt()).replace(" UTC", "")),
-			new Column("DURATION", false, (r) -> Figures.duration(r.duration())),
-			new Column(Outcome.READ.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.READ))),
-			new Column(Outcome.CLEARED.name(), false,
+			new Column("DURATION", false, (r) -> Figures.duration(r.worked())),
+			new Column(heading(Outcome.READ), false, (r) -> String.valueOf(r.counts().get(Outcome.READ))),
+			new Column(heading(Outcome.CLEARED), false,
 					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.CLEARED))
 							: "(" + r.counts().get(Outcome.WOULD_CLEAR) + ")"),
-			new Column(Outcome.RELINKED.name(), false,
+			new Column(heading(Outcome.RELINKED), false,
 					(r) -> r.applied() ? String.valueOf(r.counts().get(Outcome.RELINKED))
 							: "(" + r.counts().get(Outcome.WOULD_RELINK) + ")"),
-			new Column(Outcome.TRANSIENT.name(), false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
-			new Column("UNCONFIRMED", false, (r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
+			new Column(heading(Outcome.TRANSIENT), false, (r) -> String.valueOf(r.counts().get(Outcome.TRANSIENT))),
+			new Column(heading(Outcome.NOT_FOUND_UNCONFIRMED), false,
+					(r) -> String.valueOf(r.counts().get(Outcome.NOT_FOUND_UNCONFIRMED))),
 			new Column("BRAKE", true, (r) -> r.brake().state().label()),
 			new Column("VERSION", true, (r) -> (r.build() != null) ? r.build().label() : "-"));
 
 	static final String DRY_RUN_NOTE = "(n): a dry run, which would clear (or re-link) n.";
 
 	private TextRunList() {
+	}
+
+	/** A count's column is headed by its outcome's one name. */
+	private static String heading(Outcome outcome) {
+		return outcome.label().toUpperCase(java.util.Locale.ROOT);
 	}
 
 	/**

@@ -16,86 +16,126 @@ import java.util.Set;
 public enum Outcome {
 
 	/** Pointers the first pass read (every pointer of the run, once). */
-	READ("Checked", "#5f6f81"),
+	READ("Checked", "#5f6f81", ""),
 
 	/**
 	 * Pointers the first pass decided from its snapshot of Watcher's list, without a
 	 * lookup ({@code --strategy=snapshot}).
 	 */
-	FROM_SNAPSHOT("Decided from the snapshot", "#76448a"),
+	FROM_SNAPSHOT("From the snapshot", "#76448a", ""),
 
 	/** Watcher has the WatchedItem and it links back to this InfoItem (or to none). */
-	LIVE("Live", "#5b9e7c", Trait.VERDICT, Trait.DEFINITE),
+	LIVE("Live", "#5b9e7c", "Nothing to do.", Trait.VERDICT, Trait.DEFINITE),
 
 	/** Watcher has the WatchedItem, archived: it still exists, the pointer stays. */
-	ARCHIVED("Archived", "#8db5d6", Trait.VERDICT, Trait.DEFINITE, Trait.KEPT),
+	ARCHIVED("Archived", "#8db5d6", "Nothing to do: Watcher keeps an archived WatchedItem, so the pointer stays.",
+			Trait.VERDICT, Trait.DEFINITE, Trait.KEPT),
 
 	/**
 	 * Watcher answered the typed 404: the WatchedItem was deleted. The only clearable
 	 * verdict.
 	 */
-	GONE("Gone in Watcher", "#c0392b", Trait.VERDICT, Trait.DEFINITE, Trait.STALE),
+	GONE("Gone", "#c0392b", "Watcher confirmed the deletion with its typed 404: the pointer is cleared.", Trait.VERDICT,
+			Trait.DEFINITE, Trait.STALE),
 
 	/** A gone pointer cleared, with its audit row. */
-	CLEARED("Cleared", "#c0392b", Trait.WRITE),
+	CLEARED("Cleared", "#c0392b",
+			"If Watcher was wrong (the wrong one behind WATCHER_BASE_URL, or an empty backup), restore --run ID --apply puts them back.",
+			Trait.WRITE),
 
 	/** A gone pointer a dry run would clear. */
-	WOULD_CLEAR("Would clear", "#e8a7a0", Trait.WRITE, Trait.FINDING),
+	WOULD_CLEAR("Would clear", "#e8a7a0",
+			"Not written: check a few of these in Watcher before an applying run clears them.", Trait.WRITE,
+			Trait.FINDING),
 
 	/** A gone pointer re-linked since it was read: the compare-and-set left it alone. */
-	CHANGED_CONCURRENTLY("Re-linked meanwhile, left alone", "#f0a07a", Trait.WRITE, Trait.FINDING, Trait.REPORTED),
+	CHANGED_CONCURRENTLY("Re-linked meanwhile", "#f0a07a",
+			"Left alone: the pointer changed in Archiver while the run judged it. Nothing to do.", Trait.WRITE,
+			Trait.FINDING, Trait.REPORTED),
 
 	/**
 	 * The pointer is gone or links back to another InfoItem, and exactly one other
 	 * WatchedItem tracks this InfoItem, confirmed by a lookup of it ({@code --relink}):
 	 * the pointer is re-linked to it.
 	 */
-	MOVED("Moved in Watcher", "#2e86c1", Trait.VERDICT, Trait.DEFINITE, Trait.STALE),
+	MOVED("Moved", "#2e86c1",
+			"Another WatchedItem tracks this InfoItem, confirmed by Watcher: the pointer is re-linked to it.",
+			Trait.VERDICT, Trait.DEFINITE, Trait.STALE),
 
 	/** A moved pointer re-linked to the WatchedItem that tracks its InfoItem, audited. */
-	RELINKED("Re-linked", "#2e86c1", Trait.WRITE),
+	RELINKED("Re-linked", "#2e86c1", "If Watcher was wrong, restore --run ID --apply puts the old pointers back.",
+			Trait.WRITE),
 
 	/** A moved pointer a dry run would re-link. */
-	WOULD_RELINK("Would re-link", "#a9cce3", Trait.WRITE, Trait.FINDING),
+	WOULD_RELINK("Would re-link", "#a9cce3", "Not written: an applying run with --relink re-links these.", Trait.WRITE,
+			Trait.FINDING),
 
 	/**
 	 * A moved pointer changed since it was read: the compare-and-set left it alone, not
 	 * re-linked.
 	 */
-	RELINK_CHANGED_CONCURRENTLY("Changed meanwhile, not re-linked", "#f5b041", Trait.WRITE, Trait.FINDING,
-			Trait.REPORTED),
+	RELINK_CHANGED_CONCURRENTLY("Changed meanwhile", "#f5b041",
+			"Left alone, not re-linked: the pointer changed in Archiver while the run judged it. Nothing to do; the next run judges it again.",
+			Trait.WRITE, Trait.FINDING, Trait.REPORTED),
 
 	/** A 404 that is not Watcher's typed one: not proof of deletion. */
-	NOT_FOUND_UNCONFIRMED("Not found, unconfirmed", "#d99a1e", Trait.VERDICT, Trait.KEPT, Trait.FINDING,
-			Trait.REPORTED),
+	NOT_FOUND_UNCONFIRMED("Unconfirmed 404", "#d99a1e",
+			"Kept: a 404 without Watcher's body {\"detail\":\"WatchedItem not found\"} is no proof of deletion. Something between the job and Watcher answers 404 (an ingress, a proxy, a wrong path in WATCHER_BASE_URL); each row shows the body it got.",
+			Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/** The pointer is not a ULID; it was never sent. */
-	MALFORMED("Malformed", "#9aa3ad", Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
+	MALFORMED("Malformed", "#9aa3ad",
+			"Kept, never sent to Watcher: the pointer is not a ULID. Correct or empty it in Archiver.", Trait.VERDICT,
+			Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/** The WatchedItem links back to another InfoItem. */
-	MISMATCHED("Mismatched", "#5f6f81", Trait.VERDICT, Trait.DEFINITE, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
+	MISMATCHED("Mismatched", "#5f6f81",
+			"Kept: the WatchedItem links back to another InfoItem. Check which InfoItem it belongs to; --relink re-links where Watcher confirms the right one.",
+			Trait.VERDICT, Trait.DEFINITE, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/**
 	 * No usable answer after every retry; asked again by the recheck, and by the next
 	 * run.
 	 */
-	TRANSIENT("Transient", "#7e57c2", Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED);
+	TRANSIENT("Transient", "#7e57c2",
+			"Kept, and asked again next run: Watcher gave no usable answer (5xx, 429, timeout) after every retry. Many of them? Watcher is flaky, or RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND is too high for it.",
+			Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED);
 
 	private final String label;
 
 	private final String colour;
 
+	private final String action;
+
 	private final Set<Trait> traits;
 
-	Outcome(String label, String colour, Trait... traits) {
+	Outcome(String label, String colour, String action, Trait... traits) {
 		this.label = label;
 		this.colour = colour;
+		this.action = action;
 		this.traits = (traits.length > 0) ? EnumSet.copyOf(Arrays.asList(traits)) : EnumSet.noneOf(Trait.class);
 	}
 
-	/** Its name for people, capitalised: {@code Not found, unconfirmed}. */
+	/**
+	 * Its name for people, capitalised: {@code Unconfirmed 404}. The one name every human
+	 * format (console, Markdown, HTML) and the documentation give it; in the JSON it is
+	 * {@link #jsonName()}.
+	 */
 	public String label() {
 		return this.label;
+	}
+
+	/** Its name in running text: {@code unconfirmed 404}. */
+	public String lowerLabel() {
+		return this.label.toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * What to do about pointers of this outcome, in one line (the alerts say the same);
+	 * empty for the counts that are no verdict.
+	 */
+	public String action() {
+		return this.action;
 	}
 
 	/** Its colour in charts and tables. */
@@ -113,11 +153,6 @@ public enum Outcome {
 			name.append(name.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
 		}
 		return name.toString();
-	}
-
-	/** Its name in the console summary: {@code not-found-unconfirmed}. */
-	public String summaryName() {
-		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/** Whether the classifier can conclude it about a pointer. */
@@ -164,6 +199,16 @@ public enum Outcome {
 	/** The verdicts, in report order. */
 	public static List<Outcome> verdicts() {
 		return Arrays.stream(values()).filter(Outcome::isVerdict).toList();
+	}
+
+	/**
+	 * The outcome named {@code name} as the job's tables store it ({@link #name()}) or as
+	 * the report's JSON does ({@link #jsonName()}), if any.
+	 */
+	public static java.util.Optional<Outcome> find(String name) {
+		return Arrays.stream(values())
+			.filter((outcome) -> outcome.name().equals(name) || outcome.jsonName().equals(name))
+			.findFirst();
 	}
 
 	/** The outcome named {@code jsonName} in a report or the run history. */

@@ -114,14 +114,14 @@ class JobScriptsTests {
 		Files.writeString(this.fake.resolve("log.txt"), """
 				{"@timestamp":"2026-01-01T02:17:01Z","log.level":"INFO","message":"started"}
 
-				Run 7 (apply): FAILED, exit code 3
-				  stopped because: safety brake: 60% of 20 checked pointers are gone
+				Run 7 (apply): HALTED by the safety brake, exit code 3
+				  safety brake: halted before writing a chunk of 250 pointers: 12 of 20 checked pointers (60%) are gone
 				{"@timestamp":"2026-01-01T02:17:59Z","log.level":"INFO","message":"closing"}
 				""");
 		Result result = launchResult(List.of("--apply", "--follow"));
 		assertThat(result.exitCode()).isEqualTo(3);
-		assertThat(result.output()).contains("Run 7 (apply): FAILED, exit code 3")
-			.contains("stopped because: safety brake")
+		assertThat(result.output()).contains("Run 7 (apply): HALTED by the safety brake, exit code 3")
+			.contains("safety brake: halted before writing a chunk")
 			.contains("failed (PodFailurePolicy")
 			.contains("---- pod p1: exit code 3");
 	}

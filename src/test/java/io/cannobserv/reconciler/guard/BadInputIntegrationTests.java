@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase.Item;
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -92,7 +93,7 @@ class BadInputIntegrationTests {
 		Map<String, Map<String, @Nullable Object>> after = this.bed.archiver().snapshot();
 		junkById.forEach((id, junk) -> {
 			JsonNode entry = skipped.get(id);
-			assertThat(entry.get("verdict").asString()).as(junk.label()).isEqualTo("MALFORMED");
+			assertThat(entry.get("verdict").asString()).as(junk.label()).isEqualTo(Outcome.MALFORMED.jsonName());
 			assertThat(entry.get("watcherItemId").asString()).as(junk.label()).isEqualTo(junk.value());
 			assertThat(entry.get("reason").asString()).as(junk.label()).contains("never sent");
 			assertThat(after.get(id).get("watcher_item_id")).as(junk.label()).isEqualTo(junk.value());

@@ -27,6 +27,7 @@ import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Entry;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.ReportSchema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,21 +80,29 @@ class SafetyBrakeIntegrationTests {
 		long runId = report.get("runId").asLong();
 		assertThat(report.get("status").asString()).isEqualTo("FAILED");
 		assertThat(report.get("exitCode").asInt()).isEqualTo(3);
-		assertThat(report.get("counts").get("read").asLong()).isEqualTo(10);
+		// the halted chunk is counted as judged, its gone pointers as would clear
+		assertThat(report.get("counts").get("read").asLong()).isEqualTo(20);
+		assertThat(report.get("counts").get("gone").asLong()).isEqualTo(20);
 		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(10);
+		assertThat(report.get("counts").get("wouldClear").asLong()).isEqualTo(10);
+		assertThat(ids(report.get("wouldClear"))).isEqualTo(idsOf(entries.subList(10, 20)));
 		assertThat(report.get("cleared")).hasSize(10);
 		JsonNode brake = report.get("brake");
 		assertThat(brake.get("state").asString()).isEqualTo("tripped");
 		assertThat(brake.get("maxClearFraction").asDouble()).isEqualTo(0.5);
 		assertThat(brake.get("minSample").asLong()).isEqualTo(20);
-		// the whole message: which limit, the figures, and how to override
-		assertThat(brake.get("message").asString()).startsWith("20 of 20 checked pointers (100%) are gone")
+		// the whole message: which limit and the figures; and the option that lets it
+		// through
+		assertThat(brake.get("message").asString()).isEqualTo(
+				"20 of 20 checked pointers (100%) are gone, above --max-clear-fraction=0.5 after a sample of 20");
+		assertThat(brake.get("limit").asString()).isEqualTo("max-clear-fraction");
+		assertThat(brake.get("override").asString()).isEqualTo("--max-clear-fraction=1");
+		assertThat(brake.get("notWritten").asLong()).isEqualTo(10);
+		assertThat(tripped.out()).contains("HALTED by the safety brake, exit code 3")
 			.contains("--max-clear-fraction=0.5")
-			.contains("sample of 20")
-			.endsWith("run again with --max-clear-fraction=1 (it resumes where it stopped)");
-		assertThat(tripped.out()).contains("exit code 3")
-			.contains("--max-clear-fraction=0.5")
-			.contains("20 of 20 checked pointers");
+			.contains("20 of 20 checked pointers")
+			.contains("reconcile --apply --max-clear-fraction=1")
+			.contains("restore --run " + runId + " --apply");
 		assertThat(output.getAll()).as("the log names the limit and the figures")
 			.contains("20 of 20 checked pointers (100%) are gone, above --max-clear-fraction=0.5");
 
@@ -144,7 +153,11 @@ class SafetyBrakeIntegrationTests {
 		assertThat(clearedIds()).isEqualTo(clearedFirst);
 		JsonNode report = onlyReport();
 		assertThat(report.get("executions").asInt()).isEqualTo(2);
-		assertThat(report.get("counts").get("read").asLong()).isEqualTo(10);
+		// 10 committed, and the 10 of the chunk halted again
+		assertThat(report.get("counts").get("read").asLong()).isEqualTo(20);
+		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(10);
+		assertThat(report.get("counts").get("wouldClear").asLong()).isEqualTo(10);
+		assertThat(report.get("wouldClear")).hasSize(10);
 		assertThat(report.get("brake").get("state").asString()).isEqualTo("tripped");
 		// the same figures: the chunk rolled back the first time was not counted
 		assertThat(report.get("brake").get("message").asString()).startsWith("20 of 20 checked pointers");
@@ -174,15 +187,103 @@ class SafetyBrakeIntegrationTests {
 		}
 		JsonNode report = onlyReport();
 		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(5);
-		assertThat(report.get("counts").get("read").asLong()).isEqualTo(10);
+		assertThat(report.get("counts").get("read").asLong()).isEqualTo(15);
 		JsonNode brake = report.get("brake");
 		assertThat(brake.get("state").asString()).isEqualTo("tripped");
 		assertThat(brake.get("maxClears").asLong()).isEqualTo(5);
 		assertThat(brake.get("message").asString())
-			.startsWith("the run would clear 7 pointers, more than --max-clears=5")
-			.endsWith("run again with a higher --max-clears (it resumes where it stopped)")
-			.doesNotContain("--max-clear-fraction");
-		assertThat(result.out()).contains("--max-clears=5");
+			.isEqualTo("the run would clear 7 pointers, more than --max-clears=5");
+		assertThat(brake.get("override").asString()).isEqualTo("--max-clears=7");
+		assertThat(result.out()).contains("--max-clears=5").contains("reconcile --apply --max-clears=7");
+	}
+
+	@Test
+	void reconcileWhenBrakeTripsExplainsItselfInOneWarningAndListsThePointersToJudge(CapturedOutput output)
+			throws Exception {
+		// given 10 gone among 50 (20%), a cap of 5 and chunks of 5: the third chunk, with
+		// 2 more gone, takes the run to 7
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(40).gone(10));
+		List<Entry> entries = registry.entries();
+		Set<String> goneInThirdChunk = new HashSet<>(idsOf(entries.subList(10, 15)));
+		goneInThirdChunk.retainAll(registry.ids(PointerClass.GONE));
+
+		// when
+		Result result = reconcile("--apply", "--chunk-size=5", "--max-clears=5");
+
+		// then a halt, told as one: one WARN line, no ERROR, no stack trace, no class
+		// name
+		assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);
+		String log = output.getAll();
+		assertThat(log.lines().filter((line) -> line.contains(" WARN "))).singleElement()
+			.asString()
+			.contains("Safety brake halted run")
+			.contains("the run would clear 7 pointers, more than --max-clears=5")
+			.contains("reconcile --apply --max-clears=7");
+		assertThat(log).doesNotContain(" ERROR ").doesNotContainPattern("(?m)^\\s+at ").doesNotContain("Exception");
+		assertThat(result.err()).isEmpty();
+		assertThat(result.out()).doesNotContain("Exception").doesNotContain("FAILED");
+		// the report counts the halted chunk as judged: the verdicts add up to what was
+		// checked, and gone = cleared + would clear
+		JsonNode report = onlyReport();
+		long runId = report.get("runId").asLong();
+		JsonNode counts = report.get("counts");
+		assertThat(counts.get("read").asLong()).isEqualTo(15);
+		assertThat(counts.get("live").asLong() + counts.get("gone").asLong()).isEqualTo(15);
+		assertThat(counts.get("gone").asLong()).isEqualTo(7);
+		assertThat(counts.get("cleared").asLong()).isEqualTo(5);
+		assertThat(counts.get("wouldClear").asLong()).isEqualTo(2);
+		assertThat(report.get("exitMessage").asString())
+			.isEqualTo("halted by the safety brake: the run would clear 7 pointers, more than --max-clears=5");
+		assertThat(ids(report.get("wouldClear"))).isEqualTo(goneInThirdChunk);
+		assertThat(report.get("wouldClear"))
+			.allSatisfy((pointer) -> assertThat(pointer.get("evidence").asString()).contains("WatchedItem not found"));
+		assertThat(report.get("brake").get("notWritten").asLong()).isEqualTo(5);
+		ReportSchema.assertValid(this.json.writeValueAsString(report));
+		// nothing of the halted chunk was written: its gone pointers are still set
+		goneInThirdChunk.forEach((id) -> assertThat(this.bed.archiver().pointerOf(id)).as(id).isNotNull());
+		assertThat(clearedIds()).hasSize(5).doesNotContainAnyElementsOf(goneInThirdChunk);
+		// the console: a halt, the pointers to judge, and the exact next commands
+		assertThat(result.out()).contains("Run " + runId + " (apply): HALTED by the safety brake, exit code 3")
+			.contains("checked 15: 8 live, 7 gone")
+			.contains("cleared 5, would clear 2")
+			.contains("    reconcile    # preview")
+			.contains("    reconcile --apply --max-clears=7    # proceed")
+			.contains("    restore --run " + runId + " --apply    # undo the 5 pointer(s)");
+		goneInThirdChunk.forEach((id) -> assertThat(result.out()).contains(id + " -> "));
+		// every format says the same, once
+		for (String format : List.of("markdown", "html", "text")) {
+			Result rendered = ReconcilerRun.run(reportArgs(runId, format));
+			assertThat(rendered.exitCode()).as(rendered.err()).isZero();
+			goneInThirdChunk.forEach((id) -> assertThat(rendered.out()).as(format).contains(id));
+			assertThat(rendered.out()).as(format)
+				.contains("reconcile --apply --max-clears=7")
+				.contains("restore --run " + runId + " --apply")
+				.doesNotContain("Exception")
+				.doesNotContainPattern("(?<![-\\w])FAILED\\b")
+				.doesNotContain("same command again");
+			assertThat(rendered.out().split("the run would clear 7 pointers", -1)).as(format).hasSize(2);
+		}
+
+		// when the operator lets exactly that chunk through
+		Result resumed = reconcile("--apply", "--chunk-size=5", "--max-clears=7");
+
+		// then it is written, and the run halts at the next chunk that passes the new
+		// cap,
+		// whose pointers replace the first halt's in the report
+		assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isEqualTo(3);
+		assertThat(clearedIds()).containsAll(goneInThirdChunk).hasSize(7);
+		JsonNode after = onlyReport();
+		assertThat(after.get("counts").get("cleared").asLong()).isEqualTo(7);
+		assertThat(after.get("counts").get("read").asLong()).isEqualTo(20);
+		assertThat(ids(after.get("wouldClear"))).doesNotContainAnyElementsOf(goneInThirdChunk).hasSize(3);
+		assertThat(after.get("brake").get("override").asString()).isEqualTo("--max-clears=10");
+	}
+
+	private String[] reportArgs(long runId, String format) {
+		List<String> args = new ArrayList<>(List.of("report", "--run", String.valueOf(runId), "--format=" + format));
+		args.addAll(List.of(this.bed.database().springArgs()));
+		return args.toArray(String[]::new);
 	}
 
 	@Test
@@ -217,7 +318,12 @@ class SafetyBrakeIntegrationTests {
 		// noted where it would first have tripped: chunk 2, 20 of 20
 		assertThat(brake.get("message").asString()).contains("20 of 20 checked pointers")
 			.contains("--max-clear-fraction=0.5");
-		assertThat(result.out()).contains("safety brake WOULD TRIP").contains("would clear 200");
+		ReportSchema.assertValid(this.json.writeValueAsString(report));
+		// what lets every chunk of an applying run through
+		assertThat(brake.get("override").asString()).isEqualTo("--max-clear-fraction=1");
+		assertThat(result.out()).contains("an applying run would halt")
+			.contains("would clear 200")
+			.contains("reconcile --apply --max-clear-fraction=1");
 		assertThat(output.getAll()).contains("Safety brake would trip here in apply mode");
 	}
 

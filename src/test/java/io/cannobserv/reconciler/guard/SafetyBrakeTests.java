@@ -45,8 +45,29 @@ class SafetyBrakeTests {
 			assertThat(t.gone()).isEqualTo(11);
 			assertThat(t.message()).contains("11 of 20 checked pointers (55%)")
 				.contains("--max-clear-fraction=0.5")
-				.contains("sample of 20")
-				.contains("run again with --max-clear-fraction=1");
+				.contains("sample of 20");
+			// the share that lets exactly this chunk through
+			assertThat(t.override()).isEqualTo("--max-clear-fraction=0.55");
+		});
+		// and it does: 11 of 20 is not above 0.55 as the command line parses it
+		SafetyBrake overridden = new SafetyBrake(new SafetyBrakeProperties(Double.parseDouble("0.55"), 20, null));
+		assertThat(overridden.check(RunCounts.ZERO, counts(20, 11, 0))).isEmpty();
+	}
+
+	@Test
+	void checkWhenBothLimitsArePassedNamesBothAndOverridesBoth() {
+		// given a cap of 5 and 6 gone of 20 checked (30%, above 0.25)
+		SafetyBrake brake = new SafetyBrake(new SafetyBrakeProperties(0.25, 20, 5L));
+
+		// when
+		Optional<BrakeTrip> trip = brake.check(RunCounts.ZERO, counts(20, 6, 0));
+
+		// then
+		assertThat(trip).hasValueSatisfying((t) -> {
+			assertThat(t.limit()).isEqualTo("max-clears");
+			assertThat(t.message()).isEqualTo("the run would clear 6 pointers, more than --max-clears=5; and 6 of 20 "
+					+ "checked pointers (30%) are gone, above --max-clear-fraction=0.25 after a sample of 20");
+			assertThat(t.override()).isEqualTo("--max-clears=6 --max-clear-fraction=0.3");
 		});
 	}
 
@@ -121,6 +142,7 @@ class SafetyBrakeTests {
 			assertThat(t.limit()).isEqualTo("max-clears");
 			assertThat(t.gone()).isEqualTo(6);
 			assertThat(t.message()).contains("would clear 6 pointers, more than --max-clears=5");
+			assertThat(t.override()).isEqualTo("--max-clears=6");
 		});
 	}
 

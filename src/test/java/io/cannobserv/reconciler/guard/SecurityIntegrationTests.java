@@ -42,6 +42,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import io.cannobserv.reconciler.WatcherReconcilerApplication;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -234,7 +235,7 @@ class SecurityIntegrationTests {
 		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(2);
 		for (int i = 0; i < redirected.size(); i++) {
 			JsonNode skipped = skipped(report, redirected.get(i));
-			assertThat(skipped.get("verdict").asString()).isEqualTo("TRANSIENT");
+			assertThat(skipped.get("verdict").asString()).isEqualTo(Outcome.TRANSIENT.jsonName());
 			assertThat(skipped.get("reason").asString()).contains("HTTP " + statuses.get(i));
 		}
 	}

@@ -20,6 +20,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.ExpectedBuild;
@@ -102,7 +103,8 @@ class NotificationIntegrationTests {
 		String text = text(message);
 		assertThat(text).startsWith("**Needs a human:** the safety brake halted the run")
 			.contains("### Watcher link reconciler: run 1")
-			.contains("> **Safety brake tripped:**")
+			.contains("> **Halted by the safety brake**")
+			.contains("reconcile --apply --max-clear-fraction=1")
 			.contains("Version `" + ExpectedBuild.version() + "`");
 		assertThat(notificationLines(output))
 			.containsExactly("Notified localhost (run 1 ended with exit code 3): HTTP 200");
@@ -136,7 +138,7 @@ class NotificationIntegrationTests {
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		assertThat(text(onlyMessage()))
 			.startsWith("**Needs a human:** 2 pointers got a 404 that is not Watcher's typed answer, kept")
-			.contains("`NOT_FOUND_UNCONFIRMED`");
+			.contains("| " + Outcome.NOT_FOUND_UNCONFIRMED.label() + " |");
 	}
 
 	@Test

@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverVersion;
@@ -117,7 +118,7 @@ class ReconcileJobIntegrationTests {
 		assertThat(counts.get("transient").asLong()).isEqualTo(6);
 		assertThat(ids(report.get("cleared"))).isEqualTo(gone);
 		assertThat(report.get("skipped")).hasSize(24);
-		Set<String> skippedTransient = ids(report.get("skipped"), "TRANSIENT");
+		Set<String> skippedTransient = ids(report.get("skipped"), Outcome.TRANSIENT.jsonName());
 		assertThat(skippedTransient).isEqualTo(Set.copyOf(registry.ids(PointerClass.TRANSIENT_ALWAYS)));
 		assertThat(report.get("skipped").findValuesAsString("reason")).allSatisfy((r) -> assertThat(r).isNotBlank());
 		// malformed pointers never reach Watcher
@@ -125,7 +126,7 @@ class ReconcileJobIntegrationTests {
 			assertThat(this.bed.watcher().itemRequests())
 				.noneMatch((request) -> request.getUrl().endsWith("/" + registry.entry(id).watcherItemId()));
 		}
-		assertThat(result.out()).contains("cleared 6").contains("transient 6");
+		assertThat(result.out()).contains("cleared 6").contains("6 transient");
 		assertThat(result.out() + result.err()).doesNotContain(this.bed.watcher().apiKey());
 		assertThat(Files.readString(reportFile())).doesNotContain(this.bed.watcher().apiKey());
 	}
@@ -242,7 +243,7 @@ class ReconcileJobIntegrationTests {
 		assertThat(counts.get("gone").asLong()).isEqualTo(1);
 		assertThat(counts.get("cleared").asLong()).isEqualTo(1);
 		assertThat(counts.get("transient").asLong()).isEqualTo(1);
-		assertThat(ids(report.get("skipped"), "TRANSIENT"))
+		assertThat(ids(report.get("skipped"), Outcome.TRANSIENT.jsonName()))
 			.containsExactly(registry.ids(PointerClass.TRANSIENT_ALWAYS).get(0));
 		assertThat(report.get("skipped")).hasSize(1);
 		assertThat(result.out()).contains("cleared 1");
@@ -287,7 +288,7 @@ class ReconcileJobIntegrationTests {
 		assertThat(clearedIds()).doesNotContain(relinked).hasSize(2);
 		JsonNode report = onlyReport();
 		assertThat(report.get("counts").get("changedConcurrently").asLong()).isEqualTo(1);
-		assertThat(ids(report.get("skipped"), "CHANGED_CONCURRENTLY")).containsExactly(relinked);
+		assertThat(ids(report.get("skipped"), Outcome.CHANGED_CONCURRENTLY.jsonName())).containsExactly(relinked);
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.FakeWatcher;
@@ -247,7 +248,8 @@ class RelinkIntegrationTests {
 		JsonNode report = ReportFiles.only(this.reportDir);
 		assertThat(report.get("counts").get("relinkChangedConcurrently").asLong()).isEqualTo(1);
 		assertThat(report.get("counts").get("relinked").asLong()).isZero();
-		assertThat(report.get("skipped").get(0).get("verdict").asString()).isEqualTo("RELINK_CHANGED_CONCURRENTLY");
+		assertThat(report.get("skipped").get(0).get("verdict").asString())
+			.isEqualTo(Outcome.RELINK_CHANGED_CONCURRENTLY.jsonName());
 	}
 
 	@Test

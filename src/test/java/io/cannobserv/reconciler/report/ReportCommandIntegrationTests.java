@@ -27,6 +27,7 @@ import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.WatcherReconcilerApplication;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.ChildJvm;
@@ -36,6 +37,7 @@ import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.ReportSchema;
 import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
 import io.cannobserv.reconciler.support.Ulids;
@@ -164,8 +166,8 @@ class ReportCommandIntegrationTests {
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		List<String> lines = result.out().lines().toList();
 		assertThat(lines.get(0)).startsWith("RUN")
-			.contains("MODE", "PARTITION", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "READ", "CLEARED", "RELINKED",
-					"TRANSIENT", "UNCONFIRMED", "BRAKE", "VERSION");
+			.contains("MODE", "PARTITION", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "CHECKED", "CLEARED",
+					"RE-LINKED", "TRANSIENT", "UNCONFIRMED 404", "BRAKE", "VERSION");
 		assertThat(columns(lines.get(1))).startsWith(String.valueOf(applyRunId), "apply", "-", "COMPLETED", "0")
 			.endsWith("30", "4", "0", "2", "4", "clear", BuildVersion.current().label());
 		assertThat(columns(lines.get(2))).startsWith(String.valueOf(dryRunId), "dry-run", "-", "COMPLETED", "0")
@@ -207,6 +209,7 @@ class ReportCommandIntegrationTests {
 
 			assertThat(result.exitCode()).as(result.err()).isZero();
 			assertThat(result.out()).isEqualTo(Files.readString(runFile(runId)) + "\n");
+			ReportSchema.assertValid(result.out());
 		}
 	}
 
@@ -244,9 +247,16 @@ class ReportCommandIntegrationTests {
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		assertThat(result.out()).startsWith("Run " + applyRunId + " (apply): COMPLETED, exit code 0")
 			.contains(
-					"checked 30: live 12, archived 2, gone 4, not-found-unconfirmed 4, malformed 5, mismatched 1, transient 2")
-			.contains("cleared 4,")
-			.contains("kept and reported (12):");
+					"checked 30: 12 live, 2 archived, 4 gone, 4 unconfirmed 404, 5 malformed, 1 mismatched, 2 transient")
+			.contains("cleared 4, re-linked meanwhile 0\n")
+			.contains("kept, to look at (12):")
+			.contains("    transient (2): " + Outcome.TRANSIENT.action())
+			// the rows to act on before the cleared ones; re-link's and the snapshot's,
+			// both off, not at all
+			.doesNotContain("moved")
+			.doesNotContain("re-linked 0")
+			.doesNotContain("from the snapshot");
+		assertThat(result.out().indexOf("kept, to look at")).isLessThan(result.out().indexOf("  cleared (4):"));
 		registry.ids(PointerClass.GONE).forEach((id) -> assertThat(result.out()).contains(id));
 		registry.ids(PointerClass.TRANSIENT_ALWAYS).forEach((id) -> assertThat(result.out()).contains(id + " -> "));
 		// PointerText shows a pointer with quotes in quotes, escaped
@@ -262,18 +272,23 @@ class ReportCommandIntegrationTests {
 		assertThat(md).startsWith("### Watcher link reconciler: run " + applyRunId + "\n")
 			.contains("**apply**, **COMPLETED**, exit code 0")
 			.contains("| Checked | 30 |")
-			.contains("| `TRANSIENT` | HTTP 503 ")
+			.contains("| Transient | HTTP 503 ")
 			.contains("| **Cleared** | 4 |")
-			.contains("| Transient (kept) | 2 |")
-			.contains("| Not found, unconfirmed (kept) | 4 |")
+			.contains("| Transient | 2 |")
+			.contains("| Unconfirmed 404 | 4 |")
+			.contains("- **Transient** (2): " + MarkdownReport.escape(Outcome.TRANSIENT.action()))
+			.doesNotContain("| Moved |")
+			.doesNotContain("| Re-linked |")
+			.doesNotContain("| From the snapshot |")
 			.contains("Safety brake: **clear**")
 			.contains("**Cleared** (4):")
 			.contains("- `" + registry.ids(PointerClass.GONE).get(0) + "` → `")
-			.contains("**Kept and reported** (12):")
+			.contains("**Kept, to look at** (12):")
 			.contains("…and 2 more: `report --run " + applyRunId + " --format json` lists them all.");
 		// ten rows of kept items, no more
 		assertThat(md.lines().filter((line) -> line.startsWith("| `") || line.startsWith("| \\"))).hasSize(10);
 		assertThat(md.length()).isLessThan(4000);
+		assertThat(md.indexOf("**Kept, to look at**")).isLessThan(md.indexOf("**Cleared** (4)"));
 		// pointers and Watcher's answers are escaped: no bare HTML, no broken table
 		assertThat(md).contains("| \\<script\\>alert(1)\\</script\\> |").doesNotContainPattern("(?<!\\\\)<");
 	}
@@ -302,6 +317,11 @@ class ReportCommandIntegrationTests {
 		for (String id : registry.ids(PointerClass.GONE)) {
 			assertThat(html).contains("<td class=\"mono\">" + id + "</td>");
 		}
+		// the kept rows, each verdict with what to do, before the cleared ones
+		assertThat(html.indexOf("id=\"skipped\"")).isLessThan(html.indexOf("id=\"cleared\""));
+		assertThat(html).contains(Html.text(Outcome.NOT_FOUND_UNCONFIRMED.action()))
+			.doesNotContain("id=\"relinked\"")
+			.doesNotContain("data-verdict=\"MOVED\"");
 		// the trend has both runs, three series each
 		assertThat(html.split("<circle class=\"point\"", -1)).hasSize(2 * 3 + 1);
 	}

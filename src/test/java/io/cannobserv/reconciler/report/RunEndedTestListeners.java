@@ -3,16 +3,16 @@ package io.cannobserv.reconciler.report;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 
 /**
  * Listeners of the run's end that a test adds to the application with
  * {@code --spring.main.sources}: one that fails, and one after it that notes what it
- * heard.
+ * heard. Deliberately no {@code @Configuration}: the application's component scan covers
+ * its package, and would add a failing listener to every run on the test class path, the
+ * demo's included ({@code ComponentScanTests}).
  */
-@Configuration(proxyBeanMethods = false)
 public class RunEndedTestListeners {
 
 	static final List<RunEnded> heard = new CopyOnWriteArrayList<>();

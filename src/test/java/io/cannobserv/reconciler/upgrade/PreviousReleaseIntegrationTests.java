@@ -21,6 +21,7 @@ import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.ReportSchema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,6 +75,18 @@ class PreviousReleaseIntegrationTests {
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		ObjectNode expected = (ObjectNode) this.json.readTree(PreviousRelease.resource("run-1.json"));
 		JsonNode countsOf010 = expected.get("counts").deepCopy();
+		// what this release's document adds: its version, the time worked (not recorded
+		// by 0.1.0), the brake's limit, override and halted chunk (none), and verdicts
+		// named as the counts name them
+		expected.put("schemaVersion", 2);
+		expected.putNull("workedMillis");
+		ObjectNode brake = (ObjectNode) expected.get("brake");
+		brake.putNull("limit");
+		brake.putNull("override");
+		brake.put("notWritten", 0);
+		expected.get("skipped")
+			.forEach((skipped) -> ((ObjectNode) skipped).put("verdict",
+					Outcome.valueOf(skipped.get("verdict").asString()).jsonName()));
 		expected.put("table", ARCHIVER_TABLE);
 		expected.put("strategy", "per-item");
 		expected.put("relink", false);
@@ -86,6 +99,15 @@ class PreviousReleaseIntegrationTests {
 			}
 		}
 		assertThat(this.json.readTree(result.out())).isEqualTo(expected);
+		ReportSchema.assertValid(result.out());
+		// and every human format still renders it
+		for (String format : List.of("text", "markdown", "html")) {
+			List<String> rendered = new ArrayList<>(List.of("report", "--run", "1", "--format=" + format));
+			rendered.addAll(List.of(this.bed.database().springArgs()));
+			Result human = ReconcilerRun.run(rendered.toArray(String[]::new));
+			assertThat(human.exitCode()).as(format + ": " + human.err()).isZero();
+			assertThat(human.out()).as(format).contains("not recorded").doesNotContain("null");
+		}
 		Map<String, Object> migrated = this.bed.database()
 			.jdbc()
 			.queryForMap("SELECT counts::text AS counts, archiver_table FROM " + PreviousRelease.JOB_SCHEMA
