@@ -74,10 +74,12 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 
 	private final BrakeSweeps sweeps;
 
+	private final RunProgress progress;
+
 	private @Nullable RunScope run;
 
 	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
-			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps) {
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, RunProgress progress) {
 		this.pass = pass;
 		this.pointerTable = pointerTable;
 		this.jdbc = jdbc;
@@ -85,15 +87,16 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		this.tally = tally;
 		this.brake = brake;
 		this.sweeps = sweeps;
+		this.progress = progress;
 	}
 
 	/** The writer of the first pass: every pointer of a chunk is read once, here. */
 	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, RunProgress progress) {
 		return new StalePointerWriter(
 				new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
 						(chunk) -> RunCounts.of(Outcome.READ, chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, progress);
 	}
 
 	/**
@@ -101,7 +104,8 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	 * pass committed.
 	 */
 	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, JobRepository jobRepository) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, RunProgress progress,
+			JobRepository jobRepository) {
 		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
 			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
 					ReconcileJobConfiguration.STEP_NAME);
@@ -110,7 +114,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		return new StalePointerWriter(
 				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
 						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, progress);
 	}
 
 	@Override
@@ -185,9 +189,13 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 				writes = writes.plus(finding.outcome(), 1);
 			}
 		}
-		this.tally.add(checked.plus(writes));
+		RunCounts added = checked.plus(writes);
+		this.tally.add(added);
 		RunCounts logged = verdicts.plus(writes);
-		afterCommit(() -> logChunk(run, chunk.size(), logged, written, findings));
+		afterCommit(() -> {
+			logChunk(run, chunk.size(), logged, written, findings);
+			this.progress.committed(added);
+		});
 	}
 
 	/**

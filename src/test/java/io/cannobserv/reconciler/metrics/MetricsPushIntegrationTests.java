@@ -87,14 +87,16 @@ class MetricsPushIntegrationTests {
 		String body = pushes.get(pushes.size() - 1).getBodyAsString();
 		String run = "command=\"reconcile\",mode=\"apply\"";
 		String partition = "partition=\"0\",partitions=\"1\"";
-		assertThat(body).contains("reconciler_run_pointers{" + run + ",outcome=\"relinked\"," + partition + "} 1.0")
-			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + "} 2.0")
-			.contains("reconciler_run_snapshot_items{" + run + "," + partition + "} 8.0")
-			.contains("reconciler_run_snapshot_fallback{" + run + "," + partition + "} 0.0")
+		String table = ",table=\"information.info_items(info_item_id,watcher_item_id)\"";
+		assertThat(body)
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"relinked\"," + partition + table + "} 1.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + table + "} 2.0")
+			.contains("reconciler_run_snapshot_items{" + run + "," + partition + table + "} 8.0")
+			.contains("reconciler_run_snapshot_fallback{" + run + "," + partition + table + "} 0.0")
 			.contains("reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"snapshot\","
-					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"} 1")
+					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"" + table + "} 1")
 			.contains("reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"list\","
-					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"}");
+					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"" + table + "}");
 	}
 
 	@Test
@@ -109,22 +111,26 @@ class MetricsPushIntegrationTests {
 		LoggedRequest last = pushes.get(pushes.size() - 1);
 		assertThat(last.getMethod().getName()).isEqualTo("PUT");
 		assertThat(last.getUrl())
-			.isEqualTo("/metrics/job/watcher-link-reconciler/command/reconcile/mode/apply/partition/0/partitions/1");
+			.isEqualTo("/metrics/job/watcher-link-reconciler/command/reconcile/mode/apply/partition/0/partitions/1"
+					+ "/table/information.info_items%28info_item_id%2Cwatcher_item_id%29");
 		String body = last.getBodyAsString();
 		String run = "command=\"reconcile\",mode=\"apply\"";
 		String partition = "partition=\"0\",partitions=\"1\"";
-		assertThat(body).contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + "} 3.0")
-			.contains("reconciler_run_pointers{" + run + ",outcome=\"read\"," + partition + "} 12.0")
-			.contains("reconciler_run_pointers{" + run + ",outcome=\"transient\"," + partition + "} 2.0")
-			.contains("reconciler_run_exit_code{" + run + "," + partition + "} 0.0")
-			.contains("reconciler_run_brake_tripped{" + run + "," + partition + "} 0.0")
-			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + "}")
+		String table = ",table=\"information.info_items(info_item_id,watcher_item_id)\"";
+		assertThat(body)
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + table + "} 3.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"read\"," + partition + table + "} 12.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"transient\"," + partition + table + "} 2.0")
+			.contains("reconciler_run_exit_code{" + run + "," + partition + table + "} 0.0")
+			.contains("reconciler_run_brake_tripped{" + run + "," + partition + table + "} 0.0")
+			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + table + "}")
 			.contains(
 					"reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"item\",mode=\"apply\","
-							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"}")
-			.contains("reconciler_watcher_retries_total{" + run + "," + partition + "} 6.0")
+							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"" + table + "}")
+			.contains("reconciler_watcher_retries_total{" + run + "," + partition + table + "} 6.0")
 			.contains("spring_batch_job_seconds_count{command=\"reconcile\",error=\"none\",mode=\"apply\"," + partition
-					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
+					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"" + table
+					+ "} 1");
 	}
 
 	@Test
