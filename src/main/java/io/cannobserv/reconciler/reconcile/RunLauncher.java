@@ -88,10 +88,8 @@ class RunLauncher {
 				return this.jobOperator.restart(execution);
 			}
 		}
-		JobExecution execution = this.jobOperator.start(this.job, identity.newRun());
-		logger.info("Run {} ({}) ended {}", execution.getJobInstance().getInstanceId(), identity.mode().label(),
-				execution.getStatus());
-		return execution;
+		// the job's listeners log its start and end (RunLogContext)
+		return this.jobOperator.start(this.job, identity.newRun());
 	}
 
 	/**

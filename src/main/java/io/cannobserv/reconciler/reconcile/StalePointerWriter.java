@@ -2,13 +2,16 @@ package io.cannobserv.reconciler.reconcile;
 
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -54,6 +57,20 @@ import io.cannobserv.reconciler.store.JobSchema;
 final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(StalePointerWriter.class);
+
+	/**
+	 * One line per pointer cleared, re-linked or kept: a logger of its own, so that
+	 * {@code logging.level.io.cannobserv.reconciler.pointers=warn} turns them down and
+	 * leaves the chunk lines.
+	 */
+	static final String POINTERS = "io.cannobserv.reconciler.pointers";
+
+	/** One line per committed chunk, with its counts. */
+	static final String CHUNKS = "io.cannobserv.reconciler.chunks";
+
+	private static final Logger pointerLogger = LoggerFactory.getLogger(POINTERS);
+
+	private static final Logger chunkLogger = LoggerFactory.getLogger(CHUNKS);
 
 	/** Step context key: why the brake would have tripped, in a dry run. */
 	static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
@@ -295,36 +312,81 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		for (PointerVerdict verdict : written) {
 			@Nullable Relink relink = verdict.relink();
 			if (relink != null) {
-				logger.info("Re-linked pointer of InfoItem {} from WatchedItem {} to {} ({}; {}; {})",
-						verdict.pointer().infoItemId(), verdict.pointer().watcherItemId(), relink.watchedItemId(),
-						verdict.evidence(), relink.listEvidence(), relink.confirmEvidence());
+				pointerLine(verdict, Outcome.RELINKED)
+					.setMessage("Re-linked pointer of InfoItem {} from WatchedItem {} to {} ({}; {}; {})")
+					.addArgument(verdict.pointer().infoItemId())
+					.addArgument(verdict.pointer().watcherItemId())
+					.addArgument(relink.watchedItemId())
+					.addArgument(verdict.evidence())
+					.addArgument(relink.listEvidence())
+					.addArgument(relink.confirmEvidence())
+					.addKeyValue("relinkedTo", relink.watchedItemId())
+					.log();
 			}
 			else {
-				logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
-						verdict.pointer().watcherItemId(), verdict.evidence());
+				pointerLine(verdict, Outcome.CLEARED)
+					.setMessage("Cleared pointer of InfoItem {} to WatchedItem {} ({})")
+					.addArgument(verdict.pointer().infoItemId())
+					.addArgument(verdict.pointer().watcherItemId())
+					.addArgument(verdict.evidence())
+					.log();
 			}
 		}
 		for (Finding finding : findings) {
 			PointerVerdict verdict = finding.source();
 			@Nullable Relink relink = verdict.relink();
 			if (finding.outcome() == Outcome.WOULD_RELINK && relink != null) {
-				logger.info("Would re-link InfoItem {} pointer {} to {} ({}; {}; {})", verdict.pointer().infoItemId(),
-						verdict.pointer().watcherItemId(), relink.watchedItemId(), verdict.evidence(),
-						relink.listEvidence(), relink.confirmEvidence());
+				pointerLine(verdict, finding.outcome())
+					.setMessage("Would re-link InfoItem {} pointer {} to {} ({}; {}; {})")
+					.addArgument(verdict.pointer().infoItemId())
+					.addArgument(verdict.pointer().watcherItemId())
+					.addArgument(relink.watchedItemId())
+					.addArgument(verdict.evidence())
+					.addArgument(relink.listEvidence())
+					.addArgument(relink.confirmEvidence())
+					.addKeyValue("relinkedTo", relink.watchedItemId())
+					.log();
 				continue;
 			}
-			logger.info("{} InfoItem {} pointer {} ({}): {}",
-					(finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
-					PointerText.quoted(verdict.pointer().watcherItemId()), finding.outcome(), verdict.evidence());
+			pointerLine(verdict, finding.outcome()).setMessage("{} InfoItem {} pointer {} ({}): {}")
+				.addArgument((finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept")
+				.addArgument(verdict.pointer().infoItemId())
+				.addArgument(PointerText.quoted(verdict.pointer().watcherItemId()))
+				.addArgument(finding.outcome())
+				.addArgument(verdict.evidence())
+				.log();
 		}
-		String figures = outcomes.asMap()
-			.entrySet()
-			.stream()
-			.filter((entry) -> !entry.getKey().equals(Outcome.READ.jsonName()))
-			.map((entry) -> entry.getKey() + "=" + entry.getValue())
-			.collect(Collectors.joining(" "));
-		logger.info("{} (run {}, {}): {}={} {}", this.pass.logTitle(), run.runId(), run.mode().label(),
-				this.pass.sizeName(), size, figures);
+		Map<String, Long> figures = new LinkedHashMap<>(outcomes.asMap());
+		figures.remove(Outcome.READ.jsonName());
+		LoggingEventBuilder line = chunkLogger.atInfo()
+			.setMessage("{} (run {}, {}): {}={} {}")
+			.addArgument(this.pass.logTitle())
+			.addArgument(run.runId())
+			.addArgument(run.mode().label())
+			.addArgument(this.pass.sizeName())
+			.addArgument(size)
+			.addArgument(() -> figures.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + "=" + entry.getValue())
+				.collect(Collectors.joining(" ")))
+			.addKeyValue(this.pass.sizeName(), size);
+		figures.forEach((outcome, count) -> line.addKeyValue("counts." + outcome, count));
+		line.log();
+	}
+
+	/**
+	 * A line about one pointer, at INFO, with its facts as fields: the InfoItem, its
+	 * pointer, Watcher's verdict and HTTP status, the evidence, and what the run did
+	 * ({@code outcome}, as the metrics and the report's counts name it).
+	 */
+	private static LoggingEventBuilder pointerLine(PointerVerdict verdict, Outcome outcome) {
+		return pointerLogger.atInfo()
+			.addKeyValue("infoItemId", verdict.pointer().infoItemId())
+			.addKeyValue("watcherItemId", verdict.pointer().watcherItemId())
+			.addKeyValue("verdict", verdict.outcome().name())
+			.addKeyValue("outcome", outcome.jsonName())
+			.addKeyValue("httpStatus", verdict.httpStatus())
+			.addKeyValue("evidence", verdict.evidence());
 	}
 
 	/**

@@ -1,11 +1,13 @@
 package io.cannobserv.reconciler.metrics;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.global.GlobalSettings;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -158,6 +160,49 @@ class MetricsPushIntegrationTests {
 			.containsEntry("gone", 3.0)
 			.containsEntry("transient", 2.0)
 			.containsEntry("archived", 1.0);
+	}
+
+	@Test
+	void reconcileWhenOtlpIsEnabledExportsItsProgressWhileItWorksAndEndsNotRunning() throws Exception {
+		// given: a Watcher that takes 150 ms per answer, asked one pointer at a time
+		this.watcher.server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(150).build());
+
+		// when: the run exports at its progress interval
+		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+				"--chunk-size=2", "--concurrency=1", "--reconciler.progress-interval=500ms",
+				"--management.otlp.metrics.export.enabled=true",
+				"--management.otlp.metrics.export.url=http://localhost:" + this.collector.port() + "/v1/metrics");
+
+		// then: an export while it worked says so, with what it had checked of all; the
+		// last one says it no longer runs
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		List<Map<String, Double>> exports = new ArrayList<>();
+		for (LoggedRequest export : this.collector.findAll(anyRequestedFor(anyUrl()))) {
+			Map<String, Double> values = new HashMap<>();
+			ExportMetricsServiceRequest.parseFrom(export.getBody())
+				.getResourceMetricsList()
+				.forEach((resource) -> resource.getScopeMetricsList()
+					.forEach((scope) -> scope.getMetricsList().forEach((metric) -> {
+						for (NumberDataPoint point : metric.getGauge().getDataPointsList()) {
+							String outcome = point.getAttributesList()
+								.stream()
+								.filter((attribute) -> attribute.getKey().equals("outcome"))
+								.map((attribute) -> "{" + attribute.getValue().getStringValue() + "}")
+								.findFirst()
+								.orElse("");
+							values.put(metric.getName() + outcome, point.getAsDouble());
+						}
+					})));
+			exports.add(values);
+		}
+		assertThat(exports).anySatisfy((values) -> {
+			assertThat(values).containsEntry("reconciler.run.running", 1.0)
+				.containsEntry("reconciler.run.progress.total.pointers", 12.0);
+			assertThat(values.get("reconciler.run.progress.pointers{read}")).isLessThan(12.0);
+		});
+		assertThat(exports.get(exports.size() - 1)).containsEntry("reconciler.run.running", 0.0)
+			.containsEntry("reconciler.run.progress.pointers{read}", 12.0)
+			.containsEntry("reconciler.run.pointers{read}", 12.0);
 	}
 
 	private static void collect(Metric metric, Map<String, Double> values) {
