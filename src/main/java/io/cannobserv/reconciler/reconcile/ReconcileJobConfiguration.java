@@ -30,6 +30,7 @@ import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.GracefulStop;
+import io.cannobserv.reconciler.guard.NightHolds;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunIdentity;
@@ -218,17 +219,18 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	StalePointerWriter firstPassWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, RunProgress runProgress) {
+			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, NightHolds nightHolds,
+			RunProgress runProgress) {
 		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake, brakeSweeps,
-				runProgress);
+				nightHolds, runProgress);
 	}
 
 	@Bean
 	StalePointerWriter recheckWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, RunProgress runProgress,
-			JobRepository jobRepository) {
+			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, NightHolds nightHolds,
+			RunProgress runProgress, JobRepository jobRepository) {
 		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, brakeSweeps,
-				runProgress, jobRepository);
+				nightHolds, runProgress, jobRepository);
 	}
 
 	@Bean

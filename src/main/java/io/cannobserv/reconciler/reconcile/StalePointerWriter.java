@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -29,6 +30,7 @@ import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.BrakeSweeps.Sweep;
+import io.cannobserv.reconciler.guard.NightHolds;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrake.Figures;
@@ -93,10 +95,15 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 
 	private final RunProgress progress;
 
+	private final NightHolds holds;
+
 	private @Nullable RunScope run;
 
+	private NightHolds.@Nullable Watch night;
+
 	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
-			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, RunProgress progress) {
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, NightHolds holds,
+			RunProgress progress) {
 		this.pass = pass;
 		this.pointerTable = pointerTable;
 		this.jdbc = jdbc;
@@ -105,15 +112,16 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		this.brake = brake;
 		this.sweeps = sweeps;
 		this.progress = progress;
+		this.holds = holds;
 	}
 
 	/** The writer of the first pass: every pointer of a chunk is read once, here. */
 	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, RunProgress progress) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, NightHolds holds, RunProgress progress) {
 		return new StalePointerWriter(
 				new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
 						(chunk) -> RunCounts.of(Outcome.READ, chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps, progress);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, holds, progress);
 	}
 
 	/**
@@ -121,7 +129,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	 * pass committed.
 	 */
 	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, RunProgress progress,
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, NightHolds holds, RunProgress progress,
 			JobRepository jobRepository) {
 		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
 			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
@@ -131,7 +139,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		return new StalePointerWriter(
 				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
 						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps, progress);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, holds, progress);
 	}
 
 	@Override
@@ -145,6 +153,19 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		Sweep sweep = this.sweeps.join(runId, identity, Figures.of(committed, identity.partitions()));
 		this.run = new RunScope(runId, stepExecution.getJobExecutionId(), identity.mode(),
 				this.pointerTable.hasWatchStatus(), stepExecution.getExecutionContext(), sweep);
+		// while the step works, a Retry-After that any partition of the night gets holds
+		// this one too
+		this.night = this.holds.watch(sweep, identity);
+	}
+
+	@Override
+	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		NightHolds.Watch night = this.night;
+		this.night = null;
+		if (night != null) {
+			night.close();
+		}
+		return null;
 	}
 
 	@Override
