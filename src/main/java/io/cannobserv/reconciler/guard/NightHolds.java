@@ -1,10 +1,12 @@
 package io.cannobserv.reconciler.guard;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,7 +68,7 @@ public class NightHolds {
 			return () -> {
 			};
 		}
-		Poller poller = new Poller(sweep.id(), identity.partition());
+		Poller poller = new Poller(sweep.id(), identity.partition(), MDC.getCopyOfContextMap());
 		Thread thread = new Thread(poller, "night-hold-" + identity.partition());
 		thread.setDaemon(true);
 		thread.start();
@@ -129,13 +131,20 @@ public class NightHolds {
 
 		private long heldUntil = System.nanoTime();
 
-		Poller(long sweepId, int partition) {
+		private final @Nullable Map<String, String> logContext;
+
+		Poller(long sweepId, int partition, @Nullable Map<String, String> logContext) {
 			this.sweepId = sweepId;
 			this.partition = partition;
+			this.logContext = logContext;
 		}
 
 		@Override
 		public void run() {
+			// its lines name the run, as the run's own do
+			if (this.logContext != null) {
+				MDC.setContextMap(this.logContext);
+			}
 			while (!this.stopped) {
 				try {
 					Received received = takeReceived();

@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.metrics;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.prometheus.metrics.exporter.pushgateway.PushGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.boot.micrometer.metrics.export.prometheus.PrometheusPushGatewayManager;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
@@ -56,7 +58,14 @@ class RunGroupPush extends PrometheusPushGatewayManager {
 
 	/** POST the registry to the run's group soon, without waiting for it. */
 	void pushNow() {
-		this.pusher.execute(this::post);
+		// its lines name the run, as the run's own do
+		Map<String, String> logContext = MDC.getCopyOfContextMap();
+		this.pusher.execute(() -> {
+			if (logContext != null) {
+				MDC.setContextMap(logContext);
+			}
+			post();
+		});
 	}
 
 	private void post() {
