@@ -245,9 +245,11 @@ while true; do
 	sleep 3
 done
 
-# The report: what the command printed on stdout after the run (the summary, from
-# "Run <id> (...)" on), without the structured JSON log lines around it. For another
-# command (-- COMMAND), all it printed besides the JSON log lines.
+# The report: the run's summary, from its log. Under structured logs it is one JSON line of
+# its own (the event with the summary.* fields), whose message is the summary; on a plain
+# console, what the command printed after the run, from "Run <id> (...)" on, without any
+# JSON log lines around it. For another command (-- COMMAND), all it printed besides the
+# JSON log lines.
 start_pattern='^Run [0-9]+ [(]'
 [[ $explicit_command == true ]] && start_pattern='.'
 echo
@@ -258,7 +260,14 @@ for pod in "${pods[@]}"; do
 	code=$("${kube[@]}" get pod "$pod" -o json | jq -r '[.status.containerStatuses[]? | select(.name == "reconciler") | .state.terminated.exitCode // empty][0] // "?"')
 	echo "---- pod $pod${index:+ (partition $index)}: exit code $code"
 	"${kube[@]}" logs "pod/$pod" -c reconciler 2>/dev/null \
-		| awk -v start="$start_pattern" 'BEGIN { printing = 0 } $0 ~ start { printing = 1 } printing && !/^[{]/ { print }' \
+		| jq -Rrn --arg start "$start_pattern" '
+			foreach inputs as $line (false; . or ($line | test($start));
+				if ($line | startswith("{")) then
+					(($line | fromjson?) // {}) as $event
+					| if ($event | type) == "object" and (($event.summary | type) == "object" or has("summary.status")?)
+						then $event.message else empty end
+				elif . then $line
+				else empty end)' \
 		|| true
 done
 

@@ -1,10 +1,12 @@
 package io.cannobserv.reconciler.guard;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import sun.misc.Signal;
 
 import org.springframework.batch.core.BatchStatus;
@@ -48,6 +50,8 @@ public class GracefulStop implements JobExecutionListener {
 
 	private volatile boolean stopRequested;
 
+	private volatile @Nullable Map<String, String> logContext;
+
 	public GracefulStop(WatcherClient watcherClient) {
 		this.watcherClient = watcherClient;
 	}
@@ -67,6 +71,8 @@ public class GracefulStop implements JobExecutionListener {
 
 	@Override
 	public void beforeJob(JobExecution jobExecution) {
+		// the signal's lines name the run as the run's own lines do
+		this.logContext = MDC.getCopyOfContextMap();
 		this.running.set(jobExecution);
 		if (this.stopRequested) {
 			stop(jobExecution);
@@ -79,6 +85,10 @@ public class GracefulStop implements JobExecutionListener {
 	}
 
 	private void onSignal(Signal signal) {
+		Map<String, String> logContext = this.logContext;
+		if (logContext != null) {
+			MDC.setContextMap(logContext);
+		}
 		JobExecution execution = this.running.get();
 		if (this.stopRequested || execution == null) {
 			logger.warn("SIG{}: exiting now; no chunk is half-written (each is one transaction)", signal.getName());

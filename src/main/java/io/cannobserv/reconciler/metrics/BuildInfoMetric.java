@@ -13,7 +13,7 @@ import io.cannobserv.reconciler.version.BuildVersion;
  * Prometheus idiom for a process's version. An info metric rather than a label on every
  * meter, so that a release does not start new series for every figure (nor break an
  * alert's range over them); a query joins it where it wants the version:
- * {@code … * on (job, command, mode, partition, partitions) group_left (version)
+ * {@code … * on (job, command, mode, partition, partitions, table) group_left (version)
  * reconciler_build_info}.
  */
 @Component

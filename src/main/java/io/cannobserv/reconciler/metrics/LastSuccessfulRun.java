@@ -35,20 +35,19 @@ class LastSuccessfulRun {
 	}
 
 	/**
-	 * When the last run of this kind that exited 0 ended; empty when none has, or when
-	 * the history cannot be read (a metric left out is better than a run that fails for
-	 * it).
+	 * When the last run of this kind (mode, partition, partitions and Archiver table)
+	 * that exited 0 ended; empty when none has, or when the history cannot be read (a
+	 * metric left out is better than a run that fails for it).
 	 */
-	Optional<Instant> endedAt(String mode, int partition, int partitions) {
+	Optional<Instant> endedAt(String mode, int partition, int partitions, String table) {
 		try {
 			if (!Boolean.TRUE
 				.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, this.table))) {
 				return Optional.empty();
 			}
-			OffsetDateTime endedAt = this.jdbc.queryForObject(
-					"SELECT max(ended_at) FROM " + this.table
-							+ " WHERE exit_code = 0 AND mode = ? AND partition = ? AND partitions = ?",
-					OffsetDateTime.class, mode, partition, partitions);
+			OffsetDateTime endedAt = this.jdbc.queryForObject("SELECT max(ended_at) FROM " + this.table
+					+ " WHERE exit_code = 0 AND mode = ? AND partition = ? AND partitions = ? AND archiver_table = ?",
+					OffsetDateTime.class, mode, partition, partitions, table);
 			return Optional.ofNullable(endedAt).map(OffsetDateTime::toInstant);
 		}
 		catch (DataAccessException ex) {

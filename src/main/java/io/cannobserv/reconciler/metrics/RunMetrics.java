@@ -9,15 +9,19 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.RunProgressed;
 import io.cannobserv.reconciler.run.Strategy;
 
 /**
@@ -25,9 +29,16 @@ import io.cannobserv.reconciler.run.Strategy;
  * exits (a CronJob's pod is gone before any scrape). Values are the run's committed
  * counts, the same as in its report, so a dashboard and the report never disagree.
  * <p>
- * The push replaces the run's whole group ({@code shutdown-operation=put}), so each push
- * carries everything the group must keep: the exit code of every reconcile run, refused
- * or reported, and the last success of its kind, read from the run history.
+ * While the run works, its progress: a running flag, what it has checked of how many, its
+ * counts so far and when its last chunk committed, set on each {@link RunProgressed} and
+ * pushed to the Pushgateway then ({@link RunGroupPush}); the OTLP registry exports them
+ * at each step. They are {@code reconciler_run_progress_*}, apart from the final figures,
+ * so that an alert or an average over the final figures never sees a half-done run.
+ * <p>
+ * The push at exit replaces the run's whole group ({@code shutdown-operation=put}), so
+ * each push carries everything the group must keep: the exit code of every reconcile run,
+ * refused or reported, the last success of its kind, read from the run history, and the
+ * running flag at 0.
  */
 @Component
 public class RunMetrics {
@@ -40,10 +51,48 @@ public class RunMetrics {
 
 	private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
 
-	RunMetrics(MeterRegistry registry, LastSuccessfulRun lastSuccessfulRun, ReconcilerProperties properties) {
+	private final ArchiverTable table;
+
+	private final ObjectProvider<RunGroupPush> push;
+
+	RunMetrics(MeterRegistry registry, LastSuccessfulRun lastSuccessfulRun, ReconcilerProperties properties,
+			ArchiverTable table, ObjectProvider<RunGroupPush> push) {
 		this.registry = registry;
 		this.lastSuccessfulRun = lastSuccessfulRun;
 		this.properties = properties;
+		this.table = table;
+		this.push = push;
+	}
+
+	/**
+	 * Sets the progress gauges and, while the run works, pushes them to the run's group
+	 * (without waiting for the push).
+	 */
+	@EventListener
+	void onRunProgressed(RunProgressed progress) {
+		progress(progress.counts(), progress.total(), progress.lastCommit().getEpochSecond());
+		running(progress.running());
+		if (progress.running()) {
+			this.push.ifAvailable(RunGroupPush::pushNow);
+		}
+	}
+
+	private void progress(RunCounts counts, long total, long lastCommit) {
+		counts.asMap()
+			.forEach((outcome, count) -> gauge("reconciler.run.progress.pointers", Tags.of("outcome", outcome),
+					"Pointers of the run so far, by verdict and written outcome, as of its last committed chunk")
+				.set(count));
+		gauge("reconciler.run.progress.total.pointers", Tags.empty(),
+				"Pointers the run checks in all: checked before this execution plus those left at its start")
+			.set(total);
+		gauge("reconciler.run.progress.last.commit.timestamp.seconds", Tags.empty(),
+				"When the run's last chunk committed (before the first: when its execution started)")
+			.set(lastCommit);
+	}
+
+	private void running(boolean running) {
+		gauge("reconciler.run.running", Tags.empty(), "1 while the run works; 0 once it has ended")
+			.set(running ? 1 : 0);
 	}
 
 	/** Sets the gauges; a failure is logged, never changing the run's exit code. */
@@ -54,6 +103,7 @@ public class RunMetrics {
 	}
 
 	void record(RunReport report) {
+		running(false);
 		report.counts()
 			.asMap()
 			.forEach((outcome, count) -> gauge("reconciler.run.pointers", Tags.of("outcome", outcome),
@@ -91,9 +141,12 @@ public class RunMetrics {
 			return;
 		}
 		exitCode(exitCode.code());
-		this.lastSuccessfulRun.endedAt(labels.mode(), this.properties.partition(), this.properties.partitions())
+		// the final push replaces the group: never with a run still marked running
+		running(false);
+		this.lastSuccessfulRun
+			.endedAt(labels.mode(), this.properties.partition(), this.properties.partitions(), this.table.identity())
 			.ifPresent((endedAt) -> gauge("reconciler.run.last.success.timestamp.seconds", Tags.empty(),
-					"When the last run of this kind (command, mode, partition) completed")
+					"When the last run of this kind (command, mode, partition, table) completed")
 				.set(endedAt.getEpochSecond()));
 	}
 

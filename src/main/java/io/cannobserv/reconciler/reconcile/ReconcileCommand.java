@@ -2,29 +2,31 @@ package io.cannobserv.reconciler.reconcile;
 
 import java.io.PrintStream;
 
-import org.slf4j.MDC;
-
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.guard.Preflight;
 import io.cannobserv.reconciler.guard.PreflightException;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.report.ConsoleSummary;
 import io.cannobserv.reconciler.report.RunEnded;
-import io.cannobserv.reconciler.report.RunReports;
+import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
  * {@code reconcile}: under the run lock, preflight, then launch (resume or start) the
  * run, and publish its end as one {@link RunEnded} event, which records and writes the
- * report, sets the metrics and anything else that listens; then print the summary.
+ * report, sets the metrics and anything else that listens; then show the summary
+ * (printed, or one log event under a structured log format).
  */
 @Component
 public class ReconcileCommand implements Command {
@@ -41,17 +43,24 @@ public class ReconcileCommand implements Command {
 
 	private final ApplicationEventPublisher events;
 
-	private final RunReports runReports;
+	private final ConsoleSummary summary;
+
+	private final ReconcilerProperties properties;
+
+	private final ArchiverTable table;
 
 	ReconcileCommand(RunLocks runLocks, Preflight preflight, JobSchema jobSchema, RunLauncher runLauncher,
-			RunConclusion runConclusion, ApplicationEventPublisher events, RunReports runReports) {
+			RunConclusion runConclusion, ApplicationEventPublisher events, ConsoleSummary summary,
+			ReconcilerProperties properties, ArchiverTable table) {
 		this.runLocks = runLocks;
 		this.preflight = preflight;
 		this.jobSchema = jobSchema;
 		this.runLauncher = runLauncher;
 		this.runConclusion = runConclusion;
 		this.events = events;
-		this.runReports = runReports;
+		this.summary = summary;
+		this.properties = properties;
+		this.table = table;
 	}
 
 	@Override
@@ -74,6 +83,8 @@ public class ReconcileCommand implements Command {
 	 * written
 	 */
 	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
+		RunLogContext.open(new RunIdentity(mode, this.properties.partition(), this.properties.partitions(),
+				this.table.identity()));
 		// the lock first: a second process leaves at once, having asked nothing of anyone
 		try (RunLock lock = this.runLocks.reconcile()) {
 			try {
@@ -86,11 +97,11 @@ public class ReconcileCommand implements Command {
 			JobExecution execution = this.runLauncher.launch(mode, fresh);
 			RunEnded ended = this.runConclusion.conclude(execution);
 			this.events.publishEvent(ended);
-			this.runReports.print(ended.report(), this.runReports.file(ended.report()), out);
+			this.summary.show(ended.report(), out);
 			return ended.exitCode();
 		}
 		finally {
-			MDC.remove(RunLogContext.RUN_ID);
+			RunLogContext.close();
 			BrakeHaltLog.ended();
 		}
 	}

@@ -16,6 +16,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,6 +30,7 @@ import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.GracefulStop;
+import io.cannobserv.reconciler.guard.NightHolds;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunIdentity;
@@ -67,12 +69,17 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	Job watcherLinkReconcileJob(JobRepository jobRepository, Step takeSnapshotStep, Step classifyAndClearStep,
-			Step recheckTransientStep, GracefulStop gracefulStop, ReconcilerProperties properties) {
+			Step recheckTransientStep, GracefulStop gracefulStop, RunProgress runProgress,
+			ReconcilerProperties properties) {
 		JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
 		// a run with the per-item strategy has no snapshot step at all, not an empty one
 		SimpleJobBuilder steps = (properties.strategy() == Strategy.SNAPSHOT)
 				? job.start(takeSnapshotStep).next(classifyAndClearStep) : job.start(classifyAndClearStep);
-		return steps.next(recheckTransientStep).listener(new RunLogContext()).listener(gracefulStop).build();
+		return steps.next(recheckTransientStep)
+			.listener(new RunLogContext())
+			.listener(gracefulStop)
+			.listener(runProgress)
+			.build();
 	}
 
 	/**
@@ -212,17 +219,18 @@ class ReconcileJobConfiguration {
 
 	@Bean
 	StalePointerWriter firstPassWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, HaltedChunks haltedChunks) {
+			VerdictTally firstPassTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, HaltedChunks haltedChunks,
+			NightHolds nightHolds, RunProgress runProgress) {
 		return StalePointerWriter.firstPass(pointerTable, jdbc, jobSchema, firstPassTally, safetyBrake, brakeSweeps,
-				haltedChunks);
+				haltedChunks, nightHolds, runProgress);
 	}
 
 	@Bean
 	StalePointerWriter recheckWriter(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
 			VerdictTally recheckTally, SafetyBrake safetyBrake, BrakeSweeps brakeSweeps, HaltedChunks haltedChunks,
-			JobRepository jobRepository) {
+			NightHolds nightHolds, RunProgress runProgress, JobRepository jobRepository) {
 		return StalePointerWriter.recheck(pointerTable, jdbc, jobSchema, recheckTally, safetyBrake, brakeSweeps,
-				haltedChunks, jobRepository);
+				haltedChunks, nightHolds, runProgress, jobRepository);
 	}
 
 	@Bean
@@ -236,8 +244,9 @@ class ReconcileJobConfiguration {
 	}
 
 	@Bean
-	RunProgress runProgress(PointerTable pointerTable, ReconcilerProperties properties) {
-		return new RunProgress(pointerTable, properties.progressInterval());
+	RunProgress runProgress(PointerTable pointerTable, JobRepository jobRepository, ApplicationEventPublisher events,
+			ReconcilerProperties properties) {
+		return new RunProgress(pointerTable, jobRepository, events, properties.progressInterval());
 	}
 
 	/** Bounded: one thread per request the client lets in flight (--concurrency). */

@@ -17,12 +17,10 @@ import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
-import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 
@@ -90,19 +88,8 @@ class RunLauncher {
 				return this.jobOperator.restart(execution);
 			}
 		}
-		JobExecution execution = this.jobOperator.start(this.job, identity.newRun());
-		// a halt said so in its own line: "ended FAILED" would read as a crash
-		if (!halted(execution)) {
-			logger.info("Run {} ({}) ended {}", execution.getJobInstance().getInstanceId(), identity.mode().label(),
-					execution.getStatus());
-		}
-		return execution;
-	}
-
-	private static boolean halted(JobExecution execution) {
-		return execution.getAllFailureExceptions()
-			.stream()
-			.anyMatch((failure) -> Failures.find(failure, SafetyBrakeException.class).isPresent());
+		// the job's listeners log its start and end (RunLogContext)
+		return this.jobOperator.start(this.job, identity.newRun());
 	}
 
 	/**

@@ -3,7 +3,9 @@ package io.cannobserv.reconciler.reconcile;
 import java.math.BigDecimal;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -11,6 +13,7 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -30,6 +33,7 @@ import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.BrakeSweeps.Sweep;
+import io.cannobserv.reconciler.guard.NightHolds;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrake.Figures;
@@ -60,6 +64,20 @@ import io.cannobserv.reconciler.store.JobSchema;
 final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecutionListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(StalePointerWriter.class);
+
+	/**
+	 * One line per pointer cleared, re-linked or kept: a logger of its own, so that
+	 * {@code logging.level.io.cannobserv.reconciler.pointers=warn} turns them down and
+	 * leaves the chunk lines.
+	 */
+	static final String POINTERS = "io.cannobserv.reconciler.pointers";
+
+	/** One line per committed chunk, with its counts. */
+	static final String CHUNKS = "io.cannobserv.reconciler.chunks";
+
+	private static final Logger pointerLogger = LoggerFactory.getLogger(POINTERS);
+
+	private static final Logger chunkLogger = LoggerFactory.getLogger(CHUNKS);
 
 	/** Step context key: why the brake would have tripped, in a dry run. */
 	static final String BRAKE_WOULD_TRIP = "reconciler.brake.wouldTrip";
@@ -97,13 +115,20 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 
 	private final HaltedChunks halts;
 
+	private final RunProgress progress;
+
+	private final NightHolds holds;
+
 	private @Nullable RunScope run;
+
+	private NightHolds.@Nullable Watch night;
 
 	/** The chunk the brake halted, recorded once its transaction has rolled back. */
 	private @Nullable HaltedChunk halted;
 
 	private StalePointerWriter(Pass pass, PointerTable pointerTable, NamedParameterJdbcTemplate jdbc,
-			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts) {
+			JobSchema jobSchema, VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts,
+			NightHolds holds, RunProgress progress) {
 		this.pass = pass;
 		this.pointerTable = pointerTable;
 		this.jdbc = jdbc;
@@ -112,15 +137,18 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		this.brake = brake;
 		this.sweeps = sweeps;
 		this.halts = halts;
+		this.progress = progress;
+		this.holds = holds;
 	}
 
 	/** The writer of the first pass: every pointer of a chunk is read once, here. */
 	static StalePointerWriter firstPass(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts, NightHolds holds,
+			RunProgress progress) {
 		return new StalePointerWriter(
 				new Pass("Chunk committed", "checked", (step) -> RunCounts.ZERO, false,
 						(chunk) -> RunCounts.of(Outcome.READ, chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps, halts);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, halts, holds, progress);
 	}
 
 	/**
@@ -128,8 +156,8 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 	 * pass committed.
 	 */
 	static StalePointerWriter recheck(PointerTable pointerTable, NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
-			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts,
-			JobRepository jobRepository) {
+			VerdictTally tally, SafetyBrake brake, BrakeSweeps sweeps, HaltedChunks halts, NightHolds holds,
+			RunProgress progress, JobRepository jobRepository) {
 		Function<StepExecution, RunCounts> firstPassCounts = (step) -> {
 			StepExecution firstPass = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
 					ReconcileJobConfiguration.STEP_NAME);
@@ -138,7 +166,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		return new StalePointerWriter(
 				new Pass("Recheck committed", "rechecked", firstPassCounts, true,
 						(chunk) -> RunCounts.of(Outcome.TRANSIENT, -chunk)),
-				pointerTable, jdbc, jobSchema, tally, brake, sweeps, halts);
+				pointerTable, jdbc, jobSchema, tally, brake, sweeps, halts, holds, progress);
 	}
 
 	@Override
@@ -153,14 +181,23 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		this.run = new RunScope(runId, stepExecution.getJobExecutionId(), identity.mode(),
 				this.pointerTable.hasWatchStatus(), stepExecution.getExecutionContext(), sweep);
 		this.halted = null;
+		// while the step works, a Retry-After that any partition of the night gets holds
+		// this one too
+		this.night = this.holds.watch(sweep, identity);
 	}
 
 	/**
-	 * Records the chunk the brake halted, if it did: its transaction has rolled back by
-	 * now. A failure to record it costs the report its pointers, never the halt.
+	 * Stops sharing the night's holds, and records the chunk the brake halted, if it did:
+	 * its transaction has rolled back by now. A failure to record it costs the report its
+	 * pointers, never the halt.
 	 */
 	@Override
 	public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
+		NightHolds.Watch night = this.night;
+		this.night = null;
+		if (night != null) {
+			night.close();
+		}
 		HaltedChunk halted = this.halted;
 		this.halted = null;
 		if (halted != null) {
@@ -241,9 +278,13 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 				writes = writes.plus(finding.outcome(), 1);
 			}
 		}
-		this.tally.add(checked.plus(writes));
+		RunCounts added = checked.plus(writes);
+		this.tally.add(added);
 		RunCounts logged = verdicts.plus(writes);
-		afterCommit(() -> logChunk(run, chunk.size(), logged, written, findings));
+		afterCommit(() -> {
+			logChunk(run, chunk.size(), logged, written, findings);
+			this.progress.committed(added);
+		});
 	}
 
 	/**
@@ -384,36 +425,81 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		for (PointerVerdict verdict : written) {
 			@Nullable Relink relink = verdict.relink();
 			if (relink != null) {
-				logger.info("Re-linked pointer of InfoItem {} from WatchedItem {} to {} ({}; {}; {})",
-						verdict.pointer().infoItemId(), verdict.pointer().watcherItemId(), relink.watchedItemId(),
-						verdict.evidence(), relink.listEvidence(), relink.confirmEvidence());
+				pointerLine(verdict, Outcome.RELINKED)
+					.setMessage("Re-linked pointer of InfoItem {} from WatchedItem {} to {} ({}; {}; {})")
+					.addArgument(verdict.pointer().infoItemId())
+					.addArgument(verdict.pointer().watcherItemId())
+					.addArgument(relink.watchedItemId())
+					.addArgument(verdict.evidence())
+					.addArgument(relink.listEvidence())
+					.addArgument(relink.confirmEvidence())
+					.addKeyValue("relinkedTo", relink.watchedItemId())
+					.log();
 			}
 			else {
-				logger.info("Cleared pointer of InfoItem {} to WatchedItem {} ({})", verdict.pointer().infoItemId(),
-						verdict.pointer().watcherItemId(), verdict.evidence());
+				pointerLine(verdict, Outcome.CLEARED)
+					.setMessage("Cleared pointer of InfoItem {} to WatchedItem {} ({})")
+					.addArgument(verdict.pointer().infoItemId())
+					.addArgument(verdict.pointer().watcherItemId())
+					.addArgument(verdict.evidence())
+					.log();
 			}
 		}
 		for (Finding finding : findings) {
 			PointerVerdict verdict = finding.source();
 			@Nullable Relink relink = verdict.relink();
 			if (finding.outcome() == Outcome.WOULD_RELINK && relink != null) {
-				logger.info("Would re-link InfoItem {} pointer {} to {} ({}; {}; {})", verdict.pointer().infoItemId(),
-						verdict.pointer().watcherItemId(), relink.watchedItemId(), verdict.evidence(),
-						relink.listEvidence(), relink.confirmEvidence());
+				pointerLine(verdict, finding.outcome())
+					.setMessage("Would re-link InfoItem {} pointer {} to {} ({}; {}; {})")
+					.addArgument(verdict.pointer().infoItemId())
+					.addArgument(verdict.pointer().watcherItemId())
+					.addArgument(relink.watchedItemId())
+					.addArgument(verdict.evidence())
+					.addArgument(relink.listEvidence())
+					.addArgument(relink.confirmEvidence())
+					.addKeyValue("relinkedTo", relink.watchedItemId())
+					.log();
 				continue;
 			}
-			logger.info("{} InfoItem {} pointer {} ({}): {}",
-					(finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept", verdict.pointer().infoItemId(),
-					PointerText.quoted(verdict.pointer().watcherItemId()), finding.outcome(), verdict.evidence());
+			pointerLine(verdict, finding.outcome()).setMessage("{} InfoItem {} pointer {} ({}): {}")
+				.addArgument((finding.outcome() == Outcome.WOULD_CLEAR) ? "Would clear" : "Kept")
+				.addArgument(verdict.pointer().infoItemId())
+				.addArgument(PointerText.quoted(verdict.pointer().watcherItemId()))
+				.addArgument(finding.outcome())
+				.addArgument(verdict.evidence())
+				.log();
 		}
-		String figures = outcomes.asMap()
-			.entrySet()
-			.stream()
-			.filter((entry) -> !entry.getKey().equals(Outcome.READ.jsonName()))
-			.map((entry) -> entry.getKey() + "=" + entry.getValue())
-			.collect(Collectors.joining(" "));
-		logger.info("{} (run {}, {}): {}={} {}", this.pass.logTitle(), run.runId(), run.mode().label(),
-				this.pass.sizeName(), size, figures);
+		Map<String, Long> figures = new LinkedHashMap<>(outcomes.asMap());
+		figures.remove(Outcome.READ.jsonName());
+		LoggingEventBuilder line = chunkLogger.atInfo()
+			.setMessage("{} (run {}, {}): {}={} {}")
+			.addArgument(this.pass.logTitle())
+			.addArgument(run.runId())
+			.addArgument(run.mode().label())
+			.addArgument(this.pass.sizeName())
+			.addArgument(size)
+			.addArgument(() -> figures.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + "=" + entry.getValue())
+				.collect(Collectors.joining(" ")))
+			.addKeyValue(this.pass.sizeName(), size);
+		figures.forEach((outcome, count) -> line.addKeyValue("counts." + outcome, count));
+		line.log();
+	}
+
+	/**
+	 * A line about one pointer, at INFO, with its facts as fields: the InfoItem, its
+	 * pointer, Watcher's verdict and HTTP status, the evidence, and what the run did
+	 * ({@code outcome}, as the metrics and the report's counts name it).
+	 */
+	private static LoggingEventBuilder pointerLine(PointerVerdict verdict, Outcome outcome) {
+		return pointerLogger.atInfo()
+			.addKeyValue("infoItemId", verdict.pointer().infoItemId())
+			.addKeyValue("watcherItemId", verdict.pointer().watcherItemId())
+			.addKeyValue("verdict", verdict.outcome().name())
+			.addKeyValue("outcome", outcome.jsonName())
+			.addKeyValue("httpStatus", verdict.httpStatus())
+			.addKeyValue("evidence", verdict.evidence());
 	}
 
 	/**

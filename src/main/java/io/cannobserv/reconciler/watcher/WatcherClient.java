@@ -100,6 +100,9 @@ public class WatcherClient {
 	 */
 	private final Semaphore inFlight;
 
+	private volatile HoldListener holdListener = (status, pause) -> {
+	};
+
 	@Autowired
 	public WatcherClient(WatcherProperties properties, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
@@ -156,6 +159,24 @@ public class WatcherClient {
 	 */
 	public void stop() {
 		this.pacer.stop();
+	}
+
+	/**
+	 * Tells {@code listener} of every {@code Retry-After} this process honours, when it
+	 * arrives: the other processes of the run hold their requests too.
+	 */
+	public void onHold(HoldListener listener) {
+		this.holdListener = listener;
+	}
+
+	/**
+	 * Holds every request of this process for {@code pause} from now (at most
+	 * {@code --max-retry-after}), because Watcher asked another process of the run to
+	 * wait.
+	 * @return whether this begins a pause, rather than extends or falls within one
+	 */
+	public boolean hold(Duration pause) {
+		return this.pacer.pause(capped(pause));
 	}
 
 	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
@@ -452,12 +473,16 @@ public class WatcherClient {
 	 * leaves before then, up to {@code --max-retry-after}.
 	 */
 	private void holdEveryRequest(int status, Duration retryAfter) {
-		Duration pause = (retryAfter.compareTo(this.properties.maxRetryAfter()) > 0) ? this.properties.maxRetryAfter()
-				: retryAfter;
+		Duration pause = capped(retryAfter);
 		if (this.pacer.pause(pause)) {
 			logger.warn("Watcher answered HTTP {} with Retry-After: holding every request for {} ms", status,
 					pause.toMillis());
 		}
+		this.holdListener.held(status, pause);
+	}
+
+	private Duration capped(Duration pause) {
+		return (pause.compareTo(this.properties.maxRetryAfter()) > 0) ? this.properties.maxRetryAfter() : pause;
 	}
 
 	private void time(long started, Endpoint endpoint, String outcome, String statusClass) {
@@ -603,6 +628,19 @@ public class WatcherClient {
 	 * @param typedNotFound whether it is Watcher's typed 404 for a deleted WatchedItem
 	 */
 	public record WatcherAnswer(int status, String body, boolean typedNotFound) {
+
+	}
+
+	/** Told of each {@code Retry-After} this process honours. */
+	@FunctionalInterface
+	public interface HoldListener {
+
+		/**
+		 * Watcher answered {@code status} with a {@code Retry-After}: this process holds
+		 * its requests for {@code pause} from now. Called on the thread that got the
+		 * answer; must return at once.
+		 */
+		void held(int status, Duration pause);
 
 	}
 

@@ -137,7 +137,7 @@ class DeploymentManifestTests {
 			assertThat(envFromConfigMap(container)).isEqualTo(APP);
 		}
 		assertThat(map(base("ConfigMap", APP), "data")).containsEntry("RECONCILER_REPORT_DIR", "/reports")
-			.containsEntry("SPRING_PROFILES_ACTIVE", "kubernetes")
+			.containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
 			.containsKeys("SPRING_DATASOURCE_URL", "WATCHER_BASE_URL");
 	}
 

@@ -126,6 +126,35 @@ class JobScriptsTests {
 			.contains("---- pod p1: exit code 3");
 	}
 
+	@Test
+	@NeedsTool(Tool.JQ)
+	void launchNowWhenFollowingARunThatLogsJsonPrintsItsSummaryEventAsText() throws Exception {
+		Files.writeString(this.fake.resolve("job-status.json"), """
+				{"status": {"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]}}
+				""");
+		Files.writeString(this.fake.resolve("pods.json"), """
+				{"items": [{"metadata": {"name": "p1", "creationTimestamp": "2026-01-01T02:17:00Z"},
+				  "status": {"phase": "Succeeded", "containerStatuses": [{"name": "reconciler",
+				    "state": {"terminated": {"exitCode": 0, "finishedAt": "2026-01-01T02:18:00Z"}}}]}}]}
+				""");
+		// every line of the pod's log one ECS document, the summary an event of its own
+		Files.writeString(this.fake.resolve("log.txt"),
+				"""
+						{"@timestamp":"2026-01-01T02:17:01Z","log":{"level":"INFO"},"message":"Run 7 (apply, partition 0 of 1) on t: execution 7 started","runId":"7"}
+						{"@timestamp":"2026-01-01T02:17:58Z","log":{"level":"INFO"},"message":"Run 7 (apply): COMPLETED, exit code 0\\n  table t\\n  checked 3: live 3","runId":"7","summary":{"status":"COMPLETED","exitCode":0}}
+						{"@timestamp":"2026-01-01T02:17:59Z","log":{"level":"INFO"},"message":"closing"}
+						""");
+		Result result = launchResult(List.of("--apply", "--follow"));
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		// the log streams as it is; the report after it is the summary's text alone
+		String report = result.output().substring(result.output().indexOf("==== report(s)"));
+		assertThat(report)
+			.contains("---- pod p1: exit code 0\nRun 7 (apply): COMPLETED, exit code 0\n  table t\n"
+					+ "  checked 3: live 3\n==== job")
+			.doesNotContain("{")
+			.doesNotContain("closing");
+	}
+
 	private JsonNode launch(List<String> arguments) throws Exception {
 		Result result = launchResult(arguments);
 		assertThat(result.exitCode()).as(result.output()).isZero();

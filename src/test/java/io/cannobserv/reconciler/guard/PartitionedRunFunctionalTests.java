@@ -8,11 +8,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.global.GlobalSettings;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,13 +26,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.jdbc.core.RowCallbackHandler;
+
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.ReportFiles;
 import io.cannobserv.reconciler.support.TestDatabase;
+import io.cannobserv.reconciler.support.WatcherBodies;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
@@ -136,6 +148,117 @@ class PartitionedRunFunctionalTests {
 		});
 		assertThat(this.bed.archiver().snapshot().values().stream().filter((row) -> row.get("watcher_item_id") == null))
 			.hasSize(20);
+	}
+
+	@Test
+	void reconcileWhenOnePartitionIsAskedToWaitHoldsEveryPartitionOfTheNight() throws Exception {
+		// given: two partitions of 80 live pointers each, Watcher answering each lookup
+		// in 60 ms; a pointer well into partition 0's order answers its first lookup 429
+		// with Retry-After: 4, once partition 1 has sent a few lookups of its own
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(160));
+		FakeWatcher watcher = this.bed.watcher();
+		watcher.server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(60).build());
+		Map<String, Integer> partitionOf = partitionOfEachPointer(2);
+		List<String> partitionZero = partitionOf.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue() == 0)
+			.map(Map.Entry::getKey)
+			.sorted(Comparator.comparing(this::infoItemOf))
+			.toList();
+		String askedToWait = partitionZero.get(10);
+		watcher.firstThen(askedToWait, aResponse().withStatus(429).withHeader("Retry-After", "4"),
+				aResponse().withStatus(200)
+					.withHeader("Content-Type", "application/json")
+					.withBody(WatcherBodies.live(askedToWait, infoItemOf(askedToWait))));
+		AtomicLong answeredAt = new AtomicLong();
+		watcher.onFirstRequestFor(askedToWait, () -> {
+			awaitLookups(partitionOf, 1, 3);
+			answeredAt.set(System.currentTimeMillis());
+		});
+
+		// when the two start together
+		Path reports = Files.createDirectory(this.reportDir.resolve("night"));
+		StartGate gate = new HealthCheckGate();
+		List<ChildJvm> partitions = new ArrayList<>();
+		for (int partition = 0; partition < 2; partition++) {
+			Path dir = Files.createDirectory(reports.resolve("partition-" + partition));
+			ChildJvm child = ChildJvm.start("hold-partition-" + partition,
+					ChildJvm.reconcileArgs(this.bed.database(), watcher, dir, "--apply", "--chunk-size=5",
+							"--concurrency=1", "--max-requests-per-second=0", "--read-timeout=150s", "--partitions=2",
+							"--partition=" + partition));
+			this.children.add(child);
+			partitions.add(child);
+		}
+		awaitAtGate(gate, partitions, 0);
+		gate.open();
+		for (ChildJvm partition : partitions) {
+			assertThat(partition.waitFor(RUN_BOUND)).as(() -> tails(partitions)).isZero();
+		}
+
+		// then: from about a second after partition 0 was asked to wait (the other
+		// partition reads the night's hold once a second) until the hold's end,
+		// partition 1 sent nothing; it worked before and after
+		assertThat(answeredAt.get()).as("partition 0 was asked to wait").isPositive();
+		List<LoggedRequest> lookups = watcher.server()
+			.findAll(getRequestedFor(urlPathMatching(FakeWatcher.WATCHED_ITEMS_PATH + "/.+")));
+		List<Long> partitionOne = lookups.stream()
+			.filter((request) -> partitionOf.getOrDefault(lastSegment(request.getUrl()), -1) == 1)
+			.map((request) -> request.getLoggedDate().getTime() - answeredAt.get())
+			.sorted()
+			.toList();
+		logger.info("Partition 1's lookups, in ms after partition 0 got 429 with Retry-After: 4: {}", partitionOne);
+		assertThat(partitionOne).as("partition 1 during the hold").noneMatch((at) -> at > 2000 && at < 3700);
+		assertThat(partitionOne).as("partition 1 before").anyMatch((at) -> at < 0);
+		assertThat(partitionOne).as("partition 1 after").anyMatch((at) -> at >= 3700);
+		assertThat(partitions.get(1).output())
+			.contains("Watcher asked partition 0 of this night to wait (HTTP 429 with Retry-After)");
+	}
+
+	/** Which of {@code partitions} each pointer belongs to, by its WatchedItem. */
+	private Map<String, Integer> partitionOfEachPointer(int partitions) {
+		Map<String, Integer> partitionOf = new HashMap<>();
+		this.bed.database()
+			.jdbc()
+			.query("SELECT watcher_item_id, mod(mod(hashtextextended(info_item_id, 0), ?) + ?, ?)::int"
+					+ " FROM information.info_items WHERE watcher_item_id IS NOT NULL",
+					(RowCallbackHandler) (rs) -> partitionOf.put(rs.getString(1), rs.getInt(2)), partitions, partitions,
+					partitions);
+		return partitionOf;
+	}
+
+	private String infoItemOf(String watchedItemId) {
+		return this.bed.database()
+			.jdbc()
+			.queryForObject("SELECT info_item_id FROM information.info_items WHERE watcher_item_id = ?", String.class,
+					watchedItemId);
+	}
+
+	/** Waits, inside the fake Watcher, until a partition has sent that many lookups. */
+	private void awaitLookups(Map<String, Integer> partitionOf, int partition, int count) {
+		long deadline = System.nanoTime() + RUN_BOUND.toNanos();
+		while (System.nanoTime() < deadline) {
+			long sent = this.bed.watcher()
+				.server()
+				.findAll(getRequestedFor(urlPathMatching(FakeWatcher.WATCHED_ITEMS_PATH + "/.+")))
+				.stream()
+				.filter((request) -> partitionOf.getOrDefault(lastSegment(request.getUrl()), -1) == partition)
+				.count();
+			if (sent >= count) {
+				return;
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private static String lastSegment(String url) {
+		String path = (url.indexOf('?') >= 0) ? url.substring(0, url.indexOf('?')) : url;
+		return path.substring(path.lastIndexOf('/') + 1);
 	}
 
 	/**

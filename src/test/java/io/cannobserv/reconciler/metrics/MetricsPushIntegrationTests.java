@@ -1,11 +1,13 @@
 package io.cannobserv.reconciler.metrics;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.global.GlobalSettings;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -87,14 +89,16 @@ class MetricsPushIntegrationTests {
 		String body = pushes.get(pushes.size() - 1).getBodyAsString();
 		String run = "command=\"reconcile\",mode=\"apply\"";
 		String partition = "partition=\"0\",partitions=\"1\"";
-		assertThat(body).contains("reconciler_run_pointers{" + run + ",outcome=\"relinked\"," + partition + "} 1.0")
-			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + "} 2.0")
-			.contains("reconciler_run_snapshot_items{" + run + "," + partition + "} 8.0")
-			.contains("reconciler_run_snapshot_fallback{" + run + "," + partition + "} 0.0")
+		String table = ",table=\"information.info_items(info_item_id,watcher_item_id)\"";
+		assertThat(body)
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"relinked\"," + partition + table + "} 1.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + table + "} 2.0")
+			.contains("reconciler_run_snapshot_items{" + run + "," + partition + table + "} 8.0")
+			.contains("reconciler_run_snapshot_fallback{" + run + "," + partition + table + "} 0.0")
 			.contains("reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"snapshot\","
-					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"} 1")
+					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"" + table + "} 1")
 			.contains("reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"list\","
-					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"}");
+					+ "mode=\"apply\",outcome=\"answered\"," + partition + ",status=\"2xx\"" + table + "}");
 	}
 
 	@Test
@@ -109,22 +113,26 @@ class MetricsPushIntegrationTests {
 		LoggedRequest last = pushes.get(pushes.size() - 1);
 		assertThat(last.getMethod().getName()).isEqualTo("PUT");
 		assertThat(last.getUrl())
-			.isEqualTo("/metrics/job/watcher-link-reconciler/command/reconcile/mode/apply/partition/0/partitions/1");
+			.isEqualTo("/metrics/job/watcher-link-reconciler/command/reconcile/mode/apply/partition/0/partitions/1"
+					+ "/table/information.info_items%28info_item_id%2Cwatcher_item_id%29");
 		String body = last.getBodyAsString();
 		String run = "command=\"reconcile\",mode=\"apply\"";
 		String partition = "partition=\"0\",partitions=\"1\"";
-		assertThat(body).contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + "} 3.0")
-			.contains("reconciler_run_pointers{" + run + ",outcome=\"read\"," + partition + "} 12.0")
-			.contains("reconciler_run_pointers{" + run + ",outcome=\"transient\"," + partition + "} 2.0")
-			.contains("reconciler_run_exit_code{" + run + "," + partition + "} 0.0")
-			.contains("reconciler_run_brake_tripped{" + run + "," + partition + "} 0.0")
-			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + "}")
+		String table = ",table=\"information.info_items(info_item_id,watcher_item_id)\"";
+		assertThat(body)
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"cleared\"," + partition + table + "} 3.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"read\"," + partition + table + "} 12.0")
+			.contains("reconciler_run_pointers{" + run + ",outcome=\"transient\"," + partition + table + "} 2.0")
+			.contains("reconciler_run_exit_code{" + run + "," + partition + table + "} 0.0")
+			.contains("reconciler_run_brake_tripped{" + run + "," + partition + table + "} 0.0")
+			.contains("reconciler_run_last_success_timestamp_seconds{" + run + "," + partition + table + "}")
 			.contains(
 					"reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"item\",mode=\"apply\","
-							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"}")
-			.contains("reconciler_watcher_retries_total{" + run + "," + partition + "} 6.0")
+							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"" + table + "}")
+			.contains("reconciler_watcher_retries_total{" + run + "," + partition + table + "} 6.0")
 			.contains("spring_batch_job_seconds_count{command=\"reconcile\",error=\"none\",mode=\"apply\"," + partition
-					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"} 1");
+					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"" + table
+					+ "} 1");
 	}
 
 	@Test
@@ -152,6 +160,49 @@ class MetricsPushIntegrationTests {
 			.containsEntry("gone", 3.0)
 			.containsEntry("transient", 2.0)
 			.containsEntry("archived", 1.0);
+	}
+
+	@Test
+	void reconcileWhenOtlpIsEnabledExportsItsProgressWhileItWorksAndEndsNotRunning() throws Exception {
+		// given: a Watcher that takes 150 ms per answer, asked one pointer at a time
+		this.watcher.server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(150).build());
+
+		// when: the run exports at its progress interval
+		Result result = ReconcilerRun.reconcile(this.database, this.watcher, this.reportDir, "--apply",
+				"--chunk-size=2", "--concurrency=1", "--reconciler.progress-interval=500ms",
+				"--management.otlp.metrics.export.enabled=true",
+				"--management.otlp.metrics.export.url=http://localhost:" + this.collector.port() + "/v1/metrics");
+
+		// then: an export while it worked says so, with what it had checked of all; the
+		// last one says it no longer runs
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		List<Map<String, Double>> exports = new ArrayList<>();
+		for (LoggedRequest export : this.collector.findAll(anyRequestedFor(anyUrl()))) {
+			Map<String, Double> values = new HashMap<>();
+			ExportMetricsServiceRequest.parseFrom(export.getBody())
+				.getResourceMetricsList()
+				.forEach((resource) -> resource.getScopeMetricsList()
+					.forEach((scope) -> scope.getMetricsList().forEach((metric) -> {
+						for (NumberDataPoint point : metric.getGauge().getDataPointsList()) {
+							String outcome = point.getAttributesList()
+								.stream()
+								.filter((attribute) -> attribute.getKey().equals("outcome"))
+								.map((attribute) -> "{" + attribute.getValue().getStringValue() + "}")
+								.findFirst()
+								.orElse("");
+							values.put(metric.getName() + outcome, point.getAsDouble());
+						}
+					})));
+			exports.add(values);
+		}
+		assertThat(exports).anySatisfy((values) -> {
+			assertThat(values).containsEntry("reconciler.run.running", 1.0)
+				.containsEntry("reconciler.run.progress.total.pointers", 12.0);
+			assertThat(values.get("reconciler.run.progress.pointers{read}")).isLessThan(12.0);
+		});
+		assertThat(exports.get(exports.size() - 1)).containsEntry("reconciler.run.running", 0.0)
+			.containsEntry("reconciler.run.progress.pointers{read}", 12.0)
+			.containsEntry("reconciler.run.pointers{read}", 12.0);
 	}
 
 	private static void collect(Metric metric, Map<String, Double> values) {

@@ -2,6 +2,8 @@ package io.cannobserv.reconciler.metrics;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,10 +110,11 @@ class MonitoringFilesIntegrationTests {
 				exprs.add((String) rule.get("expr"));
 			}
 		}
-		assertThat(exprs).hasSize(6);
+		assertThat(exprs).hasSize(7);
 		Set<String> used = checkSelectors("alerts.rules.yaml", exprs);
 		assertThat(used).contains("reconciler_run_brake_tripped", "reconciler_run_exit_code",
-				"reconciler_run_last_success_timestamp_seconds", "reconciler_run_pointers");
+				"reconciler_run_last_success_timestamp_seconds", "reconciler_run_pointers", "reconciler_run_running",
+				"reconciler_run_progress_last_commit_timestamp_seconds");
 	}
 
 	@Test
@@ -153,7 +156,9 @@ class MonitoringFilesIntegrationTests {
 				"reconciler_run_last_success_timestamp_seconds", "reconciler_run_pointers",
 				"reconciler_watcher_requests_seconds_count", "reconciler_watcher_requests_seconds_sum",
 				"reconciler_watcher_requests_seconds_max", "reconciler_watcher_retries_total",
-				"reconciler_run_duration_seconds", "reconciler_build_info");
+				"reconciler_run_duration_seconds", "reconciler_build_info", "reconciler_run_running",
+				"reconciler_run_progress_pointers", "reconciler_run_progress_total_pointers",
+				"reconciler_run_progress_last_commit_timestamp_seconds");
 	}
 
 	@Test
@@ -240,9 +245,9 @@ class MonitoringFilesIntegrationTests {
 		String[] parts = url.replaceFirst("^/metrics/", "").split("/");
 		Map<String, String> groupingKey = new LinkedHashMap<>();
 		for (int i = 0; i + 1 < parts.length; i += 2) {
-			groupingKey.put(parts[i], parts[i + 1]);
+			groupingKey.put(parts[i], URLDecoder.decode(parts[i + 1], StandardCharsets.UTF_8));
 		}
-		assertThat(groupingKey).containsKeys("job", "command", "mode", "partition", "partitions");
+		assertThat(groupingKey).containsKeys("job", "command", "mode", "partition", "partitions", "table");
 		return samples.stream().map((sample) -> {
 			Map<String, String> labels = new HashMap<>(sample.labels());
 			labels.putAll(groupingKey);

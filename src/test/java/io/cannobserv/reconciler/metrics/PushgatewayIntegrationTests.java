@@ -1,17 +1,26 @@
 package io.cannobserv.reconciler.metrics;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
+import com.github.tomakehurst.wiremock.global.GlobalSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;
@@ -29,6 +38,7 @@ import io.cannobserv.reconciler.support.TestDatabase;
 import io.cannobserv.reconciler.support.TestPostgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The figures a real Pushgateway holds after runs of every kind, read from its
@@ -39,7 +49,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @NeedsTool(Tool.PUSHGATEWAY)
 class PushgatewayIntegrationTests {
 
+	private static final Logger logger = LoggerFactory.getLogger(PushgatewayIntegrationTests.class);
+
 	private static final String JOB = "watcher-link-reconciler";
+
+	private static final Duration RUN_BOUND = Duration.ofSeconds(120);
+
+	private static final String ARCHIVER_TABLE = "information.info_items(info_item_id,watcher_item_id)";
 
 	private static Pushgateway gateway;
 
@@ -188,6 +204,139 @@ class PushgatewayIntegrationTests {
 			.contains((double) endedAtOfRun(2));
 		assertThat(value(singleGroup, "reconciler_run_last_success_timestamp_seconds"))
 			.contains((double) endedAtOfRun(1));
+	}
+
+	@Test
+	void reconcileWhileItWorksShowsItsProgressAndOnceEndedItsFinalStateWithoutARunningFlag() throws Exception {
+		// given: last night's run completed (it cleared the 2 gone pointers); tonight
+		// Watcher takes 150 ms per answer, asked one pointer at a time, so that the run
+		// works for several seconds
+		Result lastNight = reconcile("--apply");
+		assertThat(lastNight.exitCode()).as(lastNight.err()).isZero();
+		this.watcher.server().updateGlobalSettings(GlobalSettings.builder().fixedDelay(150).build());
+		Map<String, String> nightly = group("reconcile", "apply", 0, 1);
+
+		// when: it runs, pushing its progress every half second
+		CompletableFuture<Result> running = CompletableFuture.supplyAsync(() -> reconcile("--apply", "--chunk-size=3",
+				"--concurrency=1", "--reconciler.progress-interval=500ms"));
+		try {
+			assertProgressThenFinalState(nightly, running);
+		}
+		finally {
+			// never leave the run working in this JVM past its test
+			running.exceptionally((failure) -> null).get(RUN_BOUND.toSeconds(), TimeUnit.SECONDS);
+		}
+	}
+
+	private void assertProgressThenFinalState(Map<String, String> nightly, CompletableFuture<Result> running)
+			throws Exception {
+		List<Sample> midRun = awaitScrape(nightly, running,
+				(samples) -> valueIn(samples, "reconciler_run_running").filter((flag) -> flag == 1.0).isPresent()
+						&& valueIn(samples, "reconciler_run_progress_pointers", "outcome", "read")
+							.filter((read) -> read >= 3 && read < 31)
+							.isPresent());
+		logger.info("Scraped while the run worked:\n{}", describe(midRun));
+
+		// then: the scrape taken while it worked shows how far it had got
+		assertThat(valueIn(midRun, "reconciler_run_progress_total_pointers")).contains(31.0);
+		assertThat(valueIn(midRun, "reconciler_run_progress_pointers", "outcome", "live"))
+			.hasValueSatisfying((live) -> assertThat(live).isPositive().isLessThanOrEqualTo(30.0));
+		assertThat(valueIn(midRun, "reconciler_run_progress_last_commit_timestamp_seconds"))
+			.hasValueSatisfying((at) -> assertThat(at).isCloseTo(Instant.now().getEpochSecond(), within(30.0)));
+		// and the final figures are still last night's, its last success included, until
+		// this run's end replaces them
+		assertThat(valueIn(midRun, "reconciler_run_pointers", "outcome", "read")).contains(33.0);
+		assertThat(valueIn(midRun, "reconciler_run_exit_code")).contains(0.0);
+		assertThat(valueIn(midRun, "reconciler_run_last_success_timestamp_seconds")).contains((double) endedAtOfRun(1));
+
+		// and once it has ended: the final state, the progress at its end, and no running
+		// flag left behind, then or a moment later
+		Result result = running.get(RUN_BOUND.toSeconds(), TimeUnit.SECONDS);
+		assertThat(result.exitCode()).as(result.err()).isZero();
+		for (int look = 0; look < 2; look++) {
+			assertThat(value(nightly, "reconciler_run_running")).contains(0.0);
+			assertThat(value(nightly, "reconciler_run_exit_code")).contains(0.0);
+			assertThat(value(nightly, "reconciler_run_pointers", "outcome", "read")).contains(31.0);
+			assertThat(value(nightly, "reconciler_run_progress_pointers", "outcome", "read")).contains(31.0);
+			assertThat(value(nightly, "reconciler_run_progress_total_pointers")).contains(31.0);
+			assertThat(value(nightly, "reconciler_run_last_success_timestamp_seconds"))
+				.contains((double) endedAtOfRun(2));
+			Thread.sleep(1000);
+		}
+		logger.info("Scraped after the run ended:\n{}", describe(gateway.group(nightly)));
+	}
+
+	@Test
+	void reconcileWhenTwoTablesShareAJobKeepsAGroupAndALastSuccessForEach() {
+		// given: a second table of pointers beside Archiver's, reconciled under the same
+		// job
+		this.database.jdbc()
+			.execute("CREATE TABLE information.info_items_copy (LIKE information.info_items INCLUDING ALL)");
+		this.database.jdbc().execute("INSERT INTO information.info_items_copy SELECT * FROM information.info_items");
+		Result first = reconcile("--apply");
+		assertThat(first.exitCode()).as(first.err()).isZero();
+
+		// when: the same kind of run on the other table completes, then fails the next
+		// night
+		Result copy = reconcile("--apply", "--reconciler.archiver.table=info_items_copy");
+		assertThat(copy.exitCode()).as(copy.err()).isZero();
+		Result refused = reconcile("--apply", "--reconciler.archiver.table=info_items_copy",
+				"--reconciler.watcher.api-key=revoked-key");
+		assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2);
+
+		// then: each table has a group of its own, with its own exit code and last
+		// success
+		Map<String, String> archiver = withTable(group("reconcile", "apply", 0, 1), ARCHIVER_TABLE);
+		Map<String, String> copied = withTable(group("reconcile", "apply", 0, 1),
+				"information.info_items_copy(info_item_id,watcher_item_id)");
+		assertThat(value(archiver, "reconciler_run_exit_code")).contains(0.0);
+		assertThat(value(archiver, "reconciler_run_last_success_timestamp_seconds")).contains((double) endedAtOfRun(1));
+		assertThat(value(archiver, "reconciler_run_pointers", "outcome", "read")).contains(33.0);
+		assertThat(value(copied, "reconciler_run_exit_code")).contains(2.0);
+		assertThat(value(copied, "reconciler_run_last_success_timestamp_seconds")).contains((double) endedAtOfRun(2));
+	}
+
+	/**
+	 * Scrapes the gateway until the group's samples satisfy {@code wanted}, and returns
+	 * them; fails when the run ends first.
+	 */
+	private static List<Sample> awaitScrape(Map<String, String> group, CompletableFuture<Result> run,
+			Predicate<List<Sample>> wanted) throws InterruptedException {
+		long deadline = System.nanoTime() + RUN_BOUND.toNanos();
+		while (System.nanoTime() < deadline) {
+			List<Sample> samples = gateway.group(group);
+			if (wanted.test(samples)) {
+				return samples;
+			}
+			assertThat(run).as(() -> "the run ended before a scrape showed it working: " + run.join()).isNotDone();
+			Thread.sleep(50);
+		}
+		throw new AssertionError("No scrape showed the run working within " + RUN_BOUND);
+	}
+
+	private static Optional<Double> valueIn(List<Sample> samples, String name, String... labels) {
+		return samples.stream().filter((sample) -> sample.name().equals(name)).filter((sample) -> {
+			for (int i = 0; i < labels.length; i += 2) {
+				if (!labels[i + 1].equals(sample.labels().get(labels[i]))) {
+					return false;
+				}
+			}
+			return true;
+		}).map(Sample::value).findFirst();
+	}
+
+	private static String describe(List<Sample> samples) {
+		return samples.stream()
+			.filter((sample) -> sample.name().startsWith("reconciler_run_"))
+			.map((sample) -> sample.name() + sample.labels() + " " + sample.value())
+			.sorted()
+			.collect(Collectors.joining("\n"));
+	}
+
+	private static Map<String, String> withTable(Map<String, String> group, String table) {
+		Map<String, String> key = new LinkedHashMap<>(group);
+		key.put("table", table);
+		return key;
 	}
 
 	private Result reconcile(String... options) {

@@ -43,10 +43,13 @@ public final class ChildJvm {
 
 	private final Path outputFile;
 
-	private ChildJvm(String name, Process process, Path outputFile) {
+	private final Path errorFile;
+
+	private ChildJvm(String name, Process process, Path outputFile, Path errorFile) {
 		this.name = name;
 		this.process = process;
 		this.outputFile = outputFile;
+		this.errorFile = errorFile;
 	}
 
 	/**
@@ -55,7 +58,21 @@ public final class ChildJvm {
 	 * @param args the application's arguments, command first
 	 */
 	public static ChildJvm start(String name, List<String> args) {
-		Path outputFile = outputDirectory().resolve(name + "-" + count.incrementAndGet() + ".log");
+		return start(name, args, false);
+	}
+
+	/**
+	 * Like {@link #start}, with standard error apart: {@link #output()} is then what the
+	 * child printed on standard output alone, {@link #errors()} the rest.
+	 */
+	public static ChildJvm startWithErrorsApart(String name, List<String> args) {
+		return start(name, args, true);
+	}
+
+	private static ChildJvm start(String name, List<String> args, boolean errorsApart) {
+		String file = name + "-" + count.incrementAndGet();
+		Path outputFile = outputDirectory().resolve(file + ".log");
+		Path errorFile = errorsApart ? outputDirectory().resolve(file + ".err.log") : outputFile;
 		List<String> command = new ArrayList<>();
 		command.add(javaBinary());
 		command.addAll(JVM_OPTIONS);
@@ -63,10 +80,16 @@ public final class ChildJvm {
 		command.add(classpath());
 		command.add(WatcherReconcilerApplication.class.getName());
 		command.addAll(args);
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+		ProcessBuilder builder = new ProcessBuilder(command)
 			.redirectOutput(ProcessBuilder.Redirect.to(outputFile.toFile()));
+		if (errorsApart) {
+			builder.redirectError(ProcessBuilder.Redirect.to(errorFile.toFile()));
+		}
+		else {
+			builder.redirectErrorStream(true);
+		}
 		try {
-			return new ChildJvm(name, builder.start(), outputFile);
+			return new ChildJvm(name, builder.start(), outputFile, errorFile);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start child JVM " + name, ex);
@@ -132,10 +155,25 @@ public final class ChildJvm {
 		this.process.destroy();
 	}
 
-	/** Everything the child printed so far, standard output and error interleaved. */
+	/**
+	 * Everything the child printed so far, standard output and error interleaved (only
+	 * standard output when {@link #startWithErrorsApart started so}).
+	 */
 	public String output() {
+		return read(this.outputFile);
+	}
+
+	/**
+	 * What the child printed on standard error, when {@link #startWithErrorsApart started
+	 * so}; otherwise the same as {@link #output()}.
+	 */
+	public String errors() {
+		return read(this.errorFile);
+	}
+
+	private static String read(Path file) {
 		try {
-			return Files.readString(this.outputFile, StandardCharsets.UTF_8);
+			return Files.readString(file, StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -104,8 +104,9 @@ class BuildVersionIntegrationTests {
 			String body = pushes.get(pushes.size() - 1).getBodyAsString();
 			assertThat(body).containsPattern(Pattern.quote("reconciler_build_info{command=\"reconcile\",commit=\""
 					+ ((BUILD.commit() != null) ? BUILD.commit() : "unknown")
-					+ "\",mode=\"apply\",partition=\"0\",partitions=\"1\",version=\"" + ExpectedBuild.version()
-					+ "\"} 1") + "(\\.0)?\n");
+					+ "\",mode=\"apply\",partition=\"0\",partitions=\"1\","
+					+ "table=\"information.info_items(info_item_id,watcher_item_id)\",version=\""
+					+ ExpectedBuild.version() + "\"} 1") + "(\\.0)?\n");
 		}
 		finally {
 			gateway.stop();

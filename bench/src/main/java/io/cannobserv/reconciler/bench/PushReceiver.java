@@ -13,8 +13,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A Pushgateway that only listens: keeps the last body the job pushed (text format; the
- * job pushes with PUT when it exits, and every minute before that), and sums its samples
- * by metric name over all label sets.
+ * job pushes with PUT when it exits, and its progress with POST before that), and sums
+ * its samples by metric name over all label sets.
  */
 final class PushReceiver implements Closeable {
 
