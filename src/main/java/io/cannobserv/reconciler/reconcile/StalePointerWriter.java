@@ -312,10 +312,19 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		}
 		this.halted = new HaltedChunk(run.runId(), run.jobExecutionId(), counts, pointers);
 		BrakeHaltLog.halting();
-		logger.warn(
-				"Safety brake halted run {} before writing a chunk of {} pointers, {} of them to clear: {}. "
-						+ "Judge them in the report; to let them through: reconcile --apply {}",
-				run.runId(), chunk.size(), stale.size(), trip.message(), trip.override());
+		logger.atWarn()
+			.setMessage("Safety brake halted run {} before writing a chunk of {} pointers, {} of them to clear: {}. "
+					+ "Judge them in the report; to let them through: reconcile --apply {}")
+			.addArgument(run.runId())
+			.addArgument(chunk.size())
+			.addArgument(stale.size())
+			.addArgument(trip.message())
+			.addArgument(trip.override())
+			.addKeyValue("brakeLimit", trip.limit())
+			.addKeyValue("notWritten", chunk.size())
+			.addKeyValue("toClear", stale.size())
+			.addKeyValue("override", trip.override())
+			.log();
 		return new SafetyBrakeException(trip);
 	}
 

@@ -179,14 +179,17 @@ class StructuredLoggingIntegrationTests {
 
 		assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
 		List<JsonNode> lines = jsonLines(output);
-		// the line of the chunk the brake halted: its exception as ECS's error fields
-		JsonNode brake = lines.stream()
-			.filter((line) -> line.path("error").path("type").asString("").endsWith(".SafetyBrakeException"))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError("no line carries the brake's exception"));
-		assertThat(brake.path("error").path("message").asString()).contains("--max-clears=1");
+		// the halt is one WARN line with its facts as fields, and no line logs an error
+		JsonNode brake = only(lines, (line) -> line.path("brakeLimit").isString());
+		assertThat(brake.path("log").path("level").asString()).isEqualTo("WARN");
+		assertThat(brake.path("brakeLimit").asString()).isEqualTo("max-clears");
+		assertThat(brake.path("notWritten").asInt()).isEqualTo(2);
+		assertThat(brake.path("override").asString()).startsWith("--max-clears=");
+		assertThat(brake.path("message").asString()).contains("--max-clears=1");
 		assertThat(brake.path("runId").asString()).isEqualTo("1");
 		assertThat(brake.path("mode").asString()).isEqualTo("apply");
+		assertThat(lines).noneMatch((line) -> line.path("log").path("level").asString().equals("ERROR"))
+			.noneMatch((line) -> line.has("error"));
 		JsonNode summary = only(lines, (line) -> line.path("summary").isObject());
 		assertThat(summary.path("summary").path("exitCode").asInt()).isEqualTo(3);
 		assertThat(summary.path("summary").path("brake").asString()).isEqualTo("tripped");
