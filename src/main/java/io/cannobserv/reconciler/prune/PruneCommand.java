@@ -101,7 +101,7 @@ class PruneCommand implements Command {
 			List<PrunedRun> unfinished = this.prunedRuns.unfinished();
 			Map<String, Long> leftovers = apply ? this.pruner.finish(unfinished)
 					: items(this.rows.count(unfinished.stream().map(PrunedRun::runId).toList()));
-			PrunePlan plan = this.retention.plan(olderThan, includeRestorable);
+			PrunePlan plan = this.retention.plan(olderThan, includeRestorable, !apply);
 			Map<String, Long> deleted = apply ? delete(plan) : plan.rows();
 			String summary = summary(mode, plan, deleted, unfinished, leftovers);
 			out.print(summary);
@@ -114,11 +114,11 @@ class PruneCommand implements Command {
 
 	/**
 	 * Deletes the plan's runs, one after another, oldest first.
-	 * @return rows deleted, by table, as the plan counts them
+	 * @return rows deleted, by table, in the order a dry run lists them
 	 */
 	private Map<String, Long> delete(PrunePlan plan) {
 		Map<String, Long> deleted = new LinkedHashMap<>();
-		plan.rows().keySet().forEach((table) -> deleted.put(table, 0L));
+		RunRows.deletedFrom().forEach((table) -> deleted.put(table, 0L));
 		for (Deletion deletion : plan.deletions()) {
 			this.pruner.prune(deletion, plan.olderThan())
 				.forEach((table, count) -> deleted.merge(table, count, Long::sum));

@@ -15,7 +15,8 @@ import io.cannobserv.reconciler.prune.RunPruner.Deletion;
  * @param kept the old runs kept, and why, oldest first
  * @param newer how many runs of the table ended since the cutoff (or are under way)
  * @param otherTables runs made on other tables, which this prune leaves alone, by table
- * @param rows the rows of the runs to delete, by table in the order they are deleted
+ * @param rows the rows of the runs to delete, by table in the order a summary lists them;
+ * empty when not counted
  */
 record PrunePlan(String table, OlderThan olderThan, List<Deletion> deletions, List<Kept> kept, int newer,
 		Map<String, Long> otherTables, Map<String, Long> rows) {

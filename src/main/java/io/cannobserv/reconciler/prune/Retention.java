@@ -53,8 +53,10 @@ class Retention {
 	 * Decide.
 	 * @param olderThan which runs are old enough to go
 	 * @param includeRestorable also delete runs that restore could still undo
+	 * @param countRows whether to count the rows of the runs to delete, table by table
+	 * (the dry run's figures; an applying prune counts what it deletes)
 	 */
-	PrunePlan plan(OlderThan olderThan, boolean includeRestorable) {
+	PrunePlan plan(OlderThan olderThan, boolean includeRestorable, boolean countRows) {
 		Instant cutoff = olderThan.cutoff();
 		String table = this.recordedRuns.table();
 		List<RecordedRun> old = new ArrayList<>();
@@ -102,9 +104,11 @@ class Retention {
 				kept.add(new Kept(run, List.copyOf(reasons), writes));
 			}
 		}
-		List<Long> deleted = deletions.stream().map((deletion) -> deletion.run().runId()).toList();
-		Map<String, Long> rows = new LinkedHashMap<>(this.rows.count(deleted));
-		rows.put(RunRows.SWEEP, emptiedSweeps(deletions, newestSweeps));
+		Map<String, Long> rows = new LinkedHashMap<>();
+		if (countRows) {
+			rows.putAll(this.rows.count(deletions.stream().map((deletion) -> deletion.run().runId()).toList()));
+			rows.put(RunRows.SWEEP, emptiedSweeps(deletions, newestSweeps));
+		}
 		return new PrunePlan(table, olderThan, deletions, kept, newer, otherTables, rows);
 	}
 

@@ -143,11 +143,14 @@ class RunRows {
 				new MapSqlParameterSource("runs", List.of(runId)).addValue("limit", BATCH_ROWS));
 	}
 
-	/** Every table prune deletes from, for the privileges it needs. */
+	/**
+	 * Every table prune deletes from, in the order a summary lists them: a run's header,
+	 * its items, then the sweeps.
+	 */
 	static List<String> deletedFrom() {
 		List<String> tables = new ArrayList<>(HEADER);
-		tables.add(SWEEP);
 		tables.addAll(ITEMS);
+		tables.add(SWEEP);
 		return tables;
 	}
 

@@ -81,8 +81,6 @@ class PrunePrivilegesIntegrationTests {
 		return Stream.of(
 				new Missing("REVOKE DELETE ON watcher_link_reconciler.pointer_finding FROM {role}",
 						"GRANT DELETE ON watcher_link_reconciler.pointer_finding TO {role};", false),
-				new Missing("REVOKE DELETE ON watcher_link_reconciler.batch_job_instance FROM {role}",
-						"GRANT DELETE ON watcher_link_reconciler.batch_job_instance TO {role};", false),
 				new Missing("REVOKE INSERT ON watcher_link_reconciler.pruned_run FROM {role}",
 						"GRANT INSERT ON watcher_link_reconciler.pruned_run TO {role};", false),
 				// whether restore could still undo a run is read from Archiver's rows
