@@ -133,7 +133,7 @@ class PruneCommand implements Command {
 	private static Map<String, List<String>> privileges() {
 		Map<String, List<String>> privileges = new LinkedHashMap<>();
 		RunRows.deletedFrom().forEach((table) -> privileges.put(table, List.of("DELETE")));
-		privileges.put("pruned_run", List.of("INSERT", "UPDATE"));
+		privileges.put(PrunedRuns.TABLE, List.of("INSERT", "UPDATE"));
 		return privileges;
 	}
 

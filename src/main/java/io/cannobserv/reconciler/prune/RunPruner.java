@@ -14,6 +14,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.store.PrunedRuns;
 import io.cannobserv.reconciler.store.PrunedRuns.PrunedRun;
 
 /**
@@ -40,7 +41,7 @@ class RunPruner {
 		this.jdbc = jdbc;
 		this.transaction = new TransactionTemplate(transactionManager);
 		this.rows = rows;
-		this.prunedRuns = jobSchema.table("pruned_run");
+		this.prunedRuns = jobSchema.table(PrunedRuns.TABLE);
 	}
 
 	/**

@@ -23,7 +23,8 @@ import io.cannobserv.reconciler.run.RunMode;
 @Component
 public class PrunedRuns {
 
-	static final String TABLE = "pruned_run";
+	/** The table in the job's schema. */
+	public static final String TABLE = "pruned_run";
 
 	private static final String COLUMNS = "run_id, mode, partition, partitions, archiver_table, ended_at, cutoff,"
 			+ " restorable_clears, pruned_at, complete";
