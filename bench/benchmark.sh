@@ -19,6 +19,9 @@ minutes). The full matrix of issue 6:
   bench/benchmark.sh --sizes 10000,100000,1000000 --latencies 0,5,20 --repeats 3 --startup
 
 Script options:
+  --schema-growth        instead: the growth of the job's schema per run, table by table, and how
+                         long prune takes to remove 30 such runs (SchemaGrowthBenchmark; its
+                         options: --size N [100000], --copies N [30], --jvm-opts, --pg-fast)
   --build-dir DIR        Maven's build directory, passed as -Dbuild.dir (default /tmp/build-bench,
                          or $BENCH_BUILD_DIR); never ./target, which other builds may be using
   --no-build             reuse the jar, the benchmark's classes and classpath already in the build
@@ -63,6 +66,7 @@ EOF_USAGE
 build_dir=${BENCH_BUILD_DIR:-/tmp/build-bench}
 build=true
 bench_args=()
+main_class=io.cannobserv.reconciler.bench.ThroughputBenchmark
 
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -77,6 +81,7 @@ while [[ $# -gt 0 ]]; do
 			;;
 		--build-dir=*) build_dir=${1#*=} ;;
 		--no-build) build=false ;;
+		--schema-growth) main_class=io.cannobserv.reconciler.bench.SchemaGrowthBenchmark ;;
 		*) bench_args+=("$1") ;;
 	esac
 	shift
@@ -131,5 +136,5 @@ wiremock_args=()
 
 echo "benchmark: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 exec java -cp "$bench_classes:$dependencies" \
-	io.cannobserv.reconciler.bench.ThroughputBenchmark \
+	"$main_class" \
 	--jar "$jar" --work-dir "$build_dir/bench" "${wiremock_args[@]}" "${bench_args[@]}"

@@ -1,8 +1,8 @@
 -- The least privileges of the database role that runs watcher-link-reconciler
--- (reconcile, dry run or --apply, and restore). Nothing more is needed; SecurityIntegrationTests
--- runs the job as a role made by this very script. Each command checks these privileges before
--- it reads or writes anything, and names the statement that grants a missing one
--- (PrivilegePreflightIntegrationTests takes them away one at a time).
+-- (reconcile, dry run or --apply, restore and prune). Nothing more is needed;
+-- SecurityIntegrationTests runs the job as a role made by this very script. Each command checks
+-- these privileges before it reads or writes anything, and names the statement that grants a
+-- missing one (PrivilegePreflightIntegrationTests takes them away one at a time).
 --
 -- Run once, connected to Archiver's database, as a superuser (or as a role that has CREATEROLE,
 -- CREATE on the database, and owns Archiver's tables):
@@ -26,7 +26,8 @@ $$;
 
 -- The job's own schema: Spring Batch's tables, the clear and restore audit, run findings.
 -- The job creates and migrates its tables there itself (Flyway), as the schema's owner; it
--- needs no CREATE on the database.
+-- needs no CREATE on the database. As the owner it may also delete old runs there (prune):
+-- nothing more to grant.
 CREATE SCHEMA watcher_link_reconciler AUTHORIZATION reconciler_job;
 
 -- Archiver's pointers: read them (the keyset reader, restore), clear them and put them back.

@@ -181,6 +181,43 @@ public class PointerTable {
 	}
 
 	/**
+	 * How many of each run's writes (clears and re-links) on this table {@code restore}
+	 * would still put back: the write is still the last thing that happened to its row
+	 * (the row exists, holds the pointer the write left and the {@code updated_at} it
+	 * left, and no later write of this job touched it), and no restore has put it back
+	 * yet. The rule of {@code RestoreDecision} and of {@link #restore}'s compare-and-set,
+	 * counted in one query.
+	 * @param runIds the runs
+	 * @param restoredOutcome the outcome with which {@code pointer_restore} records a
+	 * write put back
+	 * @return by run, the writes restore could still put back; runs with none are absent
+	 */
+	public Map<Long, Long> stillRestorable(List<Long> runIds, String restoredOutcome) {
+		if (runIds.isEmpty()) {
+			return Map.of();
+		}
+		String id = this.table.idColumn();
+		String clears = this.jobSchema.table("pointer_clear");
+		String sql = "SELECT c.run_id, count(*) AS writes FROM " + clears + " c JOIN " + this.table.qualifiedTable()
+				+ " i ON i." + id
+				+ " = c.info_item_id WHERE c.run_id IN (:runIds) AND c.archiver_table = :archiverTable" + " AND i."
+				+ this.table.pointerColumn() + " IS NOT DISTINCT FROM c.relinked_to"
+				+ " AND i.updated_at = c.row_updated_at AND NOT EXISTS (SELECT 1 FROM " + clears
+				+ " l WHERE l.archiver_table = c.archiver_table AND l.info_item_id = c.info_item_id"
+				+ " AND l.clear_id > c.clear_id) AND NOT EXISTS (SELECT 1 FROM "
+				+ this.jobSchema.table("pointer_restore")
+				+ " r WHERE r.clear_id = c.clear_id AND r.outcome = :restored) GROUP BY c.run_id";
+		Map<Long, Long> restorable = new HashMap<>();
+		this.jdbc
+			.query(sql,
+					new MapSqlParameterSource("runIds", runIds).addValue("archiverTable", this.table.identity())
+						.addValue("restored", restoredOutcome),
+					(rs, i) -> Map.entry(rs.getLong("run_id"), rs.getLong("writes")))
+			.forEach((run) -> restorable.put(run.getKey(), run.getValue()));
+		return restorable;
+	}
+
+	/**
 	 * Clears each pointer, or re-links it where the write says so, where it still holds
 	 * the value read; deletes the InfoItem's {@code watch_status} row where that table
 	 * exists (the cached status is the old WatchedItem's); and writes the audit row

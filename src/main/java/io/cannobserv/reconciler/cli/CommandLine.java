@@ -19,15 +19,19 @@ import org.jspecify.annotations.Nullable;
  * @param help whether usage was asked for
  * @param version whether the build's version was asked for ({@code --version})
  * @param arguments the command's own arguments ({@code --run}, {@code --format},
- * {@code --output}) by name
+ * {@code --output}, {@code --older-than}) and flags ({@code --include-restorable}) by
+ * name
  * @param springArgs options as Spring Boot arguments, {@code --property=value}
  */
 public record CommandLine(String command, boolean apply, boolean fresh, boolean help, boolean version,
 		Map<String, String> arguments, List<String> springArgs) {
 
-	public static final List<String> COMMANDS = List.of("reconcile", "restore", "report");
+	public static final List<String> COMMANDS = List.of("reconcile", "restore", "report", "prune");
 
-	private static final List<String> COMMAND_ARGUMENTS = List.of("run", "format", "output");
+	private static final List<String> COMMAND_ARGUMENTS = List.of("run", "format", "output", "older-than");
+
+	/** A command's own flags, kept in {@link #arguments} as {@code true}. */
+	private static final List<String> COMMAND_FLAGS = List.of("include-restorable");
 
 	/** The option that is also a flag: {@code --relink} is {@code --relink=true}. */
 	private static final String RELINK = "relink";
@@ -69,6 +73,9 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 			else if (arg.equals("--" + RELINK)) {
 				// a flag, like --apply; --relink=false turns it off again
 				springArgs.put(Options.property(RELINK), "--" + Options.property(RELINK) + "=true");
+			}
+			else if (arg.startsWith("--") && COMMAND_FLAGS.contains(arg.substring(2))) {
+				arguments.put(arg.substring(2), "true");
 			}
 			else if (arg.startsWith("--")) {
 				int equals = arg.indexOf('=');
@@ -156,7 +163,12 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				"  restore --run ID [--apply]      put back the pointers run ID cleared or re-linked, where that\n");
 		usage.append("                                  write is still the last thing that happened to the row\n");
 		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
-		usage.append("                                  list recent runs, or show one\n\n");
+		usage.append("                                  list recent runs, or show one\n");
+		usage.append("  prune [--apply] [--older-than=90d|DATE] [--include-restorable]\n");
+		usage.append(
+				"                                  delete old runs from the job's schema, keeping those a resume,\n");
+		usage.append(
+				"                                  a restore, the brake or the last-success metric still reads\n\n");
 		usage.append("Every command is a dry run unless --apply is given.\n\n");
 		usage.append("Options (default in brackets; each is also a property and an environment variable:\n");
 		usage.append("--chunk-size is reconciler.chunk-size and RECONCILER_CHUNK_SIZE):\n");

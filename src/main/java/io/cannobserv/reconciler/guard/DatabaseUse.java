@@ -10,6 +10,12 @@ public enum DatabaseUse {
 	RECONCILE,
 
 	/** {@code restore}: reads what happened since a run's clears, and puts them back. */
-	RESTORE
+	RESTORE,
+
+	/**
+	 * {@code prune}: reads what happened since runs' clears (whether restore could still
+	 * put them back), and deletes old runs from the job's own schema.
+	 */
+	PRUNE
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,10 +75,20 @@ public class Preflight {
 	 * statements that grant them
 	 */
 	public void checkDatabase(DatabaseUse use, RunMode mode) {
+		checkDatabase(use, mode, Map.of());
+	}
+
+	/**
+	 * Like {@link #checkDatabase(DatabaseUse, RunMode)}, and that the role holds
+	 * {@code jobTables}' privileges on tables of the job's schema (which it owns, unless
+	 * one was revoked from it).
+	 * @param jobTables privileges by table of the job's schema, e.g. {@code DELETE}
+	 */
+	public void checkDatabase(DatabaseUse use, RunMode mode, Map<String, List<String>> jobTables) {
 		try {
 			checkArchiverTable(use, mode);
 			String role = this.privileges.role();
-			List<String> missing = this.privileges.missing(use, mode, role);
+			List<String> missing = this.privileges.missing(use, mode, role, jobTables);
 			if (!missing.isEmpty()) {
 				throw new PreflightException("Database role " + role + " lacks privileges that " + describe(use, mode)
 						+ " needs, so nothing was read or written; as the owner of those objects (or a superuser), run: "
@@ -115,7 +126,7 @@ public class Preflight {
 					+ this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
 					+ "Watcher links back itself, so there is nothing to reconcile in this database");
 		}
-		if ((use == DatabaseUse.RESTORE || mode == RunMode.APPLY) && !this.pointerTable.hasUpdatedAt()) {
+		if ((use != DatabaseUse.RECONCILE || mode == RunMode.APPLY) && !this.pointerTable.hasUpdatedAt()) {
 			throw new PreflightException(table + " has no column " + PointerTable.UPDATED_AT + ", which "
 					+ describe(use, mode) + " needs (every write sets it, and restore compares it with what a clear"
 					+ " left): check reconciler.archiver.table");

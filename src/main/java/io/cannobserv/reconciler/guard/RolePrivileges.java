@@ -48,8 +48,11 @@ class RolePrivileges {
 	/**
 	 * The statements that give {@code role} what {@code use} in {@code mode} needs, in
 	 * the order to run them; empty when it holds everything.
+	 * @param jobTables privileges the command uses on tables of the job's schema beyond
+	 * owning them, by table (a table that does not exist yet is left out: the role will
+	 * create and own it)
 	 */
-	List<String> missing(DatabaseUse use, RunMode mode, String role) {
+	List<String> missing(DatabaseUse use, RunMode mode, String role, Map<String, List<String>> jobTables) {
 		List<String> statements = new ArrayList<>();
 		ArchiverTable archiver = this.pointerTable.table();
 		if (!this.pointerTable.mayUseSchema()) {
@@ -63,6 +66,7 @@ class RolePrivileges {
 		clauses.forEach((table, lacking) -> statements.add("GRANT " + String.join(", ", lacking) + " ON "
 				+ archiver.schema() + "." + table + " TO " + role + ";"));
 		statements.addAll(missingInJobSchema(role));
+		statements.addAll(missingOnJobTables(role, jobTables));
 		return statements;
 	}
 
@@ -70,13 +74,14 @@ class RolePrivileges {
 		ArchiverTable archiver = this.pointerTable.table();
 		String table = archiver.table();
 		List<String> read = new ArrayList<>(List.of(archiver.idColumn(), archiver.pointerColumn()));
-		// restore compares updated_at with what the clear left; a clear records it
-		if (use == DatabaseUse.RESTORE || mode == RunMode.APPLY) {
+		// restore compares updated_at with what the clear left, and prune whether restore
+		// still could; a clear records it
+		if (use != DatabaseUse.RECONCILE || mode == RunMode.APPLY) {
 			read.add(PointerTable.UPDATED_AT);
 		}
 		List<Need> needs = new ArrayList<>();
 		needs.add(new Need(table, "SELECT", read));
-		if (mode == RunMode.APPLY) {
+		if (mode == RunMode.APPLY && use != DatabaseUse.PRUNE) {
 			needs.add(new Need(table, "UPDATE", List.of(archiver.pointerColumn(), PointerTable.UPDATED_AT)));
 			if (use == DatabaseUse.RECONCILE && this.pointerTable.hasWatchStatus()) {
 				// DELETE ... USING reads the id column of the row it deletes
@@ -135,6 +140,30 @@ class RolePrivileges {
 				(rs, i) -> "ALTER " + (rs.getBoolean("sequence") ? "SEQUENCE " : "TABLE ") + schema + "."
 						+ rs.getString("relname") + " OWNER TO " + role + ";",
 				schema));
+		return statements;
+	}
+
+	/**
+	 * What the role lacks of {@code privileges} on tables of the job's schema. An owner
+	 * holds every privilege on its table unless it was revoked, which is what this finds.
+	 */
+	private List<String> missingOnJobTables(String role, Map<String, List<String>> privileges) {
+		String schema = this.jobSchema.name();
+		List<String> statements = new ArrayList<>();
+		privileges.forEach((table, needed) -> {
+			String qualified = schema + "." + table;
+			if (!Boolean.TRUE
+				.equals(this.jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, qualified))) {
+				return;
+			}
+			List<String> lacking = needed.stream()
+				.filter((privilege) -> !Boolean.TRUE.equals(this.jdbc.queryForObject(
+						"SELECT has_table_privilege(to_regclass(?), ?)", Boolean.class, qualified, privilege)))
+				.toList();
+			if (!lacking.isEmpty()) {
+				statements.add("GRANT " + String.join(", ", lacking) + " ON " + qualified + " TO " + role + ";");
+			}
+		});
 		return statements;
 	}
 

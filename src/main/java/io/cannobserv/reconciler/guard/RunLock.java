@@ -80,6 +80,18 @@ public final class RunLock implements AutoCloseable {
 		return true;
 	}
 
+	/**
+	 * Whether some other session holds {@code name}, in any mode: this session takes it
+	 * exclusively and releases it at once, which succeeds only while no session holds it.
+	 */
+	boolean heldElsewhere(String name) throws SQLException {
+		if (!tryTake(name, Mode.EXCLUSIVE)) {
+			return true;
+		}
+		release(this.held.pop());
+		return false;
+	}
+
 	@Override
 	public void close() {
 		try (Connection connection = this.connection) {

@@ -30,6 +30,9 @@ public class RunLocks {
 	/** Lock name of a restore. */
 	public static final String RESTORE = "restore";
 
+	/** Lock name of a prune. */
+	public static final String PRUNE = "prune";
+
 	private static final String LET_IT_FINISH = "Let that run finish, or check for a stuck process";
 
 	private static final String ONE_KIND_AT_A_TIME = "Never run the single and the partitioned run at the same "
@@ -69,9 +72,13 @@ public class RunLocks {
 		String own = reconcileName(this.prefix, this.table, partition, partitions);
 		return acquire((lock) -> {
 			if (!lock.tryTake(registry, Mode.SHARED)) {
-				return "Another run holds the lock '" + registry + "' in this database: a single (unpartitioned) run, "
-						+ "which takes it alone; this process, partition " + partition + " of " + partitions
-						+ ", read and wrote nothing. " + ONE_KIND_AT_A_TIME;
+				String pruning = pruneRefusal(lock,
+						"this process, partition " + partition + " of " + partitions + ", read and wrote nothing");
+				return (pruning != null) ? pruning
+						: "Another run holds the lock '" + registry
+								+ "' in this database: a single (unpartitioned) run, "
+								+ "which takes it alone; this process, partition " + partition + " of " + partitions
+								+ ", read and wrote nothing. " + ONE_KIND_AT_A_TIME;
 			}
 			return lock.tryTake(own, Mode.EXCLUSIVE) ? null
 					: "Another process runs partition " + partition + " of " + partitions + ": it holds the lock '"
@@ -79,7 +86,11 @@ public class RunLocks {
 		});
 	}
 
-	private static String singleRunRefused(RunLock lock, String registry) throws SQLException {
+	private String singleRunRefused(RunLock lock, String registry) throws SQLException {
+		String pruning = pruneRefusal(lock, "this process read and wrote nothing");
+		if (pruning != null) {
+			return pruning;
+		}
 		String taken = "Another run holds the lock '" + registry + "' in this database";
 		if (lock.heldSharedElsewhere(registry)) {
 			return taken + ": the partitions of a partitioned run, which share it; this process read and wrote "
@@ -107,8 +118,70 @@ public class RunLocks {
 	 * @throws CommandRefusedException as {@link #reconcile}
 	 */
 	public RunLock restore() {
-		String name = this.prefix + ":" + RESTORE + ":" + this.table;
-		return acquire(name, "Another restore holds the lock '" + name + "'; this process changed nothing");
+		String name = restoreName();
+		return acquire((lock) -> {
+			if (lock.tryTake(name, Mode.EXCLUSIVE)) {
+				return null;
+			}
+			String pruning = pruneRefusal(lock, "this process changed nothing");
+			return (pruning != null) ? pruning
+					: "Another restore holds the lock '" + name + "'; this process changed nothing";
+		});
+	}
+
+	/**
+	 * The locks of a prune of this table's runs: its own, the registry's alone (no
+	 * reconcile run, single or partitioned, is under way or starts), and the restore's
+	 * (none is under way or starts). So a prune never deletes a run that a process
+	 * resumes, writes or restores.
+	 * @throws CommandRefusedException with exit code 4 when another process holds one of
+	 * them, 2 when the database cannot be reached
+	 */
+	public RunLock prune() {
+		String own = pruneName();
+		String registry = reconcileName(this.prefix, this.table, 0, 1);
+		String restore = restoreName();
+		String deletedNothing = "this prune deleted nothing";
+		return acquire((lock) -> {
+			if (!lock.tryTake(own, Mode.EXCLUSIVE)) {
+				return "Another prune holds the lock '" + own + "' in this database; " + deletedNothing
+						+ ". Let it finish";
+			}
+			if (!lock.tryTake(registry, Mode.EXCLUSIVE)) {
+				String who = lock.heldSharedElsewhere(registry)
+						? "the partitions of a partitioned reconcile run, which share it"
+						: "a reconcile run of this table";
+				return "Another run holds the lock '" + registry + "' in this database: " + who + "; " + deletedNothing
+						+ ". Let that run finish, and schedule prune away from the nightly run";
+			}
+			if (!lock.tryTake(restore, Mode.EXCLUSIVE)) {
+				return "A restore holds the lock '" + restore + "' in this database; " + deletedNothing
+						+ ". Let it finish";
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * Why a command cannot take its locks when a prune holds them, or null when no prune
+	 * does.
+	 * @param nothingDone what this process did not do
+	 */
+	private @Nullable String pruneRefusal(RunLock lock, String nothingDone) throws SQLException {
+		String name = pruneName();
+		if (!lock.heldElsewhere(name)) {
+			return null;
+		}
+		return "A prune of this table's old runs holds the lock '" + name + "' in this database; " + nothingDone
+				+ ". Run again once it is done (it takes minutes at most)";
+	}
+
+	private String restoreName() {
+		return this.prefix + ":" + RESTORE + ":" + this.table;
+	}
+
+	private String pruneName() {
+		return this.prefix + ":" + PRUNE + ":" + this.table;
 	}
 
 	/**
@@ -117,10 +190,6 @@ public class RunLocks {
 	 */
 	public static String reconcileName(String jobSchema, String table, int partition, int partitions) {
 		return jobSchema + ":" + RECONCILE + ":" + table + ((partitions > 1) ? ":" + partition + "/" + partitions : "");
-	}
-
-	private RunLock acquire(String name, String whenTaken) {
-		return acquire((lock) -> lock.tryTake(name, Mode.EXCLUSIVE) ? null : whenTaken);
 	}
 
 	/**

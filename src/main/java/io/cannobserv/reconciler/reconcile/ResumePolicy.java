@@ -24,13 +24,15 @@ import io.cannobserv.reconciler.store.JobSchema;
  * other identities came after them.
  */
 @Component
-class ResumePolicy {
+public class ResumePolicy {
 
 	private final JobRepository jobRepository;
 
 	private final NamedParameterJdbcTemplate jdbc;
 
 	private final String latestRuns;
+
+	private final String latestOfEveryIdentity;
 
 	private final String table;
 
@@ -39,24 +41,37 @@ class ResumePolicy {
 		this.jobRepository = jobRepository;
 		this.jdbc = jdbc;
 		this.latestRuns = latestRuns(jobSchema);
+		this.latestOfEveryIdentity = latestOfEveryIdentity(jobSchema);
 		this.table = table.identity();
 	}
 
 	/**
 	 * The latest run of each partition of {@code :mode} on {@code :table}, by partition.
-	 * A parameter missing from a run started by an earlier release reads as
-	 * {@link RunIdentity#of} reads it.
 	 */
 	private static String latestRuns(JobSchema jobSchema) {
-		return "SELECT DISTINCT ON (partitions, partition) job_instance_id FROM (SELECT i.job_instance_id, "
-				+ parameter(RunIdentity.MODE, "NULL") + " AS mode, " + parameter(RunIdentity.PARTITION, "'0'")
-				+ " AS partition, " + parameter(RunIdentity.PARTITIONS, "'1'") + " AS partitions, "
-				+ parameter(RunIdentity.TABLE, ":olderRunsTable") + " AS archiver_table FROM "
+		return "SELECT DISTINCT ON (partitions, partition) job_instance_id FROM " + runs(jobSchema)
+				+ " WHERE mode = :mode AND archiver_table = :table AND %s"
+				+ " ORDER BY partitions, partition, job_instance_id DESC";
+	}
+
+	/** The latest run of every identity on {@code :table}. */
+	private static String latestOfEveryIdentity(JobSchema jobSchema) {
+		return "SELECT DISTINCT ON (mode, partitions, partition) job_instance_id FROM " + runs(jobSchema)
+				+ " WHERE archiver_table = :table ORDER BY mode, partitions, partition, job_instance_id DESC";
+	}
+
+	/**
+	 * Every run of the job with its identity. A parameter missing from a run started by
+	 * an earlier release reads as {@link RunIdentity#of} reads it.
+	 */
+	private static String runs(JobSchema jobSchema) {
+		return "(SELECT i.job_instance_id, " + parameter(RunIdentity.MODE, "NULL") + " AS mode, "
+				+ parameter(RunIdentity.PARTITION, "'0'") + " AS partition, " + parameter(RunIdentity.PARTITIONS, "'1'")
+				+ " AS partitions, " + parameter(RunIdentity.TABLE, ":olderRunsTable") + " AS archiver_table FROM "
 				+ jobSchema.table("batch_job_instance") + " i JOIN " + jobSchema.table("batch_job_execution")
 				+ " e ON e.job_instance_id = i.job_instance_id JOIN " + jobSchema.table("batch_job_execution_params")
 				+ " p ON p.job_execution_id = e.job_execution_id WHERE i.job_name = :jobName AND p.identifying = 'Y'"
-				+ " GROUP BY i.job_instance_id) runs WHERE mode = :mode AND archiver_table = :table AND %s"
-				+ " ORDER BY partitions, partition, job_instance_id DESC";
+				+ " GROUP BY i.job_instance_id) runs";
 	}
 
 	private static String parameter(String name, String otherwise) {
@@ -91,9 +106,45 @@ class ResumePolicy {
 			.toList();
 	}
 
+	/** The name of the job whose instances are runs. */
+	public static String jobName() {
+		return ReconcileJobConfiguration.JOB_NAME;
+	}
+
+	/**
+	 * The latest run of every identity (mode, partition, partitions) on the configured
+	 * table, whatever its status: the run from which the next launch of that identity
+	 * decides whether to resume or to start a new run. While it stays the latest, that
+	 * decision does not change, whatever older runs are deleted.
+	 */
+	public List<LatestRun> latestOfEveryIdentity() {
+		Map<String, Object> parameters = Map.of("jobName", ReconcileJobConfiguration.JOB_NAME, "table", this.table,
+				"olderRunsTable", this.table);
+		return this.jdbc.queryForList(this.latestOfEveryIdentity, new MapSqlParameterSource(parameters), Long.class)
+			.stream()
+			.map(this.jobRepository::getJobInstance)
+			.filter(Objects::nonNull)
+			.map((JobInstance run) -> this.jobRepository.getLastJobExecution(run))
+			.filter(Objects::nonNull)
+			.map((JobExecution last) -> new LatestRun(last.getJobInstance().getInstanceId(),
+					RunIdentity.of(last.getJobParameters(), this.table), last.getStatus(), resumable(last.getStatus())))
+			.toList();
+	}
+
 	private static boolean resumable(BatchStatus status) {
 		return status == BatchStatus.FAILED || status == BatchStatus.STOPPED || status.isRunning()
 				|| status == BatchStatus.UNKNOWN;
+	}
+
+	/**
+	 * The latest run of an identity.
+	 *
+	 * @param runId the run (job instance) id
+	 * @param identity its mode, partition and table
+	 * @param status the status of its last execution
+	 * @param resumes whether the next launch of its identity resumes it
+	 */
+	public record LatestRun(long runId, RunIdentity identity, BatchStatus status, boolean resumes) {
 	}
 
 }

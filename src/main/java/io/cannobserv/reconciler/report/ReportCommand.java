@@ -19,6 +19,7 @@ import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.store.PrunedRuns;
 
 /**
  * {@code report [--run ID] [--format text|json|markdown|html] [--output FILE]}: the
@@ -41,12 +42,15 @@ class ReportCommand implements Command {
 
 	private final JobSchema jobSchema;
 
+	private final PrunedRuns prunedRuns;
+
 	private final Clock clock;
 
-	ReportCommand(RunReports runReports, RunHistory history, JobSchema jobSchema) {
+	ReportCommand(RunReports runReports, RunHistory history, JobSchema jobSchema, PrunedRuns prunedRuns) {
 		this.runReports = runReports;
 		this.history = history;
 		this.jobSchema = jobSchema;
+		this.prunedRuns = prunedRuns;
 		this.clock = Clock.systemUTC();
 	}
 
@@ -148,8 +152,11 @@ class ReportCommand implements Command {
 	}
 
 	private CommandRefusedException unknownRun(long runId) {
-		return new CommandRefusedException(ExitCode.NOT_STARTED,
-				"No run " + runId + " in schema " + this.jobSchema.name() + ": `report` lists the recorded runs");
+		String pruned = this.history.schemaExists() ? this.prunedRuns.find(runId)
+			.map((run) -> run.describe() + ", so its report is gone: `report` lists the runs kept")
+			.orElse(null) : null;
+		return new CommandRefusedException(ExitCode.NOT_STARTED, (pruned != null) ? pruned
+				: "No run " + runId + " in schema " + this.jobSchema.name() + ": `report` lists the recorded runs");
 	}
 
 }

@@ -32,6 +32,7 @@ import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;
+import io.cannobserv.reconciler.store.PrunedRuns;
 
 /**
  * {@code restore --run ID [--apply]}: puts back the pointers a run cleared or re-linked,
@@ -60,14 +61,17 @@ class RestoreCommand implements Command {
 
 	private final Preflight preflight;
 
+	private final PrunedRuns prunedRuns;
+
 	RestoreCommand(NamedParameterJdbcTemplate jdbc, TransactionTemplate transaction, RunLocks runLocks,
-			JobSchema jobSchema, PointerTable pointerTable, Preflight preflight) {
+			JobSchema jobSchema, PointerTable pointerTable, Preflight preflight, PrunedRuns prunedRuns) {
 		this.jdbc = jdbc;
 		this.transaction = transaction;
 		this.runLocks = runLocks;
 		this.jobSchema = jobSchema;
 		this.pointerTable = pointerTable;
 		this.preflight = preflight;
+		this.prunedRuns = prunedRuns;
 	}
 
 	@Override
@@ -90,6 +94,7 @@ class RestoreCommand implements Command {
 				throw new CommandRefusedException(ExitCode.NOT_STARTED, ex.getMessage());
 			}
 			this.jobSchema.migrate();
+			refusePruned(runId);
 			refuseAnotherTable(runId);
 			List<Clear> clears = pendingClears(runId);
 			if (clears.isEmpty() && clearCount(runId) == 0) {
@@ -117,6 +122,19 @@ class RestoreCommand implements Command {
 			print(out, runId, apply, clears.size(), restored, notRestored);
 			return ExitCode.COMPLETED;
 		}
+	}
+
+	/**
+	 * A pruned run's audit is gone, or going: an interrupted prune may have left part of
+	 * it, which must not be half undone.
+	 */
+	private void refusePruned(long runId) {
+		this.prunedRuns.find(runId).ifPresent((run) -> {
+			throw new CommandRefusedException(ExitCode.NOT_STARTED, run.describe()
+					+ ", and its audit with it, so nothing of it can be restored"
+					+ ((run.restorableClears() > 0) ? " (it was pruned with --include-restorable while restore could"
+							+ " still have put back " + run.restorableClears() + " of its clears or re-links)" : ""));
+		});
 	}
 
 	/**

@@ -62,6 +62,19 @@ public final class TestPostgres {
 	}
 
 	/**
+	 * A new database holding a copy of {@code template}'s schemas and rows (PostgreSQL's
+	 * {@code CREATE DATABASE ... TEMPLATE}, a file copy): for tests that start from the
+	 * same history made once by real runs. Nothing may be connected to the template
+	 * meanwhile.
+	 */
+	public static TestDatabase copyOf(TestDatabase template) {
+		Server server = Holder.SERVER;
+		String name = "test_" + ProcessHandle.current().pid() + "_" + databaseCount.incrementAndGet();
+		server.admin().execute("CREATE DATABASE " + name + " TEMPLATE " + template.name());
+		return new TestDatabase(server.jdbcUrl(name), server.username(), server.password());
+	}
+
+	/**
 	 * Which backend runs (or would run) the server: {@code zonky} or
 	 * {@code testcontainers}.
 	 */
