@@ -38,8 +38,8 @@ class RunRows {
 			"reconcile_run", "brake_sweep_run");
 
 	/** The tables of a run's items, in the order they are deleted. */
-	static final List<String> ITEMS = List.of("pointer_finding", "pointer_restore", "pointer_clear",
-			"watcher_snapshot");
+	static final List<String> ITEMS = List.of("pointer_finding", "pointer_restore", "pointer_clear", "watcher_snapshot",
+			"brake_halt_pointer", "brake_halt");
 
 	/** The night a run was in: deleted with the last of its runs. */
 	static final String SWEEP = "brake_sweep";
@@ -79,6 +79,9 @@ class RunRows {
 				"clear_id IN (SELECT clear_id FROM " + schema.table("pointer_clear") + " WHERE run_id IN (:runs))");
 		conditions.put("pointer_clear", "run_id IN (:runs)");
 		conditions.put("watcher_snapshot", "run_id IN (:runs)");
+		conditions.put("brake_halt_pointer", "job_execution_id IN (SELECT job_execution_id FROM "
+				+ schema.table("brake_halt") + " WHERE run_id IN (:runs))");
+		conditions.put("brake_halt", "run_id IN (:runs)");
 		return conditions;
 	}
 

@@ -27,8 +27,12 @@ final class JobSchemaRows {
 
 	static final String SCHEMA = "watcher_link_reconciler";
 
-	/** Tables whose rows belong to no run. */
-	static final Set<String> NOT_OF_A_RUN = Set.of("flyway_schema_history", "brake_sweep", "pruned_run");
+	/**
+	 * Tables whose rows belong to no run: a Retry-After hold belongs to its night (its
+	 * sweep) and goes with it.
+	 */
+	static final Set<String> NOT_OF_A_RUN = Set.of("flyway_schema_history", "brake_sweep", "watcher_hold",
+			"pruned_run");
 
 	private JobSchemaRows() {
 	}
@@ -47,7 +51,9 @@ final class JobSchemaRows {
 				"(SELECT e.job_instance_id FROM " + SCHEMA + ".batch_step_execution s JOIN " + SCHEMA
 						+ ".batch_job_execution e ON e.job_execution_id = s.job_execution_id"
 						+ " WHERE s.step_execution_id = t.step_execution_id)";
-			case "brake_sweep" -> "t.sweep_id";
+			case "brake_sweep", "watcher_hold" -> "t.sweep_id";
+			case "brake_halt_pointer" ->
+				"(SELECT h.run_id FROM " + SCHEMA + ".brake_halt h WHERE h.job_execution_id = t.job_execution_id)";
 			case "flyway_schema_history" -> "NULL::bigint";
 			default -> "t.run_id";
 		};

@@ -144,8 +144,11 @@ class PruneIntegrationTests {
 		assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
 		Map<String, List<Owned>> after = JobSchemaRows.read(jdbc);
 		assertThat(JobSchemaRows.without(after, List.of())).isEqualTo(JobSchemaRows.without(before, pruned));
-		assertThat(JobSchemaRows.countOf(before, pruned)).allSatisfy(
-				(table, count) -> assertThat(count).as("rows of the pruned runs in %s before", table).isPositive());
+		// the history's only halted run is the latest of its kind, kept: its halt's rows
+		// are deleted by the same conditions, and counted by the dry run like the others
+		assertThat(JobSchemaRows.countOf(before, pruned))
+			.allSatisfy((table, count) -> assertThat(count).as("rows of the pruned runs in %s before", table)
+				.matches((rows) -> rows > 0 || table.startsWith("brake_halt")));
 		// their sweeps went with them; every other sweep, the newest of each kind
 		// included, is untouched
 		Map<Long, List<Long>> sweepsAfter = JobSchemaRows.sweepRuns(jdbc);
@@ -349,7 +352,7 @@ class PruneIntegrationTests {
 		// then every table is one prune deletes a run's rows from, or one that belongs
 		// to no run: a migration that adds a table must say which
 		Set<String> known = new HashSet<>(RunRows.deletedFrom());
-		known.addAll(List.of("flyway_schema_history", "pruned_run"));
+		known.addAll(JobSchemaRows.NOT_OF_A_RUN);
 		assertThat(JobSchemaRows.tables(jdbc())).containsExactlyInAnyOrderElementsOf(known);
 	}
 
