@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,8 +48,23 @@ public final class Options {
 	}
 
 	/** The property an option sets, or null for no such option. */
-	static String property(String option) {
+	static @Nullable String property(String option) {
 		return PROPERTIES.get(option);
+	}
+
+	/** The option that sets {@code property}, or null for none. */
+	static @Nullable String optionOf(String property) {
+		return PROPERTIES.entrySet()
+			.stream()
+			.filter((option) -> option.getValue().equals(property))
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElse(null);
+	}
+
+	/** The names of every option, in the order of {@code --help}. */
+	static Set<String> names() {
+		return PROPERTIES.keySet();
 	}
 
 	/**
@@ -55,22 +72,27 @@ public final class Options {
 	 * {@code --help}.
 	 */
 	public static List<Option> all() {
-		Map<String, JsonNode> metadata = metadata();
+		ConfigurationMetadata metadata = ConfigurationMetadata.get();
 		Properties application = applicationProperties();
 		List<Option> options = new ArrayList<>();
 		PROPERTIES.forEach((name, property) -> {
-			JsonNode described = metadata.get(property);
+			ConfigurationMetadata.Property described = metadata.property(property);
 			if (described == null) {
 				throw new IllegalStateException("No configuration metadata for " + property + " (option --" + name
 						+ "): is it documented in its @ConfigurationProperties record?");
 			}
-			options.add(new Option(name, property, described.path("description").asString(""),
-					defaultOf(described, application.getProperty(property))));
+			options.add(new Option(name, property, described.description(),
+					defaultOf(described.defaultValue(), application.getProperty(property)),
+					ValueType.of(property, described.type())));
 		});
 		return Collections.unmodifiableList(options);
 	}
 
-	/** Every documented property of the application, by name. */
+	/**
+	 * Every documented property of the application, by name, as JSON: for the tests and
+	 * the generated reference, which may take the object mapper's start; the command line
+	 * reads {@link ConfigurationMetadata}.
+	 */
 	public static Map<String, JsonNode> metadata() {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		JsonMapper json = JsonMapper.builder().build();
@@ -115,10 +137,14 @@ public final class Options {
 	 * environment variable application.properties takes it from
 	 * ({@code $WATCHER_BASE_URL}), else {@code none}.
 	 */
-	static String defaultOf(JsonNode described, String applicationValue) {
+	static String defaultOf(JsonNode described, @Nullable String applicationValue) {
 		JsonNode value = described.get("defaultValue");
-		if (value != null && !value.isNull()) {
-			return value.asString();
+		return defaultOf((value != null && !value.isNull()) ? value.asString() : null, applicationValue);
+	}
+
+	private static String defaultOf(@Nullable String metadataDefault, @Nullable String applicationValue) {
+		if (metadataDefault != null) {
+			return metadataDefault;
 		}
 		if (applicationValue != null) {
 			Matcher environment = FROM_ENVIRONMENT.matcher(applicationValue);
@@ -176,8 +202,30 @@ public final class Options {
 	 * @param property the property it sets
 	 * @param description what it is for, as documented (with {@code {@code}} tags)
 	 * @param defaultValue its default as people read it
+	 * @param type what its value must look like
 	 */
-	public record Option(String name, String property, String description, String defaultValue) {
+	public record Option(String name, String property, String description, String defaultValue, ValueType type) {
+
+		/** Whether the option alone sets it, as {@code --relink} does. */
+		public boolean flag() {
+			return this.type.kind() == ValueType.Kind.FLAG;
+		}
+
+		/**
+		 * The option as {@code --help} writes it: {@code --chunk-size=N},
+		 * {@code --strategy=per-item|snapshot}, {@code --relink}.
+		 */
+		public String synopsis() {
+			return flag() ? "--" + this.name : "--" + this.name + "=" + this.type.placeholder(this.name);
+		}
+
+		/** An example of the option: {@code --chunk-size=250}. */
+		String example() {
+			boolean shown = !this.defaultValue.startsWith("$") && !this.defaultValue.equals("none");
+			String value = shown ? this.defaultValue : this.type.example();
+			return "--" + this.name + "=" + value;
+		}
+
 	}
 
 }

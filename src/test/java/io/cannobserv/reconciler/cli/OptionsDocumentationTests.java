@@ -70,8 +70,8 @@ class OptionsDocumentationTests {
 
 		// then
 		for (Option option : Options.all()) {
-			assertThat(usage).contains("--" + option.name() + "=VALUE " + Options.plain(option.description()) + " ["
-					+ option.defaultValue() + "]");
+			assertThat(usage).contains(
+					option.synopsis() + " " + Options.plain(option.description()) + " [" + option.defaultValue() + "]");
 		}
 	}
 
