@@ -66,8 +66,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 	 * Properties that may be given as they are ({@code --spring.datasource.url=…}); the
 	 * application's own are checked against its metadata.
 	 */
-	private static final List<String> PROPERTY_PREFIXES = List.of("spring.", ConfigurationMetadata.PREFIX + ".",
-			"logging.", "management.");
+	private static final List<String> PROPERTY_PREFIXES = List.of("spring.", SettingsRecords.PREFIX, "logging.",
+			"management.");
 
 	/** What people type for the default. */
 	private static final Set<String> DRY_RUN = Set.of("dry-run", "dryrun", "dry_run");
@@ -131,8 +131,6 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 	private static final class Parser {
 
 		private final String[] args;
-
-		private final Map<String, Options.Option> options = new LinkedHashMap<>();
 
 		private @Nullable String command;
 
@@ -202,8 +200,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 			if (COMMAND_ARGUMENTS.contains(name) || isProperty(name)) {
 				return true;
 			}
-			Options.Option option = option(name);
-			return option != null && !option.flag();
+			String property = Options.property(name);
+			return property != null && type(property).kind() != ValueType.Kind.FLAG;
 		}
 
 		private void option(String name, @Nullable String value) {
@@ -224,15 +222,14 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				this.arguments.put(name, required(name, value, commandArgumentForm(name)));
 				return;
 			}
-			Options.Option option = option(name);
-			if (option != null) {
-				if (option.flag()) {
-					flagProperty(option, value);
+			String property = Options.property(name);
+			if (property != null) {
+				ValueType type = type(property);
+				if (type.kind() == ValueType.Kind.FLAG) {
+					flagProperty(name, property, type, value);
 				}
 				else {
-					property(option.property(), "--" + name,
-							required(name, value, option.synopsis() + " (e.g. " + option.example() + ")"),
-							option.type(), option.example());
+					property(property, property, "--" + name, value, type);
 				}
 				return;
 			}
@@ -247,40 +244,65 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		 * A boolean option, such as {@code --relink}: the option alone sets it,
 		 * {@code --relink=false} unsets it.
 		 */
-		private void flagProperty(Options.Option option, @Nullable String value) {
+		private void flagProperty(String name, String property, ValueType type, @Nullable String value) {
 			String given = (value != null) ? value : "true";
-			if (!option.type().accepts(given)) {
-				throw new UsageException("--" + option.name() + " is a flag: give --" + option.name() + " alone (or --"
-						+ option.name() + "=false), not --" + option.name() + "=" + value);
+			if (!type.accepts(given)) {
+				throw new UsageException("--" + name + " is a flag: give --" + name + " alone (or --" + name
+						+ "=false), not --" + name + "=" + value);
 			}
-			this.springArgs.put(option.property(), "--" + option.property() + "=" + given.strip());
+			this.springArgs.put(property, "--" + property + "=" + given.strip());
 		}
 
 		/**
-		 * A property given by its name: the application's own must be one of its
-		 * documented properties, and take a value of its type.
+		 * A property given by its name: the application's own must be a property of its
+		 * settings records, and take a value of its type.
 		 */
 		private void rawProperty(String name, @Nullable String value) {
-			String given = required(name, value, "--" + name + "=VALUE");
-			if (name.startsWith(ConfigurationMetadata.PREFIX + ".")) {
-				ConfigurationMetadata.Property property = documented(name);
-				if (property == null) {
-					throw unknownOption("--" + name, name);
-				}
-				ValueType type = ValueType.of(property.name(), property.type());
-				String example = "--" + name + "="
-						+ ((property.defaultValue() != null) ? property.defaultValue() : type.example());
-				property(name, "--" + name, given, type, example);
+			if (!name.startsWith(SettingsRecords.PREFIX)) {
+				this.springArgs.put(name, "--" + name + "=" + required(name, value, "--" + name + "=VALUE"));
 				return;
 			}
-			this.springArgs.put(name, "--" + name + "=" + given);
+			String property = known(name);
+			if (property == null) {
+				throw unknownOption("--" + name, name);
+			}
+			property(name, property, "--" + name, value, type(property));
 		}
 
-		private void property(String property, String setting, String value, ValueType type, String example) {
-			if (!type.accepts(value)) {
-				throw new UsageException(type.refusal(setting, value, example));
+		/**
+		 * The value of a property, checked against the type it binds to.
+		 * @param given the property as given, passed on as it is
+		 * @param property the property in its canonical form
+		 * @param setting the option as typed
+		 */
+		private void property(String given, String property, String setting, @Nullable String value, ValueType type) {
+			if (value == null) {
+				String example = example(setting, property, type);
+				throw new UsageException(setting + " needs a value: " + setting + "="
+						+ type.placeholder(setting.substring(setting.lastIndexOf('.') + 1))
+						+ ((example != null) ? " (e.g. " + example + ")" : ""));
 			}
-			this.springArgs.put(property, "--" + property + "=" + value);
+			if (!type.accepts(value)) {
+				throw new UsageException(type.refusal(setting, value, example(setting, property, type)));
+			}
+			this.springArgs.put(given, "--" + given + "=" + value);
+		}
+
+		/** {@code --chunk-size=250}: the default, or a value of the type. */
+		private static @Nullable String example(String setting, String property, ValueType type) {
+			String value = SettingsRecords.defaultValue(property);
+			if (value == null) {
+				value = type.example();
+			}
+			return (value != null) ? setting + "=" + value : null;
+		}
+
+		private static ValueType type(String property) {
+			Class<?> type = SettingsRecords.type(property);
+			if (type == null) {
+				throw new IllegalStateException("No settings record has property " + property);
+			}
+			return ValueType.of(property, type);
 		}
 
 		/** The command's own options: only its own, and those it needs, in their form. */
@@ -352,30 +374,20 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 			return PROPERTY_PREFIXES.stream().anyMatch(name::startsWith);
 		}
 
-		private Options.@Nullable Option option(String name) {
-			if (this.options.isEmpty()) {
-				// the metadata is read only when an option needs it: a command alone
-				// starts as fast as --version
-				Options.all().forEach((option) -> this.options.put(option.name(), option));
-			}
-			return this.options.get(name);
-		}
-
 		/**
-		 * The documented property named {@code name}, in any form Spring Boot's relaxed
-		 * binding takes ({@code chunk-size}, {@code chunkSize}, {@code chunk_size}).
+		 * The property named {@code name}, in its canonical form, or null for none: in
+		 * any form Spring Boot's relaxed binding takes ({@code chunk-size},
+		 * {@code chunkSize}, {@code chunk_size}).
 		 */
-		private static ConfigurationMetadata.@Nullable Property documented(String name) {
-			ConfigurationMetadata metadata = ConfigurationMetadata.get();
-			ConfigurationMetadata.Property exact = metadata.property(name);
-			if (exact != null) {
-				return exact;
+		private static @Nullable String known(String name) {
+			if (SettingsRecords.properties().containsKey(name)) {
+				return name;
 			}
 			String wanted = relaxed(name);
-			return metadata.properties()
-				.values()
+			return SettingsRecords.properties()
+				.keySet()
 				.stream()
-				.filter((property) -> relaxed(property.name()).equals(wanted))
+				.filter((property) -> relaxed(property).equals(wanted))
 				.findFirst()
 				.orElse(null);
 		}
@@ -387,8 +399,8 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 		private UsageException unknownOption(String typed, String name) {
 			List<String> candidates = new ArrayList<>(FLAGS);
 			candidates.addAll(COMMAND_ARGUMENTS);
-			if (name.startsWith(ConfigurationMetadata.PREFIX + ".")) {
-				candidates.addAll(ConfigurationMetadata.get().properties().keySet());
+			if (name.startsWith(SettingsRecords.PREFIX)) {
+				candidates.addAll(SettingsRecords.properties().keySet());
 			}
 			else {
 				candidates.addAll(Options.names());

@@ -72,27 +72,23 @@ public final class Options {
 	 * {@code --help}.
 	 */
 	public static List<Option> all() {
-		ConfigurationMetadata metadata = ConfigurationMetadata.get();
+		Map<String, JsonNode> metadata = metadata();
 		Properties application = applicationProperties();
 		List<Option> options = new ArrayList<>();
 		PROPERTIES.forEach((name, property) -> {
-			ConfigurationMetadata.Property described = metadata.property(property);
-			if (described == null) {
+			JsonNode described = metadata.get(property);
+			Class<?> type = SettingsRecords.type(property);
+			if (described == null || type == null) {
 				throw new IllegalStateException("No configuration metadata for " + property + " (option --" + name
 						+ "): is it documented in its @ConfigurationProperties record?");
 			}
-			options.add(new Option(name, property, described.description(),
-					defaultOf(described.defaultValue(), application.getProperty(property)),
-					ValueType.of(property, described.type())));
+			options.add(new Option(name, property, described.path("description").asString(""),
+					defaultOf(described, application.getProperty(property)), ValueType.of(property, type)));
 		});
 		return Collections.unmodifiableList(options);
 	}
 
-	/**
-	 * Every documented property of the application, by name, as JSON: for the tests and
-	 * the generated reference, which may take the object mapper's start; the command line
-	 * reads {@link ConfigurationMetadata}.
-	 */
+	/** Every documented property of the application, by name. */
 	public static Map<String, JsonNode> metadata() {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		JsonMapper json = JsonMapper.builder().build();
@@ -139,12 +135,8 @@ public final class Options {
 	 */
 	static String defaultOf(JsonNode described, @Nullable String applicationValue) {
 		JsonNode value = described.get("defaultValue");
-		return defaultOf((value != null && !value.isNull()) ? value.asString() : null, applicationValue);
-	}
-
-	private static String defaultOf(@Nullable String metadataDefault, @Nullable String applicationValue) {
-		if (metadataDefault != null) {
-			return metadataDefault;
+		if (value != null && !value.isNull()) {
+			return value.asString();
 		}
 		if (applicationValue != null) {
 			Matcher environment = FROM_ENVIRONMENT.matcher(applicationValue);
@@ -217,13 +209,6 @@ public final class Options {
 		 */
 		public String synopsis() {
 			return flag() ? "--" + this.name : "--" + this.name + "=" + this.type.placeholder(this.name);
-		}
-
-		/** An example of the option: {@code --chunk-size=250}. */
-		String example() {
-			boolean shown = !this.defaultValue.startsWith("$") && !this.defaultValue.equals("none");
-			String value = shown ? this.defaultValue : this.type.example();
-			return "--" + this.name + "=" + value;
 		}
 
 	}

@@ -19,7 +19,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import io.cannobserv.reconciler.Failures;
@@ -27,11 +26,11 @@ import io.cannobserv.reconciler.Failures;
 /**
  * Checks the settings once Spring Boot has gathered them (command line, environment
  * variables, configuration files) and before any bean exists, so that a bad setting is
- * told in seconds rather than after the application has started: every settings record is
- * bound as the application will bind it (its types, its own rules), every setting the
- * command needs and lacks is named at once, and the database URL must be PostgreSQL's.
- * The failure is one line naming the setting as it was given: {@code --chunk-size},
- * {@code RECONCILER_CHUNK_SIZE}, or the property and its file.
+ * told in seconds rather than after the application has started: every settings record
+ * ({@link SettingsRecords}) is bound as the application will bind it (its types, its own
+ * rules), every setting the command needs and lacks is named at once, and the database
+ * URL must be PostgreSQL's. The failure is one line naming the setting as it was given:
+ * {@code --chunk-size}, {@code RECONCILER_CHUNK_SIZE}, or the property and its file.
  * <p>
  * Added to the application after the listener that notifies a failure to start, so that
  * the notifier knows the settings it needs to tell of this one.
@@ -76,10 +75,9 @@ public final class SettingsCheck implements ApplicationListener<ApplicationEnvir
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		Binder binder = Binder.get(event.getEnvironment());
-		ClassLoader classLoader = ClassUtils.getDefaultClassLoader();
-		for (ConfigurationMetadata.Group group : ConfigurationMetadata.get().groups().values()) {
+		for (String prefix : SettingsRecords.RECORDS.keySet()) {
 			try {
-				binder.bindOrCreate(group.name(), Bindable.of(ClassUtils.resolveClassName(group.type(), classLoader)));
+				binder.bindOrCreate(prefix, Bindable.of(SettingsRecords.record(prefix)));
 			}
 			catch (BindException ex) {
 				throw refusal(ex);
@@ -153,14 +151,16 @@ public final class SettingsCheck implements ApplicationListener<ApplicationEnvir
 			return new UsageException(Failures.rootMessage(failure));
 		}
 		String name = property.getName().toString();
-		ConfigurationMetadata.Property described = ConfigurationMetadata.get().property(name);
-		ValueType type = ValueType.of(name, (described != null) ? described.type() : "");
+		Class<?> bound = SettingsRecords.type(name);
+		ValueType type = ValueType.of(name, (bound != null) ? bound : String.class);
 		String value = String.valueOf(property.getValue());
-		String good = (described != null && described.defaultValue() != null) ? described.defaultValue()
-				: type.example();
+		String good = SettingsRecords.defaultValue(name);
+		if (good == null) {
+			good = type.example();
+		}
 		String setting = setting(property);
 		// an option or a variable is shown as it is set; a file's property by its name
-		String example = (setting.contains(" ") ? name : setting) + "=" + good;
+		String example = (good != null) ? (setting.contains(" ") ? name : setting) + "=" + good : null;
 		return new UsageException(type.refusal(setting, value, example));
 	}
 

@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.cli;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +9,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.NumberUtils;
 
 /**
@@ -54,20 +56,28 @@ public record ValueType(Kind kind, @Nullable Class<? extends Number> numberType,
 
 	}
 
-	/**
-	 * The type of {@code property}, whose Java type is {@code javaType} as the metadata
-	 * names it.
-	 */
-	static ValueType of(String property, String javaType) {
-		return switch (javaType) {
-			case "java.lang.Boolean", "boolean" -> simple(Kind.FLAG);
-			case "java.lang.Integer", "int" -> number(Kind.WHOLE_NUMBER, Integer.class);
-			case "java.lang.Long", "long" -> number(Kind.WHOLE_NUMBER, Long.class);
-			case "java.lang.Double", "double" ->
-				number(property.endsWith("fraction") ? Kind.FRACTION : Kind.NUMBER, Double.class);
-			case "java.time.Duration" -> simple(Kind.DURATION);
-			default -> enumOrText(javaType);
-		};
+	/** The type of {@code property}, which binds to {@code type}. */
+	static ValueType of(String property, Class<?> type) {
+		Class<?> boxed = ClassUtils.resolvePrimitiveIfNecessary(type);
+		if (boxed == Boolean.class) {
+			return simple(Kind.FLAG);
+		}
+		if (boxed == Integer.class || boxed == Long.class) {
+			return number(Kind.WHOLE_NUMBER, boxed.asSubclass(Number.class));
+		}
+		if (boxed == Double.class) {
+			return number(property.endsWith("fraction") ? Kind.FRACTION : Kind.NUMBER, Double.class);
+		}
+		if (boxed == Duration.class) {
+			return simple(Kind.DURATION);
+		}
+		if (boxed.isEnum()) {
+			List<String> choices = Arrays.stream(boxed.getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.toList();
+			return new ValueType(Kind.CHOICE, null, choices);
+		}
+		return simple(Kind.TEXT);
 	}
 
 	/**
@@ -127,16 +137,19 @@ public record ValueType(Kind kind, @Nullable Class<? extends Number> numberType,
 	 * The one line that refuses {@code value} of {@code setting}:
 	 * {@code --chunk-size needs a whole number (e.g. --chunk-size=250), not 'abc'}.
 	 * @param setting the option or variable as the operator gave it
-	 * @param example the setting with a good value
+	 * @param example the setting with a good value, if there is one to show
 	 */
-	String refusal(String setting, String value, String example) {
+	String refusal(String setting, String value, @Nullable String example) {
 		String near = (this.kind == Kind.CHOICE) ? Suggestions.didYouMean(value.strip(), this.choices, "") : "";
-		return setting + " needs " + expected() + " (e.g. " + example + "), not '" + value + "'"
-				+ (near.isEmpty() ? "" : ": " + near);
+		return setting + " needs " + expected() + ((example != null) ? " (e.g. " + example + ")" : "") + ", not '"
+				+ value + "'" + (near.isEmpty() ? "" : ": " + near);
 	}
 
-	/** A value to show in an example, when the property has no default to show. */
-	String example() {
+	/**
+	 * A value to show in an example, when the property has no default to show; none for
+	 * text.
+	 */
+	@Nullable String example() {
 		return switch (this.kind) {
 			case FLAG -> "true";
 			case WHOLE_NUMBER -> "100";
@@ -144,7 +157,7 @@ public record ValueType(Kind kind, @Nullable Class<? extends Number> numberType,
 			case FRACTION -> "0.5";
 			case DURATION -> "30s";
 			case CHOICE -> this.choices.get(0);
-			case TEXT -> "VALUE";
+			case TEXT -> null;
 		};
 	}
 
@@ -180,26 +193,6 @@ public record ValueType(Kind kind, @Nullable Class<? extends Number> numberType,
 
 	private static ValueType number(Kind kind, Class<? extends Number> type) {
 		return new ValueType(kind, type, List.of());
-	}
-
-	/**
-	 * An enum's values, written as options are ({@code PER_ITEM} is {@code per-item});
-	 * anything else is text.
-	 */
-	private static ValueType enumOrText(String javaType) {
-		try {
-			Class<?> type = Class.forName(javaType, false, ValueType.class.getClassLoader());
-			if (type.isEnum()) {
-				List<String> choices = Arrays.stream(type.getEnumConstants())
-					.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
-					.toList();
-				return new ValueType(Kind.CHOICE, null, choices);
-			}
-		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			// a type of another jar's metadata, or a generic type: taken as text
-		}
-		return simple(Kind.TEXT);
 	}
 
 }
