@@ -51,15 +51,13 @@ command_lines=(
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-for label in jar baseline; do
-	file=${!label}
-	[[ -n $file ]] || continue
-	commands=()
-	for line in "${command_lines[@]}"; do
-		commands+=("java -jar $file $line")
-	done
+# one hyperfine per command line, the jar and the baseline side by side: a load that drifts
+# during the benchmark weighs on both alike
+for i in "${!command_lines[@]}"; do
+	commands=("java -jar $jar ${command_lines[$i]}")
+	[[ -n $baseline ]] && commands+=("java -jar $baseline ${command_lines[$i]}")
 	# the refusals exit 2 by design
-	env -u SPRING_DATASOURCE_URL hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$results/$label.json" \
+	env -u SPRING_DATASOURCE_URL hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$results/$i.json" \
 		"${commands[@]}"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -68,9 +66,9 @@ echo
 echo "| command line | median s ($jar) |${baseline:+ median s ($baseline) |}"
 echo "|---|---|${baseline:+---|}"
 for i in "${!command_lines[@]}"; do
-	row="| \`${command_lines[$i]}\` | $(jq -r ".results[$i].median | . * 100 | round / 100" "$results/jar.json") |"
+	row="| \`${command_lines[$i]}\` | $(jq -r '.results[0].median | . * 100 | round / 100' "$results/$i.json") |"
 	if [[ -n $baseline ]]; then
-		row+=" $(jq -r ".results[$i].median | . * 100 | round / 100" "$results/baseline.json") |"
+		row+=" $(jq -r '.results[1].median | . * 100 | round / 100' "$results/$i.json") |"
 	fi
 	echo "$row"
 done

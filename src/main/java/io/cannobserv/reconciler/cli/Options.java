@@ -33,14 +33,6 @@ public final class Options {
 	 */
 	static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
-	private static final Pattern CODE = Pattern.compile("\\{@code ([^}]*)}");
-
-	/**
-	 * A property set from an environment variable in application.properties:
-	 * {@code ${WATCHER_BASE_URL:}}.
-	 */
-	private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{([A-Z0-9_]+):}");
-
 	/** Option name to property, in the order of {@code --help}. */
 	private static final Map<String, String> PROPERTIES = properties();
 
@@ -114,7 +106,7 @@ public final class Options {
 
 	/** The text of a metadata description: {@code {@code X}} becomes {@code X}. */
 	public static String plain(String description) {
-		return CODE.matcher(description).replaceAll("$1").replaceAll("\\s+", " ").strip();
+		return Text.CODE.matcher(description).replaceAll("$1").replaceAll("\\s+", " ").strip();
 	}
 
 	/**
@@ -122,7 +114,7 @@ public final class Options {
 	 * {@code `X`}.
 	 */
 	public static String markdown(String description) {
-		return CODE.matcher(description)
+		return Text.CODE.matcher(description)
 			.replaceAll((match) -> Matcher.quoteReplacement("`" + match.group(1) + "`"))
 			.replaceAll("\\s+", " ")
 			.strip();
@@ -139,7 +131,7 @@ public final class Options {
 			return value.asString();
 		}
 		if (applicationValue != null) {
-			Matcher environment = FROM_ENVIRONMENT.matcher(applicationValue);
+			Matcher environment = Text.FROM_ENVIRONMENT.matcher(applicationValue);
 			if (environment.matches()) {
 				return "$" + environment.group(1);
 			}
@@ -185,6 +177,22 @@ public final class Options {
 			options.put(renamed.getOrDefault(property, property.substring(property.lastIndexOf('.') + 1)), property);
 		}
 		return Collections.unmodifiableMap(options);
+	}
+
+	/**
+	 * The patterns of the documentation's text, compiled when it is first written: a
+	 * command line is parsed without them.
+	 */
+	private static final class Text {
+
+		static final Pattern CODE = Pattern.compile("\\{@code ([^}]*)}");
+
+		/**
+		 * A property set from an environment variable in application.properties:
+		 * {@code ${WATCHER_BASE_URL:}}.
+		 */
+		static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{([A-Z0-9_]+):}");
+
 	}
 
 	/**
