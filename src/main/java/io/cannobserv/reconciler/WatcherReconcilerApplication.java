@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.SettingsCheck;
 import io.cannobserv.reconciler.cli.StartupFailures;
 import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.GracefulStop;
@@ -75,6 +76,7 @@ public class WatcherReconcilerApplication {
 		ConfigurableApplicationContext context;
 		RunLabels labels = RunLabels.of(commandLine);
 		StartFailureNotifier startFailure = new StartFailureNotifier(labels);
+		SettingsCheck settings = new SettingsCheck(commandLine);
 		try {
 			SpringApplication application = new SpringApplication(WatcherReconcilerApplication.class);
 			application.setBannerMode(Banner.Mode.OFF);
@@ -82,11 +84,14 @@ public class WatcherReconcilerApplication {
 			// operator still wins
 			application.setDefaultProperties(Map.of(ECS_SERVICE_VERSION, BuildVersion.current().label()));
 			application.addInitializers(labels);
-			application.addListeners(startFailure);
+			// the settings are checked after the notifier has seen them, so that it can
+			// tell
+			// of a refused setting too
+			application.addListeners(startFailure, settings);
 			context = application.run(commandLine.springArgs().toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
-			String failure = "cannot start: " + StartupFailures.describe(ex);
+			String failure = "cannot start: " + StartupFailures.describe(ex, settings.database());
 			err.println(NAME + ": " + failure);
 			startFailure.tell(failure).ifPresent((line) -> err.println(NAME + ": " + line));
 			return ExitCode.NOT_STARTED.code();

@@ -1,8 +1,13 @@
 package io.cannobserv.reconciler.cli;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +17,13 @@ import org.jspecify.annotations.Nullable;
  * environment variable ({@code RECONCILER_CHUNK_SIZE}); an unknown one is refused rather
  * than ignored, so a typo never runs with a default. Values are given as
  * {@code --name=value} or {@code --name value}.
+ * <p>
+ * Everything that needs no database is checked here, before Spring starts, so that a
+ * mistake is told as fast as {@code --version} answers: the command, each option's name
+ * (with the nearest known one when it is not), whether it is a flag or takes a value, the
+ * value's type as the property it sets binds it, and the command's own arguments. The
+ * rules of the settings records (a range, one setting against another) are checked when
+ * they are bound, before any bean exists ({@link SettingsCheck}).
  *
  * @param command the command
  * @param apply whether to write ({@code --apply}); every command is a dry run without it
@@ -19,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param help whether usage was asked for
  * @param version whether the build's version was asked for ({@code --version})
  * @param arguments the command's own arguments ({@code --run}, {@code --format},
- * {@code --output}, {@code --older-than}) and flags ({@code --include-restorable}) by
- * name
+ * {@code --output}, {@code --older-than}) by name, and its own flags
+ * ({@code --include-restorable}) as {@code true}
  * @param springArgs options as Spring Boot arguments, {@code --property=value}
  */
 public record CommandLine(String command, boolean apply, boolean fresh, boolean help, boolean version,
@@ -28,92 +40,56 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 
 	public static final List<String> COMMANDS = List.of("reconcile", "restore", "report", "prune");
 
-	private static final List<String> COMMAND_ARGUMENTS = List.of("run", "format", "output", "older-than");
+	static final String APPLY = "apply";
 
-	/** A command's own flags, kept in {@link #arguments} as {@code true}. */
-	private static final List<String> COMMAND_FLAGS = List.of("include-restorable");
+	static final String FRESH = "fresh";
 
-	/** The option that is also a flag: {@code --relink} is {@code --relink=true}. */
-	private static final String RELINK = "relink";
+	static final String RUN = "run";
 
-	/** Width of the usage text. */
-	private static final int WIDTH = 100;
+	static final String FORMAT = "format";
 
-	/** Where an option's description starts. */
-	private static final int DESCRIPTION_COLUMN = 37;
+	static final String OUTPUT = "output";
+
+	/** {@code prune}'s age of the runs it deletes. */
+	public static final String OLDER_THAN = "older-than";
+
+	/** {@code prune}'s flag to delete runs that restore could still undo. */
+	public static final String INCLUDE_RESTORABLE = "include-restorable";
+
+	private static final String HELP = "help";
+
+	private static final String VERSION = "version";
+
+	/** Options that take no value. */
+	private static final List<String> FLAGS = List.of(APPLY, FRESH, INCLUDE_RESTORABLE, HELP, VERSION);
+
+	/** Flags of one command, kept in its {@link #arguments}. */
+	private static final List<String> COMMAND_FLAGS = List.of(INCLUDE_RESTORABLE);
+
+	/** Options of the commands themselves, which set no property. */
+	private static final List<String> COMMAND_ARGUMENTS = List.of(RUN, FORMAT, OUTPUT, OLDER_THAN);
+
+	/** Which command takes which of its own options. */
+	private static final Map<String, Set<String>> OWN_OPTIONS = Map.of("reconcile", Set.of(APPLY, FRESH), "restore",
+			Set.of(APPLY, RUN), "report", Set.of(RUN, FORMAT, OUTPUT), "prune",
+			Set.of(APPLY, OLDER_THAN, INCLUDE_RESTORABLE));
+
+	/**
+	 * Properties that may be given as they are ({@code --spring.datasource.url=…}); the
+	 * application's own are checked against its metadata.
+	 */
+	private static final List<String> PROPERTY_PREFIXES = List.of("spring.", SettingsRecords.PREFIX, "logging.",
+			"management.");
+
+	/** What people type for the default. */
+	private static final Set<String> DRY_RUN = Set.of("dry-run", "dryrun", "dry_run");
 
 	/**
 	 * Parse {@code args}.
-	 * @throws UsageException naming the bad argument
+	 * @throws UsageException naming the bad argument and the fix
 	 */
 	public static CommandLine parse(String... args) {
-		String command = null;
-		boolean apply = false;
-		boolean fresh = false;
-		boolean help = false;
-		boolean version = false;
-		Map<String, String> arguments = new LinkedHashMap<>();
-		// by property: a repeated option replaces the earlier value rather than joining
-		// it with a comma
-		Map<String, String> springArgs = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (arg.equals("--help") || arg.equals("-h") || arg.equals("help")) {
-				help = true;
-			}
-			else if (arg.equals("--version")) {
-				version = true;
-			}
-			else if (arg.equals("--apply")) {
-				apply = true;
-			}
-			else if (arg.equals("--fresh")) {
-				fresh = true;
-			}
-			else if (arg.equals("--" + RELINK)) {
-				// a flag, like --apply; --relink=false turns it off again
-				springArgs.put(Options.property(RELINK), "--" + Options.property(RELINK) + "=true");
-			}
-			else if (arg.startsWith("--") && COMMAND_FLAGS.contains(arg.substring(2))) {
-				arguments.put(arg.substring(2), "true");
-			}
-			else if (arg.startsWith("--")) {
-				int equals = arg.indexOf('=');
-				String name = (equals > 0) ? arg.substring(2, equals) : arg.substring(2);
-				String value;
-				if (equals > 0) {
-					value = arg.substring(equals + 1);
-				}
-				else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-					value = args[++i];
-				}
-				else {
-					throw new UsageException("Option --" + name + " needs a value: --" + name + "=VALUE");
-				}
-				if (COMMAND_ARGUMENTS.contains(name)) {
-					arguments.put(name, value);
-				}
-				else {
-					String property = property(name);
-					springArgs.put(property, "--" + property + "=" + value);
-				}
-			}
-			else if (command == null) {
-				if (!COMMANDS.contains(arg)) {
-					throw new UsageException("Unknown command '" + arg + "': use one of " + COMMANDS + " (see --help)");
-				}
-				command = arg;
-			}
-			else {
-				throw new UsageException(
-						"Unexpected argument '" + arg + "': options take the form --name=value (see --help)");
-			}
-		}
-		if (command == null && !help && !version) {
-			throw new UsageException("No command given: use one of " + COMMANDS + " (see --help)");
-		}
-		return new CommandLine((command != null) ? command : "help", apply, fresh, help, version, Map.copyOf(arguments),
-				List.copyOf(springArgs.values()));
+		return new Parser(args).parse();
 	}
 
 	/** A command argument, or null. */
@@ -123,82 +99,354 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 
 	/** The run id given with {@code --run}. */
 	public @Nullable Long runId() {
-		String run = argument("run");
-		if (run == null) {
-			return null;
-		}
-		try {
-			return Long.parseLong(run.strip());
-		}
-		catch (NumberFormatException ex) {
-			throw new UsageException("--run needs a run id (a number, as in the report's runId), not '" + run + "'");
-		}
+		String run = argument(RUN);
+		return (run != null) ? runId(run) : null;
 	}
 
-	private static String property(String name) {
-		if (name.startsWith("spring.") || name.startsWith("reconciler.") || name.startsWith("logging.")
-				|| name.startsWith("management.")) {
-			return name;
+	/**
+	 * The format of {@code report}: {@code --format}, else the one {@code --output}'s
+	 * extension names, else text.
+	 */
+	public ReportFormat format() {
+		String label = argument(FORMAT);
+		ReportFormat format = (label != null) ? ReportFormat.ofLabel(label) : null;
+		if (format == null) {
+			String output = argument(OUTPUT);
+			format = (output != null) ? ReportFormat.ofFile(output) : null;
 		}
-		String property = Options.property(name);
-		if (property == null) {
-			throw new UsageException("Unknown option --" + name + " (see --help for the options)");
-		}
-		return property;
+		return (format != null) ? format : ReportFormat.TEXT;
+	}
+
+	/** The file {@code --output} names, or null. */
+	public @Nullable String output() {
+		return argument(OUTPUT);
 	}
 
 	public static String usage() {
-		StringBuilder usage = new StringBuilder();
-		usage.append("Usage: java -jar watcher-link-reconciler.jar COMMAND [--apply] [options]\n");
-		usage.append("       java -jar watcher-link-reconciler.jar --version\n\n");
-		usage.append("Commands:\n");
-		usage.append(
-				"  reconcile [--apply] [--fresh]   check every Archiver pointer to a Watcher WatchedItem and clear\n");
-		usage.append(
-				"    [--relink] [--strategy=S]     those Watcher confirms deleted (with --relink: re-link those whose\n");
-		usage
-			.append("                                  InfoItem another WatchedItem confirms it tracks); resumes an\n");
-		usage.append("                                  unfinished run of the same mode unless --fresh\n");
-		usage.append(
-				"  restore --run ID [--apply]      put back the pointers run ID cleared or re-linked, where that\n");
-		usage.append("                                  write is still the last thing that happened to the row\n");
-		usage.append("  report [--run ID] [--format text|json|markdown|html] [--output FILE]\n");
-		usage.append("                                  list recent runs, or show one\n");
-		usage.append("  prune [--apply] [--older-than=90d|DATE] [--include-restorable]\n");
-		usage.append(
-				"                                  delete old runs from the job's schema, keeping those a resume,\n");
-		usage.append(
-				"                                  a restore, the brake or the last-success metric still reads\n\n");
-		usage.append("Every command is a dry run unless --apply is given.\n\n");
-		usage.append("Options (default in brackets; each is also a property and an environment variable:\n");
-		usage.append("--chunk-size is reconciler.chunk-size and RECONCILER_CHUNK_SIZE):\n");
-		for (Options.Option option : Options.all()) {
-			usage.append(option(option));
-		}
-		usage.append("\nDatabase: SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD.\n");
-		usage.append("Watcher: WATCHER_BASE_URL, WATCHER_API_KEY.\n");
-		usage.append("Exit codes: 0 completed, 1 failed or stopped (run again to resume), 2 could not start,\n");
-		usage.append("            3 safety brake, 4 another run holds the lock.\n");
-		return usage.toString();
+		return Usage.text();
 	}
 
-	/** {@code  --name=VALUE  what it is for [default]}, wrapped at {@link #WIDTH}. */
-	private static String option(Options.Option option) {
-		StringBuilder text = new StringBuilder(String.format("  --%-32s", option.name() + "=VALUE"));
-		int column = text.length();
-		for (String word : (Options.plain(option.description()) + " [" + option.defaultValue() + "]").split(" ")) {
-			if (column + 1 + word.length() > WIDTH) {
-				text.append('\n').append(" ".repeat(DESCRIPTION_COLUMN));
-				column = DESCRIPTION_COLUMN;
+	private static long runId(String run) {
+		try {
+			long id = Long.parseLong(run.strip());
+			if (id > 0) {
+				return id;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// refused below, with the fix
+		}
+		throw new UsageException("--run needs a run id (a number, as in the report's runId), not '" + run + "'");
+	}
+
+	/** One pass over the arguments. */
+	private static final class Parser {
+
+		private final String[] args;
+
+		private @Nullable String command;
+
+		private final Set<String> given = new LinkedHashSet<>();
+
+		private final Map<String, String> arguments = new LinkedHashMap<>();
+
+		/**
+		 * By property: a repeated option replaces the earlier value rather than joining
+		 * it with a comma.
+		 */
+		private final Map<String, String> springArgs = new LinkedHashMap<>();
+
+		Parser(String[] args) {
+			this.args = args;
+		}
+
+		CommandLine parse() {
+			for (int i = 0; i < this.args.length; i++) {
+				String arg = this.args[i];
+				if (arg.equals("-h") || arg.equals(HELP)) {
+					this.given.add(HELP);
+				}
+				else if (arg.startsWith("--") && arg.length() > 2) {
+					int equals = arg.indexOf('=');
+					String name = (equals > 0) ? arg.substring(2, equals) : arg.substring(2);
+					String value = (equals > 0) ? arg.substring(equals + 1) : null;
+					if (value == null && takesValue(name) && i + 1 < this.args.length
+							&& !this.args[i + 1].startsWith("--")) {
+						value = this.args[++i];
+					}
+					option(name, value);
+				}
+				else if (arg.startsWith("-") && arg.length() > 1) {
+					throw unknownOption(arg, arg.replaceFirst("^-+", ""));
+				}
+				else if (this.command == null) {
+					if (!COMMANDS.contains(arg)) {
+						throw new UsageException(
+								"Unknown command '" + arg + "'" + suggestion(Suggestions.didYouMean(arg, COMMANDS, ""))
+										+ " (commands: " + String.join(", ", COMMANDS) + "; see --help)");
+					}
+					this.command = arg;
+				}
+				else {
+					throw unexpected(arg);
+				}
+			}
+			boolean help = this.given.contains(HELP);
+			boolean version = this.given.contains(VERSION);
+			if (!help && !version) {
+				checkCommand();
+			}
+			return new CommandLine((this.command != null) ? this.command : HELP, this.given.contains(APPLY),
+					this.given.contains(FRESH), help, version, Map.copyOf(this.arguments),
+					List.copyOf(this.springArgs.values()));
+		}
+
+		/**
+		 * Whether {@code --name} takes a value, so that the next argument may be it; an
+		 * unknown name takes none, so that a mistyped flag does not swallow the command.
+		 */
+		private boolean takesValue(String name) {
+			if (FLAGS.contains(name)) {
+				return false;
+			}
+			if (COMMAND_ARGUMENTS.contains(name) || isProperty(name)) {
+				return true;
+			}
+			String property = Options.property(name);
+			return property != null && type(property).kind() != ValueType.Kind.FLAG;
+		}
+
+		private void option(String name, @Nullable String value) {
+			if (FLAGS.contains(name)) {
+				if (value != null) {
+					throw new UsageException("--" + name + " is a flag and takes no value: give --" + name
+							+ " alone, not --" + name + "=" + value);
+				}
+				this.given.add(name);
+				if (COMMAND_FLAGS.contains(name)) {
+					this.arguments.put(name, "true");
+				}
+				return;
+			}
+			if (DRY_RUN.contains(name.toLowerCase(Locale.ROOT))) {
+				throw new UsageException(
+						"--" + name + " is not an option: a dry run is the default; add --apply to write");
+			}
+			if (COMMAND_ARGUMENTS.contains(name)) {
+				this.given.add(name);
+				this.arguments.put(name, required(name, value, commandArgumentForm(name)));
+				return;
+			}
+			String property = Options.property(name);
+			if (property != null) {
+				ValueType type = type(property);
+				if (type.kind() == ValueType.Kind.FLAG) {
+					flagProperty(name, property, type, value);
+				}
+				else {
+					property(property, property, "--" + name, value, type);
+				}
+				return;
+			}
+			if (isProperty(name)) {
+				rawProperty(name, value);
+				return;
+			}
+			throw unknownOption("--" + name, name);
+		}
+
+		/**
+		 * A boolean option, such as {@code --relink}: the option alone sets it,
+		 * {@code --relink=false} unsets it.
+		 */
+		private void flagProperty(String name, String property, ValueType type, @Nullable String value) {
+			String given = (value != null) ? value : "true";
+			if (!type.accepts(given)) {
+				throw new UsageException("--" + name + " is a flag: give --" + name + " alone (or --" + name
+						+ "=false), not --" + name + "=" + value);
+			}
+			this.springArgs.put(property, "--" + property + "=" + given.strip());
+		}
+
+		/**
+		 * A property given by its name: the application's own must be a property of its
+		 * settings records, and take a value of its type.
+		 */
+		private void rawProperty(String name, @Nullable String value) {
+			if (!name.startsWith(SettingsRecords.PREFIX)) {
+				this.springArgs.put(name, "--" + name + "=" + required(name, value, "--" + name + "=VALUE"));
+				return;
+			}
+			String property = known(name);
+			if (property == null) {
+				throw unknownOption("--" + name, name);
+			}
+			property(name, property, "--" + name, value, type(property));
+		}
+
+		/**
+		 * The value of a property, checked against the type it binds to.
+		 * @param given the property as given, passed on as it is
+		 * @param property the property in its canonical form
+		 * @param setting the option as typed
+		 */
+		private void property(String given, String property, String setting, @Nullable String value, ValueType type) {
+			if (value == null) {
+				String example = example(setting, property, type);
+				throw new UsageException(setting + " needs a value: " + setting + "="
+						+ type.placeholder(setting.substring(setting.lastIndexOf('.') + 1))
+						+ ((example != null) ? " (e.g. " + example + ")" : ""));
+			}
+			if (!type.accepts(value)) {
+				throw new UsageException(type.refusal(setting, value, example(setting, property, type)));
+			}
+			this.springArgs.put(given, "--" + given + "=" + value);
+		}
+
+		/** {@code --chunk-size=250}: the default, or a value of the type. */
+		private static @Nullable String example(String setting, String property, ValueType type) {
+			String value = SettingsRecords.defaultValue(property);
+			if (value == null) {
+				value = type.example();
+			}
+			return (value != null) ? setting + "=" + value : null;
+		}
+
+		private static ValueType type(String property) {
+			Class<?> type = SettingsRecords.type(property);
+			if (type == null) {
+				throw new IllegalStateException("No settings record has property " + property);
+			}
+			return ValueType.of(property, type);
+		}
+
+		/** The command's own options: only its own, and those it needs, in their form. */
+		private void checkCommand() {
+			if (this.command == null) {
+				throw new UsageException(
+						"No command given: use one of " + String.join(", ", COMMANDS) + " (see --help)");
+			}
+			Set<String> own = OWN_OPTIONS.get(this.command);
+			for (String option : this.given) {
+				if (!own.contains(option) && OWN_OPTIONS.values().stream().anyMatch((s) -> s.contains(option))) {
+					List<String> takers = COMMANDS.stream().filter((c) -> OWN_OPTIONS.get(c).contains(option)).toList();
+					throw new UsageException("--" + option + " is not an option of " + this.command + ": only of "
+							+ String.join(" and ", takers) + " (see --help)");
+				}
+			}
+			if (this.command.equals("restore") && !this.arguments.containsKey(RUN)) {
+				throw new UsageException("restore needs the run to undo: restore --run ID (see report for run ids)");
+			}
+			String run = this.arguments.get(RUN);
+			if (run != null) {
+				runId(run);
+			}
+			String olderThan = this.arguments.get(OLDER_THAN);
+			if (olderThan != null) {
+				OlderThan.parse(olderThan, Clock.systemUTC());
+			}
+			checkFormat();
+		}
+
+		private void checkFormat() {
+			String label = this.arguments.get(FORMAT);
+			ReportFormat format = null;
+			if (label != null) {
+				format = ReportFormat.ofLabel(label);
+				if (format == null) {
+					throw new UsageException("Unknown --format '" + label + "'"
+							+ suggestion(Suggestions.didYouMean(label.strip(), ReportFormat.labels(), ""))
+							+ " (formats: " + String.join(", ", ReportFormat.labels()) + "; text is the default)");
+				}
+			}
+			String output = this.arguments.get(OUTPUT);
+			if (output == null) {
+				return;
+			}
+			if (output.isBlank()) {
+				throw new UsageException("--output needs a file name, such as --output=run-42.html");
+			}
+			ReportFormat named = ReportFormat.ofFile(output);
+			if (format != null && named != null && format != named) {
+				throw new UsageException("--output " + output + " is " + named.label()
+						+ " by its extension, but --format is " + format.label()
+						+ ": drop --format (the extension sets it) or end the file name with ." + format.extension());
+			}
+		}
+
+		private static String commandArgumentForm(String name) {
+			return switch (name) {
+				case RUN -> "--run=ID (e.g. --run=42)";
+				case FORMAT -> "--format=" + String.join("|", ReportFormat.labels());
+				case OLDER_THAN -> "--older-than=DURATION|DATE (e.g. --older-than=" + OlderThan.DEFAULT + ")";
+				default -> "--output=FILE (e.g. --output=run-42.html)";
+			};
+		}
+
+		private static String required(String name, @Nullable String value, String form) {
+			if (value == null) {
+				throw new UsageException("--" + name + " needs a value: " + form);
+			}
+			return value;
+		}
+
+		private static boolean isProperty(String name) {
+			return PROPERTY_PREFIXES.stream().anyMatch(name::startsWith);
+		}
+
+		/**
+		 * The property named {@code name}, in its canonical form, or null for none: in
+		 * any form Spring Boot's relaxed binding takes ({@code chunk-size},
+		 * {@code chunkSize}, {@code chunk_size}).
+		 */
+		private static @Nullable String known(String name) {
+			if (SettingsRecords.properties().containsKey(name)) {
+				return name;
+			}
+			String wanted = relaxed(name);
+			return SettingsRecords.properties()
+				.keySet()
+				.stream()
+				.filter((property) -> relaxed(property).equals(wanted))
+				.findFirst()
+				.orElse(null);
+		}
+
+		private static String relaxed(String name) {
+			return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+		}
+
+		private UsageException unknownOption(String typed, String name) {
+			List<String> candidates = new ArrayList<>(FLAGS);
+			candidates.addAll(COMMAND_ARGUMENTS);
+			if (name.startsWith(SettingsRecords.PREFIX)) {
+				candidates.addAll(SettingsRecords.properties().keySet());
 			}
 			else {
-				text.append(' ');
-				column++;
+				candidates.addAll(Options.names());
 			}
-			text.append(word);
-			column += word.length();
+			return new UsageException("Unknown option " + typed
+					+ suggestion(Suggestions.didYouMean(name, candidates, "--")) + " (see --help for the options)");
 		}
-		return text.append('\n').toString();
+
+		private UsageException unexpected(String arg) {
+			if (COMMANDS.contains(arg)) {
+				return new UsageException("Unexpected argument '" + arg + "': one command at a time, and "
+						+ this.command + " came first (see --help)");
+			}
+			List<String> candidates = new ArrayList<>(FLAGS);
+			candidates.addAll(COMMAND_ARGUMENTS);
+			candidates.addAll(Options.names());
+			String near = Suggestions.didYouMean(arg.replaceFirst("=.*", ""), candidates, "--");
+			return new UsageException("Unexpected argument '" + arg + "': "
+					+ (near.isEmpty() ? "options take the form --name=value" : near) + " (see --help)");
+		}
+
+		/** {@code : did you mean …?}, or nothing. */
+		private static String suggestion(String didYouMean) {
+			return didYouMean.isEmpty() ? "" : ": " + didYouMean;
+		}
+
 	}
 
 }

@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,14 +33,6 @@ public final class Options {
 	 */
 	static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
-	private static final Pattern CODE = Pattern.compile("\\{@code ([^}]*)}");
-
-	/**
-	 * A property set from an environment variable in application.properties:
-	 * {@code ${WATCHER_BASE_URL:}}.
-	 */
-	private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{([A-Z0-9_]+):}");
-
 	/** Option name to property, in the order of {@code --help}. */
 	private static final Map<String, String> PROPERTIES = properties();
 
@@ -46,8 +40,23 @@ public final class Options {
 	}
 
 	/** The property an option sets, or null for no such option. */
-	static String property(String option) {
+	static @Nullable String property(String option) {
 		return PROPERTIES.get(option);
+	}
+
+	/** The option that sets {@code property}, or null for none. */
+	static @Nullable String optionOf(String property) {
+		return PROPERTIES.entrySet()
+			.stream()
+			.filter((option) -> option.getValue().equals(property))
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElse(null);
+	}
+
+	/** The names of every option, in the order of {@code --help}. */
+	static Set<String> names() {
+		return PROPERTIES.keySet();
 	}
 
 	/**
@@ -60,12 +69,13 @@ public final class Options {
 		List<Option> options = new ArrayList<>();
 		PROPERTIES.forEach((name, property) -> {
 			JsonNode described = metadata.get(property);
-			if (described == null) {
+			Class<?> type = SettingsRecords.type(property);
+			if (described == null || type == null) {
 				throw new IllegalStateException("No configuration metadata for " + property + " (option --" + name
 						+ "): is it documented in its @ConfigurationProperties record?");
 			}
 			options.add(new Option(name, property, described.path("description").asString(""),
-					defaultOf(described, application.getProperty(property))));
+					defaultOf(described, application.getProperty(property)), ValueType.of(property, type)));
 		});
 		return Collections.unmodifiableList(options);
 	}
@@ -96,7 +106,7 @@ public final class Options {
 
 	/** The text of a metadata description: {@code {@code X}} becomes {@code X}. */
 	public static String plain(String description) {
-		return CODE.matcher(description).replaceAll("$1").replaceAll("\\s+", " ").strip();
+		return Text.CODE.matcher(description).replaceAll("$1").replaceAll("\\s+", " ").strip();
 	}
 
 	/**
@@ -104,7 +114,7 @@ public final class Options {
 	 * {@code `X`}.
 	 */
 	public static String markdown(String description) {
-		return CODE.matcher(description)
+		return Text.CODE.matcher(description)
 			.replaceAll((match) -> Matcher.quoteReplacement("`" + match.group(1) + "`"))
 			.replaceAll("\\s+", " ")
 			.strip();
@@ -115,13 +125,13 @@ public final class Options {
 	 * environment variable application.properties takes it from
 	 * ({@code $WATCHER_BASE_URL}), else {@code none}.
 	 */
-	static String defaultOf(JsonNode described, String applicationValue) {
+	static String defaultOf(JsonNode described, @Nullable String applicationValue) {
 		JsonNode value = described.get("defaultValue");
 		if (value != null && !value.isNull()) {
 			return value.asString();
 		}
 		if (applicationValue != null) {
-			Matcher environment = FROM_ENVIRONMENT.matcher(applicationValue);
+			Matcher environment = Text.FROM_ENVIRONMENT.matcher(applicationValue);
 			if (environment.matches()) {
 				return "$" + environment.group(1);
 			}
@@ -170,14 +180,45 @@ public final class Options {
 	}
 
 	/**
+	 * The patterns of the documentation's text, compiled when it is first written: a
+	 * command line is parsed without them.
+	 */
+	private static final class Text {
+
+		static final Pattern CODE = Pattern.compile("\\{@code ([^}]*)}");
+
+		/**
+		 * A property set from an environment variable in application.properties:
+		 * {@code ${WATCHER_BASE_URL:}}.
+		 */
+		static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$\\{([A-Z0-9_]+):}");
+
+	}
+
+	/**
 	 * An option of the command line.
 	 *
 	 * @param name its name, without {@code --}
 	 * @param property the property it sets
 	 * @param description what it is for, as documented (with {@code {@code}} tags)
 	 * @param defaultValue its default as people read it
+	 * @param type what its value must look like
 	 */
-	public record Option(String name, String property, String description, String defaultValue) {
+	public record Option(String name, String property, String description, String defaultValue, ValueType type) {
+
+		/** Whether the option alone sets it, as {@code --relink} does. */
+		public boolean flag() {
+			return this.type.kind() == ValueType.Kind.FLAG;
+		}
+
+		/**
+		 * The option as {@code --help} writes it: {@code --chunk-size=N},
+		 * {@code --strategy=per-item|snapshot}, {@code --relink}.
+		 */
+		public String synopsis() {
+			return flag() ? "--" + this.name : "--" + this.name + "=" + this.type.placeholder(this.name);
+		}
+
 	}
 
 }

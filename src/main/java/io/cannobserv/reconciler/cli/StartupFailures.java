@@ -1,5 +1,7 @@
 package io.cannobserv.reconciler.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.BindException;
 
 import io.cannobserv.reconciler.Failures;
@@ -14,11 +16,30 @@ public final class StartupFailures {
 	}
 
 	public static String describe(Throwable failure) {
+		return describe(failure, null);
+	}
+
+	/**
+	 * The line for {@code failure}, where {@code database} is the database the settings
+	 * name, if they were read.
+	 */
+	public static String describe(Throwable failure, @Nullable DatabaseSetting database) {
+		UsageException usage = Failures.find(failure, UsageException.class).orElse(null);
+		if (usage != null) {
+			// the settings check's own line
+			return usage.getMessage();
+		}
+		if (database != null) {
+			String unreachable = database.describe(failure).orElse(null);
+			if (unreachable != null) {
+				return unreachable;
+			}
+		}
 		BindException bind = Failures.find(failure, BindException.class).orElse(null);
 		Throwable root = Failures.root(failure);
 		String reason = Failures.rootMessage(failure);
 		if (reason.startsWith("Failed to determine a suitable driver class")) {
-			return "SPRING_DATASOURCE_URL is not set: set it to Archiver's database, e.g. jdbc:postgresql://db:5432/archiver";
+			return DatabaseSetting.URL + " is not set: set it to Archiver's database, " + DatabaseSetting.URL_FORM;
 		}
 		if (root instanceof IllegalArgumentException && !(root instanceof NumberFormatException)) {
 			// our own validation messages already name the option and the fix

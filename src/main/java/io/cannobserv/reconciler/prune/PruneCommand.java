@@ -17,6 +17,7 @@ import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.OlderThan;
 import io.cannobserv.reconciler.guard.DatabaseUse;
 import io.cannobserv.reconciler.guard.Preflight;
 import io.cannobserv.reconciler.guard.PreflightException;
@@ -43,10 +44,10 @@ import io.cannobserv.reconciler.store.PrunedRuns.PrunedRun;
 class PruneCommand implements Command {
 
 	/** The argument that says which runs are old: a duration or a date. */
-	static final String OLDER_THAN = "older-than";
+	static final String OLDER_THAN = CommandLine.OLDER_THAN;
 
 	/** The flag that prunes runs restore could still undo, too. */
-	static final String INCLUDE_RESTORABLE = "include-restorable";
+	static final String INCLUDE_RESTORABLE = CommandLine.INCLUDE_RESTORABLE;
 
 	private static final Logger logger = LoggerFactory.getLogger(PruneCommand.class);
 

@@ -3,6 +3,7 @@ package io.cannobserv.reconciler.prune;
 import java.util.List;
 import java.util.Map;
 
+import io.cannobserv.reconciler.cli.OlderThan;
 import io.cannobserv.reconciler.prune.RunPruner.Deletion;
 
 /**

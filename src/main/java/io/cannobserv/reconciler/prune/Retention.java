@@ -14,6 +14,7 @@ import java.util.TreeMap;
 
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.cli.OlderThan;
 import io.cannobserv.reconciler.prune.PrunePlan.Kept;
 import io.cannobserv.reconciler.prune.RunPruner.Deletion;
 import io.cannobserv.reconciler.reconcile.ResumePolicy;

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.cannobserv.reconciler.cli.OlderThan;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.store.PrunedRuns;
 import io.cannobserv.reconciler.store.PrunedRuns.PrunedRun;

@@ -18,6 +18,7 @@ import io.cannobserv.reconciler.CommandRefusedException;
 import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.ReportFormat;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.store.PrunedRuns;
 
@@ -61,10 +62,10 @@ class ReportCommand implements Command {
 
 	@Override
 	public ExitCode run(CommandLine commandLine, PrintStream out) {
-		// the arguments first: a typo is reported before the database is asked anything
-		ReportFormat format = ReportFormat.parse(commandLine.argument("format"));
+		// the arguments were checked before the application started
+		ReportFormat format = commandLine.format();
 		@Nullable Long runId = commandLine.runId();
-		@Nullable String output = commandLine.argument("output");
+		@Nullable String output = commandLine.output();
 		if (!this.history.schemaExists()) {
 			if (runId != null) {
 				throw unknownRun(runId);

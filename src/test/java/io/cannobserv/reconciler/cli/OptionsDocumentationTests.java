@@ -1,8 +1,11 @@
 package io.cannobserv.reconciler.cli;
 
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +13,14 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.ClassUtils;
 
 import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
@@ -132,8 +137,8 @@ class OptionsDocumentationTests {
 
 		// then
 		for (Option option : Options.all()) {
-			assertThat(usage).contains("--" + option.name() + "=VALUE " + Options.plain(option.description()) + " ["
-					+ option.defaultValue() + "]");
+			assertThat(usage).contains(
+					option.synopsis() + " " + Options.plain(option.description()) + " [" + option.defaultValue() + "]");
 		}
 	}
 
@@ -162,6 +167,36 @@ class OptionsDocumentationTests {
 		}
 		assertThat(defaults).containsEntry("reconciler.chunk-size", "250")
 			.containsEntry("reconciler.watcher.read-timeout", "5s");
+	}
+
+	@Test
+	void settingsRecordsWhenReadByReflectionAreWhatTheMetadataDescribes() throws Exception {
+		// given the metadata's groups and properties
+		Map<String, String> groups = new LinkedHashMap<>();
+		JsonMapper json = JsonMapper.builder().build();
+		for (URL file : Collections.list(getClass().getClassLoader().getResources(Options.METADATA))) {
+			try (InputStream in = file.openStream()) {
+				json.readTree(in)
+					.path("groups")
+					.forEach((group) -> groups.put(group.path("name").asString(), group.path("type").asString()));
+			}
+		}
+		groups.keySet().removeIf((name) -> !name.equals("reconciler") && !name.startsWith("reconciler."));
+		Map<String, JsonNode> metadata = Options.metadata();
+
+		// then the records the command line checks values with are the metadata's,
+		// property
+		// for property, type for type, default for default
+		assertThat(SettingsRecords.RECORDS).containsExactlyInAnyOrderEntriesOf(groups);
+		assertThat(SettingsRecords.properties().keySet()).containsExactlyInAnyOrderElementsOf(metadata.keySet());
+		metadata.forEach((property, described) -> {
+			assertThat(ClassUtils.resolvePrimitiveIfNecessary(SettingsRecords.properties().get(property)).getName())
+				.as("type of " + property)
+				.isEqualTo(described.path("type").asString());
+			JsonNode value = described.get("defaultValue");
+			assertThat(SettingsRecords.defaultValue(property)).as("default of " + property)
+				.isEqualTo((value != null && !value.isNull()) ? value.asString() : null);
+		});
 	}
 
 	/**

@@ -131,7 +131,7 @@ class BadInputIntegrationTests {
 				new BadOption("negative fraction", "reconcile", List.of("--max-clear-fraction=-0.1"),
 						"--max-clear-fraction must be between 0 and 1"),
 				new BadOption("fraction not a number", "reconcile", List.of("--max-clear-fraction=half"),
-						"reconciler.brake.max-clear-fraction"),
+						"--max-clear-fraction needs a fraction from 0 to 1 (e.g. --max-clear-fraction=0.5), not 'half'"),
 				new BadOption("negative cap", "reconcile", List.of("--max-clears=-1"), "--max-clears"),
 				new BadOption("empty sample", "reconcile", List.of("--brake-min-sample=0"), "--brake-min-sample"),
 				new BadOption("unknown command", "reconsile", List.of(), "Unknown command 'reconsile'"),

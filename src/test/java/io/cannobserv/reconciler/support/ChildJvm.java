@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +95,63 @@ public final class ChildJvm {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start child JVM " + name, ex);
 		}
+	}
+
+	/**
+	 * Run {@code WatcherReconcilerApplication} with {@code args} to its end, as an
+	 * operator's shell would, and keep its two streams apart. The child's environment is
+	 * this JVM's without the application's own variables ({@code SPRING_*},
+	 * {@code WATCHER_*}, {@code RECONCILER_*}), plus {@code environment}.
+	 * @param name a label for the output files
+	 * @param args the application's arguments, command first
+	 * @param environment variables to set
+	 * @param timeout how long it may take; it is killed after that and the test fails
+	 */
+	public static Finished run(String name, List<String> args, Map<String, String> environment, Duration timeout) {
+		int n = count.incrementAndGet();
+		Path out = outputDirectory().resolve(name + "-" + n + ".out");
+		Path err = outputDirectory().resolve(name + "-" + n + ".err");
+		List<String> command = new ArrayList<>();
+		command.add(javaBinary());
+		command.addAll(JVM_OPTIONS);
+		command.add("-cp");
+		command.add(classpath());
+		command.add(WatcherReconcilerApplication.class.getName());
+		command.addAll(args);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+		builder.environment()
+			.keySet()
+			.removeIf((variable) -> variable.startsWith("SPRING_") || variable.startsWith("WATCHER_")
+					|| variable.startsWith("RECONCILER_"));
+		builder.environment().putAll(environment);
+		try {
+			Process process = builder.start();
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+				throw new AssertionError("Child JVM " + name + " did not exit within " + timeout + "; killed. Output: "
+						+ Files.readString(out) + Files.readString(err));
+			}
+			return new Finished(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+					Files.readString(err, StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run child JVM " + name, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for child JVM " + name, ex);
+		}
+	}
+
+	/**
+	 * What a child run to its end returned and printed.
+	 *
+	 * @param exitCode its exit code
+	 * @param out its standard output
+	 * @param err its standard error
+	 */
+	public record Finished(int exitCode, String out, String err) {
+
 	}
 
 	/**

@@ -35,7 +35,7 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
 	/**
 	 * This database reached as a login of its own, with {@code password}: for a test that
 	 * passes the password and needs the server to check it (the embedded server trusts
-	 * any password, a container's does not).
+	 * other roles whatever their password; a container's checks every one).
 	 */
 	public TestDatabase withLogin(String password) {
 		String role = "login_" + name();

@@ -138,12 +138,29 @@ public final class TestPostgres {
 			.resolve("test-postgres.log")
 			.toFile();
 
+		/**
+		 * Who logs in how: the roles {@link TestDatabase#withLogin} creates must give
+		 * their password, as on a real server, so that a wrong one is refused; every
+		 * other role is trusted, as the tests' own connections expect.
+		 */
+		private static final String HBA = """
+				local all all trust
+				host all /^login_ 127.0.0.1/32 scram-sha-256
+				host all /^login_ ::1/128 scram-sha-256
+				host all all 127.0.0.1/32 trust
+				host all all ::1/128 trust
+				""";
+
 		static Server start() {
 			try {
+				Path hba = Files.createTempFile("test-postgres-hba", ".conf");
+				hba.toFile().deleteOnExit();
+				Files.writeString(hba, HBA);
 				// As root, zonky runs initdb/postgres under "unshare -U", which
 				// PostgreSQL accepts.
 				// Durability settings off: a test server is thrown away with the JVM.
 				EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+					.setServerConfig("hba_file", hba.toString())
 					.setRegisterShutdownHook(false)
 					.setOutputRedirector(ProcessBuilder.Redirect.appendTo(LOG_FILE))
 					.setErrorRedirector(ProcessBuilder.Redirect.appendTo(LOG_FILE))
@@ -153,8 +170,8 @@ public final class TestPostgres {
 					.setServerConfig("max_connections", "300")
 					.setPGStartupWait(Duration.ofSeconds(60))
 					.start();
-				// trust authentication: any password is accepted, but Spring needs one to
-				// pass on
+				// trust authentication but for withLogin's roles: any password is
+				// accepted, but Spring needs one to pass on
 				return new Server("localhost", postgres.getPort(), "postgres", "postgres", postgres);
 			}
 			catch (IOException ex) {

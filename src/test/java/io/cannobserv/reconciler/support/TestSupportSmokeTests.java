@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.cannobserv.reconciler.support.RegistryFixture.Entry;
@@ -67,6 +68,19 @@ class TestSupportSmokeTests {
 		assertThat(first.jdbc().queryForObject("SHOW server_version_num", Integer.class)).isBetween(170000, 179999);
 		assertThat(first.springArgs()).containsExactly("--spring.datasource.url=" + first.jdbcUrl(),
 				"--spring.datasource.username=" + first.username(), "--spring.datasource.password=" + first.password());
+	}
+
+	@Test
+	void withLoginWhenThePasswordIsWrongIsRefusedByTheServer() {
+		// given
+		TestDatabase login = TestPostgres.newDatabase().withLogin("right-password");
+
+		// when, then
+		assertThat(login.jdbc().queryForObject("SELECT current_user", String.class)).isEqualTo(login.username());
+		TestDatabase wrong = new TestDatabase(login.jdbcUrl(), login.username(), "wrong-password");
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> wrong.jdbc().execute("SELECT 1"))
+			.havingRootCause()
+			.withMessageContaining("password authentication failed");
 	}
 
 	@Test

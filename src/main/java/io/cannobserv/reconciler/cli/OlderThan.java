@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler.prune;
+package io.cannobserv.reconciler.cli;
 
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -13,8 +13,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
 
-import io.cannobserv.reconciler.cli.UsageException;
-
 /**
  * {@code --older-than}: which runs are old enough to prune, those that ended before
  * {@link #cutoff()}. A duration counts back from now ({@code 90d}, {@code 12h},
@@ -24,14 +22,14 @@ import io.cannobserv.reconciler.cli.UsageException;
  * @param cutoff runs that ended before this instant are old
  * @param given the value as given, or the default, for the summary
  */
-record OlderThan(Instant cutoff, String given) {
+public record OlderThan(Instant cutoff, String given) {
 
 	/**
 	 * The default: a quarter of nightly history, which keeps the report's trend and weeks
 	 * of findings to investigate with, far beyond the brake's night (12 hours) and the
 	 * alerts' two weeks.
 	 */
-	static final String DEFAULT = "90d";
+	public static final String DEFAULT = "90d";
 
 	private static final String FORMS = "a duration (90d, 12h, P90D) or a date (2026-01-31, 2026-01-31T12:00:00Z)";
 
@@ -41,7 +39,7 @@ record OlderThan(Instant cutoff, String given) {
 	 * @param clock now
 	 * @throws UsageException naming the forms it takes
 	 */
-	static OlderThan parse(@Nullable String value, Clock clock) {
+	public static OlderThan parse(@Nullable String value, Clock clock) {
 		String given = (value != null) ? value.strip() : DEFAULT;
 		Instant now = clock.instant();
 		Instant cutoff = date(given);
@@ -88,7 +86,7 @@ record OlderThan(Instant cutoff, String given) {
 	}
 
 	/** {@code runs that ended before 2026-03-03T10:00:00Z (--older-than 90d)}. */
-	String describe() {
+	public String describe() {
 		return "runs that ended before " + this.cutoff + " (--older-than " + this.given + ")";
 	}
 

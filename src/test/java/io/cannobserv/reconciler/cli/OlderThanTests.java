@@ -1,12 +1,10 @@
-package io.cannobserv.reconciler.prune;
+package io.cannobserv.reconciler.cli;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
-
-import io.cannobserv.reconciler.cli.UsageException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
