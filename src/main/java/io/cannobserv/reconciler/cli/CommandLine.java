@@ -331,7 +331,7 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 				if (!own.contains(option) && OWN_OPTIONS.values().stream().anyMatch((s) -> s.contains(option))) {
 					List<String> takers = COMMANDS.stream().filter((c) -> OWN_OPTIONS.get(c).contains(option)).toList();
 					throw new UsageException("--" + option + " is not an option of " + this.command + ": only of "
-							+ String.join(" and ", takers) + " (see --help)");
+							+ inWords(takers) + " (see --help)");
 				}
 			}
 			if (this.command.equals("restore") && !this.arguments.containsKey(RUN)) {
@@ -447,6 +447,14 @@ public record CommandLine(String command, boolean apply, boolean fresh, boolean 
 			return didYouMean.isEmpty() ? "" : ": " + didYouMean;
 		}
 
+	}
+
+	/** "a", "a and b", "a, b and c". */
+	private static String inWords(List<String> items) {
+		if (items.size() == 1) {
+			return items.get(0);
+		}
+		return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
 	}
 
 }
