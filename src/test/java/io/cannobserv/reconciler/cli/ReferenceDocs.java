@@ -285,7 +285,7 @@ final class ReferenceDocs {
 		boot.put("spring.profiles.active",
 				"`kubernetes`: what earlier manifests set for JSON logs; turns on `logging.structured.format.console=ecs`");
 		boot.put("management.prometheus.metrics.export.pushgateway.enabled",
-				"push the run's metrics to a Pushgateway as the process exits");
+				"push the run's metrics to a Pushgateway while it works and as the process exits");
 		boot.put("management.prometheus.metrics.export.pushgateway.address", "the Pushgateway, `HOST:PORT`");
 		boot.put("management.prometheus.metrics.export.pushgateway.job",
 				"the `job` label of every group: one per environment");
