@@ -18,7 +18,8 @@ import io.cannobserv.reconciler.run.Strategy;
  * @param partition this process's share of the pointers, from 0
  * @param partitions how many shares the pointers are split into, one process each
  * @param reportDir where {@code run-<id>.json} is written
- * @param progressInterval how often long runs log progress
+ * @param progressInterval how often a run logs its progress and pushes it to the
+ * Pushgateway (the OTLP export's step too)
  * @param jobSchema the job's own schema (batch metadata, audit, history)
  * @param strategy how Watcher is asked: {@code per-item} (one lookup per pointer) or
  * {@code snapshot} (Watcher's whole list in one request, lookups only for the pointers

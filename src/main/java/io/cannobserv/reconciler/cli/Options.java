@@ -22,8 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The command line's options. Each sets a property; what it is for and its default come
  * from the configuration metadata that the build generates from the documented
  * {@code @ConfigurationProperties} records ({@code @param} and {@code @DefaultValue}), so
- * the records are the one source of {@code --help}, of IDE hints and of the README's
- * table (a test holds the README to them).
+ * the records are the one source of {@code --help}, of IDE hints and of the generated
+ * references {@code docs/reference/cli.md} and {@code docs/reference/configuration.md}
+ * ({@code OptionsDocumentationTests} holds them to the records).
  */
 public final class Options {
 

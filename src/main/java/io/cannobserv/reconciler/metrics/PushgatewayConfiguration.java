@@ -19,7 +19,8 @@ import org.springframework.util.StringUtils;
  * pushed while it works ({@link RunGroupPush}). It takes the place of Boot's own manager,
  * which backs off when one exists; the gateway client is built as Boot builds it (Boot
  * 4.0's {@code PrometheusMetricsExportAutoConfiguration}), so every property keeps its
- * meaning, except {@code push-rate}: the run pushes at {@code --progress-interval}.
+ * meaning, except {@code push-rate}: the run pushes at
+ * {@code reconciler.progress-interval}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("management.prometheus.metrics.export.pushgateway.enabled")

@@ -5,9 +5,9 @@ import java.time.Instant;
 /**
  * How far a reconcile run has got, as of its last committed chunk: published on the run's
  * thread when an execution starts, when its first pass knows how many pointers it has, at
- * most every {@code --progress-interval} after a chunk commits, and once more, with
- * {@code running} false, when the execution ends. A listener must not throw: the run goes
- * on without it.
+ * most every {@code reconciler.progress-interval} after a chunk commits, and once more,
+ * with {@code running} false, when the execution ends. A listener must not throw: the run
+ * goes on without it.
  *
  * @param runId the run
  * @param counts what the run committed so far, its earlier executions included

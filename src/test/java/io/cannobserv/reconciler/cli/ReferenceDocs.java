@@ -279,9 +279,13 @@ final class ReferenceDocs {
 		boot.put("spring.datasource.username",
 				"the job's role, `reconciler_job` as [`least-privilege.sql`](../least-privilege.sql) creates it");
 		boot.put("spring.datasource.password", "the role's password: a secret");
-		boot.put("spring.profiles.active", "`kubernetes`: one JSON log line (ECS) per event, the run id on each");
+		boot.put("logging.structured.format.console",
+				"`ecs` (as the manifests set it; or `logstash`, `gelf`): every line of standard output one JSON"
+						+ " document, the run's kind and id and each line's facts as fields, the summary one event");
+		boot.put("spring.profiles.active",
+				"`kubernetes`: what earlier manifests set for JSON logs; turns on `logging.structured.format.console=ecs`");
 		boot.put("management.prometheus.metrics.export.pushgateway.enabled",
-				"push the run's metrics to a Pushgateway as the process exits");
+				"push the run's metrics to a Pushgateway while it works and as the process exits");
 		boot.put("management.prometheus.metrics.export.pushgateway.address", "the Pushgateway, `HOST:PORT`");
 		boot.put("management.prometheus.metrics.export.pushgateway.job",
 				"the `job` label of every group: one per environment");

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * The floor the job's start-up is compared with: the same small run's work with nothing
- * but a JDBC connection and {@code HttpURLConnection} (the job's own HTTP client). It
+ * but a JDBC connection and the JDK's {@code HttpURLConnection} (the job uses Apache HttpClient 5). It
  * reads every pointer in one keyset page, asks Watcher for each, and clears a gone one
  * (a typed 404) with a compare-and-set on the pointer, then exits. No preflight, schema,
  * batch metadata, audit, report or metrics: what the job adds on top of this is what its
