@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,6 +59,9 @@ class DashboardQueriesIntegrationTests {
 	private static final Path MONITORING = Path.of("k8s/monitoring");
 
 	private static final String JOB = "watcher-link-reconciler";
+
+	/** The panel that shows a run while it works, and nothing otherwise. */
+	private static final String RUN_IN_PROGRESS = "Run in progress";
 
 	private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
 
@@ -119,6 +124,9 @@ class DashboardQueriesIntegrationTests {
 		for (String mode : List.of("apply", "dry-run")) {
 			for (JsonNode panel : dashboard().path("panels")) {
 				String title = panel.path("title").asString();
+				if (title.equals(RUN_IN_PROGRESS)) {
+					continue; // empty while no run works: evaluated during one below
+				}
 				Set<String> legends = new HashSet<>();
 				for (JsonNode target : panel.path("targets")) {
 					String expr = substitute(target.path("expr").asString(), mode);
@@ -146,6 +154,52 @@ class DashboardQueriesIntegrationTests {
 				}
 			}
 		}
+	}
+
+	@Test
+	void runInProgressPanelWhileARunWorksShowsItsProgressAndOnceItEndedNothing() throws Exception {
+		// given a dry run that takes seconds: each lookup waits, one at a time
+		TestDatabase database = TestPostgres.newDatabase();
+		ArchiverDatabase archiver = ArchiverDatabase.createSchema(database.jdbc(), ArchiverVersion.V4_10);
+		JsonNode panel = panel(RUN_IN_PROGRESS);
+		try (FakeWatcher watcher = new FakeWatcher().start()) {
+			RegistryFixture registry = RegistryFixture.create(archiver, watcher, Mix.none().live(15));
+			registry.entries().forEach((entry) -> watcher.delayed(entry.watcherItemId(), entry.infoItemId(), 300));
+			// when it works
+			CompletableFuture<Void> running = CompletableFuture.runAsync(() -> run(database, watcher, 0,
+					"--chunk-size=3", "--concurrency=1", "--reconciler.progress-interval=200ms"));
+			// then each of the panel's queries shows it, with a legend of its own
+			for (JsonNode target : panel.path("targets")) {
+				String expr = substitute(target.path("expr").asString(), "dry-run");
+				List<Series> series = awaitSeries(expr, running);
+				assertThat(series).as("%s while the run works: %s", RUN_IN_PROGRESS, expr).hasSize(1);
+				assertThat(series.get(0).labels()).as(expr)
+					.containsEntry("partition", "0")
+					.containsEntry("partitions", "1")
+					.containsKey("table");
+			}
+			running.get(120, TimeUnit.SECONDS);
+		}
+		// and once it ended, its final push says it no longer runs: the panel empties
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		for (JsonNode target : panel.path("targets")) {
+			String expr = substitute(target.path("expr").asString(), "dry-run");
+			while (!prometheus.query(expr).isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(250);
+			}
+			assertThat(prometheus.query(expr)).as("%s after the run: %s", RUN_IN_PROGRESS, expr).isEmpty();
+		}
+	}
+
+	/** The query's series once Prometheus has scraped a progress push of the run. */
+	private static List<Series> awaitSeries(String expr, CompletableFuture<Void> running) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		List<Series> series = prometheus.query(expr);
+		while (series.isEmpty() && !running.isDone() && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			series = prometheus.query(expr);
+		}
+		return series;
 	}
 
 	@Test

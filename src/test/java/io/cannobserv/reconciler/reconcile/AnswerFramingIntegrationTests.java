@@ -183,7 +183,7 @@ class AnswerFramingIntegrationTests {
 		List<LoggedRequest> pushes = this.pushgateway.findAll(anyRequestedFor(anyUrl()));
 		assertThat(pushes.get(pushes.size() - 1).getBodyAsString())
 			.contains("reconciler_run_snapshot_fallback{command=\"reconcile\",mode=\"apply\",partition=\"0\","
-					+ "partitions=\"1\"} 1.0");
+					+ "partitions=\"1\",table=\"information.info_items(info_item_id,watcher_item_id)\"} 1.0");
 		// and every pointer was looked up by id, as with the per-item strategy
 		assertThat(report.get("counts").get("fromSnapshot").asLong()).isZero();
 		assertThat(report.get("counts").get("live").asLong()).isEqualTo(6);
