@@ -68,8 +68,10 @@ public class SafetyBrake {
 			// the night's clears with this chunk: exactly what lets it through
 			neededMaxClears = gone;
 		}
-		double fraction = (checked > 0) ? (double) gone / checked : 0;
-		if (checked >= this.properties.minSample() && fraction > this.properties.maxClearFraction()) {
+		// the sample is at least one pointer (SafetyBrakeProperties): never a division by
+		// 0
+		double fraction = (checked >= this.properties.minSample()) ? (double) gone / checked : 0;
+		if (fraction > this.properties.maxClearFraction()) {
 			limit = (limit != null) ? limit : MAX_CLEAR_FRACTION;
 			passed.add(String.format(Locale.ROOT,
 					"%d of %d %s (%.0f%%) are gone, above --max-clear-fraction=%s after a sample of %d", gone, checked,

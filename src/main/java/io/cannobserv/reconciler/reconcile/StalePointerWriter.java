@@ -251,27 +251,22 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 					run.watchStatus());
 			for (int i = 0; i < stale.size(); i++) {
 				PointerVerdict verdict = stale.get(i);
-				if (updates[i] == 1) {
-					written.add(verdict);
-				}
-				else if (updates[i] == 0) {
-					findings.add(new Finding(verdict, (verdict.relink() != null) ? Outcome.RELINK_CHANGED_CONCURRENTLY
-							: Outcome.CHANGED_CONCURRENTLY));
+				Outcome outcome = CompareAndSet.written(verdict, updates[i]);
+				if (outcome.isFinding()) {
+					findings.add(new Finding(verdict, outcome));
 				}
 				else {
-					throw new IllegalStateException("Compare-and-set of InfoItem " + verdict.pointer().infoItemId()
-							+ " matched " + updates[i] + " rows; expected 0 or 1");
+					written.add(verdict);
 				}
 			}
 		}
 		else {
-			stale.forEach((verdict) -> findings
-				.add(new Finding(verdict, (verdict.relink() != null) ? Outcome.WOULD_RELINK : Outcome.WOULD_CLEAR)));
+			stale.forEach((verdict) -> findings.add(new Finding(verdict, CompareAndSet.notWritten(verdict))));
 		}
 		record(run, findings);
 		RunCounts writes = RunCounts.ZERO;
 		for (PointerVerdict verdict : written) {
-			writes = writes.plus((verdict.relink() != null) ? Outcome.RELINKED : Outcome.CLEARED, 1);
+			writes = writes.plus(CompareAndSet.written(verdict, 1), 1);
 		}
 		for (Finding finding : findings) {
 			if (finding.outcome().isWrite()) {
@@ -301,7 +296,7 @@ final class StalePointerWriter implements ItemWriter<PointerVerdict>, StepExecut
 		for (PointerVerdict verdict : chunk) {
 			Outcome outcome = verdict.outcome();
 			if (outcome.isStale()) {
-				outcome = (verdict.relink() != null) ? Outcome.WOULD_RELINK : Outcome.WOULD_CLEAR;
+				outcome = CompareAndSet.notWritten(verdict);
 				counts = counts.plus(outcome, 1);
 			}
 			@Nullable Relink relink = verdict.relink();

@@ -80,21 +80,22 @@ final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, P
 		return new PointerVerdict(pointer, listed.archived() ? Outcome.ARCHIVED : Outcome.LIVE, 200, state);
 	}
 
+	/**
+	 * Every answer named: a new kind of answer does not compile until it has a verdict.
+	 */
 	private static Outcome verdictOf(InfoItemPointer pointer, WatchedItemLookup lookup) {
-		switch (lookup.outcome()) {
-			case ACTIVE, ARCHIVED:
+		return switch (lookup.outcome()) {
+			case ACTIVE, ARCHIVED -> {
 				String backLink = lookup.archiverInfoItemId();
 				if (backLink != null && !backLink.equals(pointer.infoItemId())) {
-					return Outcome.MISMATCHED;
+					yield Outcome.MISMATCHED;
 				}
-				return (lookup.outcome() == WatchedItemLookup.Outcome.ARCHIVED) ? Outcome.ARCHIVED : Outcome.LIVE;
-			case DELETED:
-				return Outcome.GONE;
-			case NOT_FOUND_UNCONFIRMED:
-				return Outcome.NOT_FOUND_UNCONFIRMED;
-			default:
-				return Outcome.TRANSIENT;
-		}
+				yield (lookup.outcome() == WatchedItemLookup.Outcome.ARCHIVED) ? Outcome.ARCHIVED : Outcome.LIVE;
+			}
+			case DELETED -> Outcome.GONE;
+			case NOT_FOUND_UNCONFIRMED -> Outcome.NOT_FOUND_UNCONFIRMED;
+			case UNAVAILABLE -> Outcome.TRANSIENT;
+		};
 	}
 
 }

@@ -40,4 +40,32 @@ class SecretsTests {
 		assertThat(Secrets.of(new MockEnvironment()).redact("plain text")).isEqualTo("plain text");
 	}
 
+	@Test
+	void redactWhenOneSecretContainsAnotherTakesOutTheLongerWhole() {
+		// the key is the start of the password: taken out first, it would leave the
+		// password's tail in the text
+		Secrets nested = Secrets.of(new MockEnvironment().withProperty("reconciler.watcher.api-key", "hunter2")
+			.withProperty("spring.datasource.password", "hunter2-and-more"));
+		assertThat(nested.redact("password hunter2-and-more, key hunter2"))
+			.isEqualTo("password [redacted], key [redacted]");
+	}
+
+	@Test
+	void redactWhenTextWasCutWithinASecretTakesOutAStartOfThreeCharactersButNotOfTwo() {
+		// three characters and the ellipsis: a secret's start; two are too common to tell
+		assertThat(this.secrets.redact("password cor…")).isEqualTo("password [redacted]…");
+		assertThat(this.secrets.redact("password co…")).isEqualTo("password co…");
+	}
+
+	@Test
+	void redactWhenTheWebhooksPathIsShortTakesItOutAloneOnlyFromEightCharacters() {
+		Secrets eight = Secrets.of(new MockEnvironment().withProperty("reconciler.notify.webhook-url",
+				"https://hooks.example.com/abcdefg"));
+		assertThat(eight.redact("path /abcdefg")).isEqualTo("path [redacted]");
+		Secrets seven = Secrets.of(new MockEnvironment().withProperty("reconciler.notify.webhook-url",
+				"https://hooks.example.com/abcdef"));
+		assertThat(seven.redact("path /abcdef, url https://hooks.example.com/abcdef"))
+			.isEqualTo("path /abcdef, url [redacted]");
+	}
+
 }

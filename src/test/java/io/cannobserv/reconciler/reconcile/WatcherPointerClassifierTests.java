@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.reconcile;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -255,11 +256,103 @@ class WatcherPointerClassifierTests {
 		assertThat(watcher.getAllServeEvents()).isEmpty();
 	}
 
+	@Test
+	void processWhenListedInTheSnapshotJudgesWithoutARequest() {
+		// the snapshot's entry is judged as a lookup by id of the same WatchedItem would
+		// be
+		assertListed(new InfoItemPointer.Listed(INFO_ITEM_ID, false), Outcome.LIVE, "listed in the snapshot: active");
+		assertListed(new InfoItemPointer.Listed(null, false), Outcome.LIVE, "listed in the snapshot: active");
+		assertListed(new InfoItemPointer.Listed(INFO_ITEM_ID, true), Outcome.ARCHIVED,
+				"listed in the snapshot: archived");
+		assertListed(new InfoItemPointer.Listed(OTHER_INFO_ITEM_ID, false), Outcome.MISMATCHED,
+				"listed in the snapshot: active, links back to InfoItem " + OTHER_INFO_ITEM_ID);
+		assertListed(new InfoItemPointer.Listed(OTHER_INFO_ITEM_ID, true), Outcome.MISMATCHED,
+				"listed in the snapshot: archived, links back to InfoItem " + OTHER_INFO_ITEM_ID);
+		assertThat(watcher.getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void processWhenFirstPassMeetsATransientAnswerAsksOnceAndLeavesItToTheRecheck() {
+		// given
+		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID);
+		stubItem(WATCHED_ID, aResponse().withStatus(503).withBody("busy"));
+		// when
+		PointerVerdict verdict = WatcherPointerClassifier.firstPass(client(), false).process(pointer);
+		// then
+		assertThat(verdict.outcome()).isEqualTo(Outcome.TRANSIENT);
+		assertOnlyRequestsFor(WATCHED_ID, 1);
+	}
+
+	@Test
+	void processWhenGoneAndRelinkingSearchesTheListAndMovesThePointer() {
+		// given a deleted WatchedItem, and exactly one other that tracks the InfoItem
+		String movedTo = "01HZZWATCHER00000000000002";
+		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID);
+		stubItem(WATCHED_ID, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND));
+		stubItem(movedTo, json(200, WatcherBodies.live(movedTo, INFO_ITEM_ID)));
+		stubLinks("[" + WatcherBodies.live(movedTo, INFO_ITEM_ID) + "]");
+		// when
+		PointerVerdict first = WatcherPointerClassifier.firstPass(client(), true).process(pointer);
+		PointerVerdict recheck = WatcherPointerClassifier.recheck(client(), true).process(pointer);
+		// then
+		for (PointerVerdict verdict : List.of(first, recheck)) {
+			assertThat(verdict.outcome()).isEqualTo(Outcome.MOVED);
+			assertThat(verdict.relink()).isNotNull();
+			assertThat(verdict.relink().watchedItemId()).isEqualTo(movedTo);
+		}
+	}
+
+	@Test
+	void processWhenMismatchedAndRelinkingSearchesTheList() {
+		// given a WatchedItem that links back to another InfoItem, and none that tracks
+		// this one
+		InfoItemPointer pointer = new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID);
+		stubItem(WATCHED_ID, json(200, WatcherBodies.live(WATCHED_ID, OTHER_INFO_ITEM_ID)));
+		stubLinks("[]");
+		// when
+		PointerVerdict verdict = WatcherPointerClassifier.recheck(client(), true).process(pointer);
+		// then: kept as mismatched, and the search says why it did not re-link
+		assertThat(verdict.outcome()).isEqualTo(Outcome.MISMATCHED);
+		assertThat(verdict.evidence()).contains("not re-linked: list HTTP 200: 0 WatchedItem(s) link back");
+		watcher.verify(1, getRequestedFor(urlPathEqualTo("/api/v1/watched-items")));
+	}
+
+	@Test
+	void processWhenLiveOrArchivedAndRelinkingDoesNotSearch() {
+		// given
+		stubItem(WATCHED_ID, json(200, WatcherBodies.live(WATCHED_ID, INFO_ITEM_ID)));
+		String archivedId = "01HZZWATCHER00000000000005";
+		stubItem(archivedId, json(200, WatcherBodies.archived(archivedId, INFO_ITEM_ID)));
+		stubLinks("[]");
+		WatcherPointerClassifier classifier = WatcherPointerClassifier.recheck(client(), true);
+		// when
+		PointerVerdict live = classifier.process(new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID));
+		PointerVerdict archived = classifier.process(new InfoItemPointer(INFO_ITEM_ID, archivedId));
+		// then
+		assertThat(live.outcome()).isEqualTo(Outcome.LIVE);
+		assertThat(archived.outcome()).isEqualTo(Outcome.ARCHIVED);
+		watcher.verify(0, getRequestedFor(urlPathEqualTo("/api/v1/watched-items")));
+	}
+
+	private static void assertListed(InfoItemPointer.Listed listed, Outcome outcome, String evidence) {
+		PointerVerdict verdict = classifier().process(new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID, listed));
+		assertThat(verdict.outcome()).as(evidence).isEqualTo(outcome);
+		assertThat(verdict.httpStatus()).isEqualTo(200);
+		assertThat(verdict.evidence()).isEqualTo(evidence);
+	}
+
+	private static void stubLinks(String list) {
+		watcher.stubFor(get(urlPathEqualTo("/api/v1/watched-items")).willReturn(json(200, list)));
+	}
+
 	private static WatcherPointerClassifier classifier() {
-		WatcherProperties properties = new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
+		return WatcherPointerClassifier.recheck(client(), false);
+	}
+
+	private static WatcherClient client() {
+		return new WatcherClient(new WatcherProperties(watcher.baseUrl(), API_KEY, Duration.ofMillis(500),
 				Duration.ofSeconds(2), Duration.ofSeconds(30), MAX_ATTEMPTS, Duration.ofMillis(10),
-				Duration.ofMillis(40), Duration.ofSeconds(1), 0);
-		return WatcherPointerClassifier.recheck(new WatcherClient(properties), false);
+				Duration.ofMillis(40), Duration.ofSeconds(1), 0));
 	}
 
 	private static void stubItem(String watchedId, ResponseDefinitionBuilder answer) {
