@@ -126,7 +126,7 @@ class ReportCommand implements Command {
 			// still a document a script can parse
 			case JSON -> "[]";
 			case HTML -> HtmlReport.list(List.of(), this.jobSchema.name(), this.clock.instant());
-			default -> message + "\n";
+			case TEXT, MARKDOWN -> message + "\n";
 		};
 	}
 
