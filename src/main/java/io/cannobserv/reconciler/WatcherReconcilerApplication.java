@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.CommandRefusedException;
 import io.cannobserv.reconciler.cli.SettingsCheck;
 import io.cannobserv.reconciler.cli.StartupFailures;
 import io.cannobserv.reconciler.cli.UsageException;
@@ -19,6 +20,7 @@ import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.metrics.RunMetrics;
 import io.cannobserv.reconciler.notify.RunNotifier;
 import io.cannobserv.reconciler.notify.StartFailureNotifier;
+import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**

@@ -1,9 +1,10 @@
 package io.cannobserv.reconciler.archiver;
 
-import java.util.regex.Pattern;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import io.cannobserv.reconciler.run.SqlIdentifier;
+import io.cannobserv.reconciler.store.ReconciledTable;
 
 /**
  * Where Archiver keeps the pointers. The defaults are Archiver's own names; they are
@@ -19,17 +20,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("reconciler.archiver")
 public record ArchiverTable(@DefaultValue("information") String schema, @DefaultValue("info_items") String table,
 		@DefaultValue("info_item_id") String idColumn, @DefaultValue("watcher_item_id") String pointerColumn,
-		@DefaultValue("watch_status") String watchStatusTable) {
-
-	private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+		@DefaultValue("watch_status") String watchStatusTable) implements ReconciledTable {
 
 	public ArchiverTable {
 		// these names are spliced into SQL, so only plain lower-case identifiers pass
-		identifier(schema, "reconciler.archiver.schema");
-		identifier(table, "reconciler.archiver.table");
-		identifier(idColumn, "reconciler.archiver.id-column");
-		identifier(pointerColumn, "reconciler.archiver.pointer-column");
-		identifier(watchStatusTable, "reconciler.archiver.watch-status-table");
+		SqlIdentifier.check(schema, "reconciler.archiver.schema");
+		SqlIdentifier.check(table, "reconciler.archiver.table");
+		SqlIdentifier.check(idColumn, "reconciler.archiver.id-column");
+		SqlIdentifier.check(pointerColumn, "reconciler.archiver.pointer-column");
+		SqlIdentifier.check(watchStatusTable, "reconciler.archiver.watch-status-table");
 	}
 
 	public String qualifiedTable() {
@@ -44,19 +43,9 @@ public record ArchiverTable(@DefaultValue("information") String schema, @Default
 	 * The table and columns as a run's identity, its lock and its audit rows name them:
 	 * {@code information.info_items(info_item_id,watcher_item_id)}.
 	 */
+	@Override
 	public String identity() {
 		return qualifiedTable() + "(" + this.idColumn + "," + this.pointerColumn + ")";
-	}
-
-	/**
-	 * Whether {@code name} is a plain lower-case PostgreSQL identifier; the message names
-	 * {@code option}.
-	 */
-	public static void identifier(String name, String option) {
-		if (!IDENTIFIER.matcher(name).matches()) {
-			throw new IllegalArgumentException(option + " '" + name
-					+ "' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)");
-		}
 	}
 
 }

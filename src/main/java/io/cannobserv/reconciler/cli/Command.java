@@ -2,12 +2,12 @@ package io.cannobserv.reconciler.cli;
 
 import java.io.PrintStream;
 
-import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.run.ExitCode;
 
 /**
  * One of the application's commands ({@code reconcile}, {@code restore}, {@code report}).
  * A command that cannot start throws
- * {@link io.cannobserv.reconciler.CommandRefusedException} with its exit code.
+ * {@link io.cannobserv.reconciler.cli.CommandRefusedException} with its exit code.
  */
 public interface Command {
 

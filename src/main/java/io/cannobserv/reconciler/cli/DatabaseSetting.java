@@ -18,8 +18,6 @@ import java.util.Properties;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cannobserv.reconciler.Failures;
-
 /**
  * Archiver's database as {@code SPRING_DATASOURCE_URL} and
  * {@code SPRING_DATASOURCE_USERNAME} name it, for the one line that says why it could not

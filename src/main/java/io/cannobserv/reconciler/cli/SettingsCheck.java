@@ -21,8 +21,6 @@ import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
-import io.cannobserv.reconciler.Failures;
-
 /**
  * Checks the settings once Spring Boot has gathered them (command line, environment
  * variables, configuration files) and before any bean exists, so that a bad setting is

@@ -4,8 +4,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 
-import io.cannobserv.reconciler.Failures;
-
 /**
  * Turns a failure to start into one line for an operator: the setting at fault and why.
  * The stack trace is of no use to whoever runs the job, and would bury the fix.

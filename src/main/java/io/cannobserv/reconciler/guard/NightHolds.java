@@ -12,7 +12,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.guard.BrakeSweeps.Sweep;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.store.JobSchema;

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.archiver.PointerTable;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.watcher.WatcherClient;

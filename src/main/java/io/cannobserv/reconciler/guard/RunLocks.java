@@ -8,12 +8,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.CommandRefusedException;
-import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.Failures;
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.cli.CommandRefusedException;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.guard.RunLock.Mode;
+import io.cannobserv.reconciler.run.ExitCode;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**

@@ -11,7 +11,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**

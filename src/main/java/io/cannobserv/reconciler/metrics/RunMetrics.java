@@ -14,12 +14,12 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.ExitCode;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunProgressed;
 import io.cannobserv.reconciler.run.Strategy;

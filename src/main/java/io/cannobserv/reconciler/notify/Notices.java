@@ -6,9 +6,9 @@ import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
-import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.report.RunReports;
+import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.version.BuildVersion;
 

@@ -11,10 +11,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.report.RunEnded;
+import io.cannobserv.reconciler.run.ExitCode;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**

@@ -8,8 +8,8 @@ import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEven
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 
-import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.metrics.RunLabels;
+import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**

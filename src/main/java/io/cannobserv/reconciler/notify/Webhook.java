@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.cli.Failures;
 
 /**
  * Posts a message to a chat webhook as Slack's incoming webhooks take it, {@code {"text":

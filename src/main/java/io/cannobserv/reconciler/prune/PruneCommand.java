@@ -13,10 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.CommandRefusedException;
-import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.CommandRefusedException;
 import io.cannobserv.reconciler.cli.OlderThan;
 import io.cannobserv.reconciler.guard.DatabaseUse;
 import io.cannobserv.reconciler.guard.Preflight;
@@ -25,6 +24,7 @@ import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.prune.PrunePlan.Kept;
 import io.cannobserv.reconciler.prune.RunPruner.Deletion;
+import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.store.JobSchema;

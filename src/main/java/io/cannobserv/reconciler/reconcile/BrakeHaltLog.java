@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
-import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 
 /**

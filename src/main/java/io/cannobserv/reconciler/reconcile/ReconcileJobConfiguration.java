@@ -25,7 +25,6 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
@@ -33,6 +32,7 @@ import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.NightHolds;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;

@@ -54,11 +54,22 @@ final class RelinkSearch {
 			return stale.noting("not re-linked: the InfoItem id is not a ULID, never sent to Watcher");
 		}
 		LinkLookup links = this.list.apply(infoItemId);
-		if (links.outcome() == LinkLookup.Outcome.UNAVAILABLE) {
-			return unanswered(stale, links.httpStatus(), links.evidence());
-		}
+		// every answer named: a new kind of answer does not compile until it is judged
+		return switch (links.outcome()) {
+			case ONE -> confirm(stale, links);
+			case NONE, AMBIGUOUS, REFUSED -> stale.noting("not re-linked: " + links.evidence());
+			case UNAVAILABLE -> unanswered(stale, links.httpStatus(), links.evidence());
+		};
+	}
+
+	/**
+	 * The re-link to the one WatchedItem the list named, when a lookup of it by id
+	 * confirms that it links back here.
+	 */
+	private PointerVerdict confirm(PointerVerdict stale, LinkLookup links) {
+		String infoItemId = stale.pointer().infoItemId();
 		String candidate = links.watchedItemId();
-		if (links.outcome() != LinkLookup.Outcome.ONE || candidate == null) {
+		if (candidate == null) {
 			return stale.noting("not re-linked: " + links.evidence());
 		}
 		if (candidate.equals(stale.pointer().watcherItemId())) {
@@ -66,17 +77,18 @@ final class RelinkSearch {
 		}
 		WatchedItemLookup confirm = this.byId.apply(candidate);
 		String lookup = "lookup of " + candidate + ": " + confirm.evidence();
-		if (confirm.outcome() == WatchedItemLookup.Outcome.UNAVAILABLE) {
-			return unanswered(stale, confirm.httpStatus(), lookup);
-		}
-		boolean exists = confirm.outcome() == WatchedItemLookup.Outcome.ACTIVE
-				|| confirm.outcome() == WatchedItemLookup.Outcome.ARCHIVED;
-		if (!exists || !infoItemId.equals(confirm.archiverInfoItemId())) {
-			return stale.noting("not re-linked: " + links.evidence() + ", but the " + lookup + " did not confirm"
-					+ ((exists) ? " (links back to " + confirm.archiverInfoItemId() + ")" : ""));
-		}
-		return new PointerVerdict(stale.pointer(), Outcome.MOVED, stale.httpStatus(), stale.evidence(),
-				new Relink(candidate, links.evidence(), lookup + ", links back to " + infoItemId));
+		String unconfirmed = "not re-linked: " + links.evidence() + ", but the " + lookup + " did not confirm";
+		return switch (confirm.outcome()) {
+			case ACTIVE, ARCHIVED -> {
+				if (!infoItemId.equals(confirm.archiverInfoItemId())) {
+					yield stale.noting(unconfirmed + " (links back to " + confirm.archiverInfoItemId() + ")");
+				}
+				yield new PointerVerdict(stale.pointer(), Outcome.MOVED, stale.httpStatus(), stale.evidence(),
+						new Relink(candidate, links.evidence(), lookup + ", links back to " + infoItemId));
+			}
+			case DELETED, NOT_FOUND_UNCONFIRMED -> stale.noting(unconfirmed);
+			case UNAVAILABLE -> unanswered(stale, confirm.httpStatus(), lookup);
+		};
 	}
 
 	private PointerVerdict unanswered(PointerVerdict stale, int httpStatus, String evidence) {

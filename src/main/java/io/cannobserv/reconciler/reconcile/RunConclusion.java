@@ -18,10 +18,8 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.Failures;
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.guard.SafetyBrake;
 import io.cannobserv.reconciler.guard.SafetyBrake.BrakeTrip;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
@@ -30,6 +28,8 @@ import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.report.RunReports;
 import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.ExitCode;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 

@@ -15,12 +15,12 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.CommandRefusedException;
-import io.cannobserv.reconciler.ExitCode;
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.cli.CommandRefusedException;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.run.ExitCode;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 

@@ -7,7 +7,7 @@ import org.slf4j.MDC;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
-import io.cannobserv.reconciler.Failures;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.guard.SafetyBrakeException;
 import io.cannobserv.reconciler.run.RunIdentity;
 

@@ -28,9 +28,9 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import io.cannobserv.reconciler.Failures;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
+import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.BrakeSweeps.Sweep;
 import io.cannobserv.reconciler.guard.NightHolds;

@@ -49,7 +49,8 @@ final class Actions {
 			case WOULD_RELINK -> report.relink() && !applied;
 			case CLEARED, CHANGED_CONCURRENTLY -> applied;
 			case WOULD_CLEAR -> !applied;
-			default -> true;
+			// every run can meet these, so they are shown even at zero
+			case READ, LIVE, ARCHIVED, GONE, NOT_FOUND_UNCONFIRMED, MALFORMED, MISMATCHED, TRANSIENT -> true;
 		};
 	}
 

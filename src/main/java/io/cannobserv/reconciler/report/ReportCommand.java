@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.CommandRefusedException;
-import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.CommandRefusedException;
 import io.cannobserv.reconciler.cli.ReportFormat;
+import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.store.PrunedRuns;
 
@@ -126,7 +126,7 @@ class ReportCommand implements Command {
 			// still a document a script can parse
 			case JSON -> "[]";
 			case HTML -> HtmlReport.list(List.of(), this.jobSchema.name(), this.clock.instant());
-			default -> message + "\n";
+			case TEXT, MARKDOWN -> message + "\n";
 		};
 	}
 

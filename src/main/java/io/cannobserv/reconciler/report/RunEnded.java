@@ -1,6 +1,6 @@
 package io.cannobserv.reconciler.report;
 
-import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.run.ExitCode;
 
 /**
  * A reconcile run's execution has ended and its work is committed: the one event at the

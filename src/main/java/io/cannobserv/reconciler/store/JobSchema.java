@@ -14,8 +14,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
-import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 
 /**
  * The job's own schema: batch metadata, the clear audit and run findings. Created and
@@ -43,11 +42,11 @@ public class JobSchema {
 
 	private final String archiverTable;
 
-	public JobSchema(DataSource dataSource, ReconcilerProperties properties, ArchiverTable archiverTable) {
+	public JobSchema(DataSource dataSource, ReconcilerProperties properties, ReconciledTable reconciledTable) {
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.name = properties.jobSchema();
-		this.archiverTable = archiverTable.identity();
+		this.archiverTable = reconciledTable.identity();
 	}
 
 	/**

@@ -32,8 +32,8 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Evidence;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
 /**

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.PointerTable.Clear;
 import io.cannobserv.reconciler.archiver.PointerTable.Restore;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.support.ArchiverDatabase;

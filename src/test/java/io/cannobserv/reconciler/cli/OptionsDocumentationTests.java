@@ -22,11 +22,11 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.ClassUtils;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.cli.Options.Option;
 import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
 import io.cannobserv.reconciler.notify.NotifyProperties;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.watcher.SnapshotProperties;
 import io.cannobserv.reconciler.watcher.WatcherProperties;
 

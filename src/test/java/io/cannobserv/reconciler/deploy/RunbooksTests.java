@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import io.cannobserv.reconciler.ExitCode;
+import io.cannobserv.reconciler.run.ExitCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -23,10 +23,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.cannobserv.reconciler.CommandRefusedException;
-import io.cannobserv.reconciler.ExitCode;
 import io.cannobserv.reconciler.WatcherReconcilerApplication;
 import io.cannobserv.reconciler.cli.CommandLine;
+import io.cannobserv.reconciler.cli.CommandRefusedException;
+import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverVersion;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.cannobserv.reconciler.ReconcilerProperties;
+import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.support.WatcherBodies;
 

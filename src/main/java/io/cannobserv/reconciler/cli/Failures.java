@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler;
+package io.cannobserv.reconciler.cli;
 
 import java.util.Objects;
 import java.util.Optional;

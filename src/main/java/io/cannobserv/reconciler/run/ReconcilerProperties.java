@@ -1,13 +1,10 @@
-package io.cannobserv.reconciler;
+package io.cannobserv.reconciler.run;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import io.cannobserv.reconciler.archiver.ArchiverTable;
-import io.cannobserv.reconciler.run.Strategy;
 
 /**
  * Settings of a reconcile run.
@@ -47,7 +44,7 @@ public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultV
 			throw new IllegalArgumentException("--partition must be between 0 and --partitions minus 1 ("
 					+ (partitions - 1) + "), was " + partition);
 		}
-		ArchiverTable.identifier(jobSchema, "--job-schema");
+		SqlIdentifier.check(jobSchema, "--job-schema");
 	}
 
 	public boolean partitioned() {

@@ -1,4 +1,6 @@
-package io.cannobserv.reconciler;
+package io.cannobserv.reconciler.cli;
+
+import io.cannobserv.reconciler.run.ExitCode;
 
 /**
  * A command that could not start, with the exit code and a one-line reason naming the

@@ -1,4 +1,4 @@
-package io.cannobserv.reconciler;
+package io.cannobserv.reconciler.run;
 
 /**
  * The process exit codes, the contract with operators and Kubernetes.
