@@ -344,9 +344,12 @@ class CrashRecoveryFunctionalTests {
 		for (int partition = 0; partition < 4; partition++) {
 			Path reports = Files.createDirectory(this.reportDir.resolve("partition-" + partition));
 			partitionReports.add(reports);
-			// not the brake's test (PartitionedRunFunctionalTests and BrakeSweepsIntegrationTests
-			// judge its night): with chunks of 10 from four partitions committing in any order,
-			// the night's first 20 checked can be more than half gone where the mix is a third
+			// not the brake's test (PartitionedRunFunctionalTests and
+			// BrakeSweepsIntegrationTests
+			// judge its night): with chunks of 10 from four partitions committing in any
+			// order,
+			// the night's first 20 checked can be more than half gone where the mix is a
+			// third
 			partitions.add(launch("partition-" + partition, reports, "--partition=" + partition, "--partitions=4",
 					"--max-clear-fraction=1"));
 		}
