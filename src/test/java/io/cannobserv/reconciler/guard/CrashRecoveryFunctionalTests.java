@@ -345,11 +345,9 @@ class CrashRecoveryFunctionalTests {
 			Path reports = Files.createDirectory(this.reportDir.resolve("partition-" + partition));
 			partitionReports.add(reports);
 			// not the brake's test (PartitionedRunFunctionalTests and
-			// BrakeSweepsIntegrationTests
-			// judge its night): with chunks of 10 from four partitions committing in any
-			// order,
-			// the night's first 20 checked can be more than half gone where the mix is a
-			// third
+			// BrakeSweepsIntegrationTests judge its night): with chunks of 10 from four
+			// partitions committing in any order, the night's first 20 checked can be
+			// more than half gone where the mix is a third
 			partitions.add(launch("partition-" + partition, reports, "--partition=" + partition, "--partitions=4",
 					"--max-clear-fraction=1"));
 		}
