@@ -65,17 +65,25 @@ public final class LinkFile {
 	 * wrong: a broken build
 	 */
 	public static GoneRules archiverWatcher() {
-		try (InputStream in = LinkFile.class.getClassLoader().getResourceAsStream(ARCHIVER_WATCHER)) {
+		return fromClassPath(ARCHIVER_WATCHER);
+	}
+
+	/**
+	 * The gone rules of a link file shipped on the class path.
+	 * @throws IllegalStateException when it is missing or wrong: a broken build
+	 */
+	static GoneRules fromClassPath(String resource) {
+		try (InputStream in = LinkFile.class.getClassLoader().getResourceAsStream(resource)) {
 			if (in == null) {
-				throw new IllegalStateException(ARCHIVER_WATCHER + " is missing from the class path");
+				throw new IllegalStateException(resource + " is missing from the class path");
 			}
-			return read(ARCHIVER_WATCHER, new InputStreamReader(in, StandardCharsets.UTF_8));
+			return read(resource, new InputStreamReader(in, StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		catch (LinkDefinitionException ex) {
-			throw new IllegalStateException(ex.getMessage(), ex);
+			throw new IllegalStateException(resource + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -98,8 +106,7 @@ public final class LinkFile {
 		catch (YAMLException ex) {
 			throw new LinkDefinitionException(source, "not a link file: " + oneLine(ex.getMessage()));
 		}
-		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys, as gone:");
-		knownKeys(ROOT, link, Set.of(GONE));
+		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys, as gone:", Set.of(GONE));
 		Object gone = link.get(GONE);
 		if (!(gone instanceof List<?> list) || list.isEmpty()) {
 			throw new LinkDefinitionException(ROOT + "." + GONE,
@@ -114,16 +121,14 @@ public final class LinkFile {
 
 	private static Yaml yaml() {
 		LoaderOptions options = new LoaderOptions();
+		// the other defaults bound a file already: 50 aliases, 3 MB, no recursive key
 		options.setAllowDuplicateKeys(false);
-		options.setAllowRecursiveKeys(false);
-		options.setMaxAliasesForCollections(10);
-		options.setCodePointLimit(1024 * 1024);
 		return new Yaml(new SafeConstructor(options));
 	}
 
 	private static GoneRule rule(String key, @Nullable Object value) {
-		Map<String, Object> rule = mapping(key, value, "a mapping with status, media-type, and body or when");
-		knownKeys(key, rule, RULE_KEYS);
+		Map<String, Object> rule = mapping(key, value, "a mapping with status, media-type, and body or when",
+				RULE_KEYS);
 		Object status = rule.get("status");
 		if (status != null && !(status instanceof Integer)) {
 			throw new LinkDefinitionException(key + ".status",
@@ -169,8 +174,7 @@ public final class LinkFile {
 	}
 
 	private static BodyCondition.PointerEquals condition(String key, @Nullable Object value) {
-		Map<String, Object> condition = mapping(key, value, "a mapping with pointer and equals");
-		knownKeys(key, condition, CONDITION_KEYS);
+		Map<String, Object> condition = mapping(key, value, "a mapping with pointer and equals", CONDITION_KEYS);
 		if (!(condition.get("pointer") instanceof String pointer) || !pointer.startsWith("/")) {
 			throw new LinkDefinitionException(key + ".pointer",
 					"give a JSON pointer (RFC 6901) to the value, as /error/code; got "
@@ -213,26 +217,19 @@ public final class LinkFile {
 		}
 	}
 
+	/** {@code value} as a mapping whose keys are all among {@code known}. */
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> mapping(String key, @Nullable Object value, String expected) {
+	private static Map<String, Object> mapping(String key, @Nullable Object value, String expected, Set<String> known) {
 		if (!(value instanceof Map<?, ?> map)) {
 			throw new LinkDefinitionException(key, expected + "; got " + describe(value));
 		}
 		for (Object name : map.keySet()) {
-			if (!(name instanceof String)) {
-				throw new LinkDefinitionException(key + "." + name, "unknown key");
-			}
-		}
-		return (Map<String, Object>) map;
-	}
-
-	private static void knownKeys(String key, Map<String, Object> mapping, Set<String> known) {
-		for (String name : mapping.keySet()) {
 			if (!known.contains(name)) {
 				throw new LinkDefinitionException(key + "." + name,
 						"unknown key: give " + String.join(", ", known.stream().sorted().toList()));
 			}
 		}
+		return (Map<String, Object>) map;
 	}
 
 	private static String describe(@Nullable Object value) {
