@@ -373,6 +373,8 @@ public class WatcherClient {
 		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, attempts);
 		int status = response.status();
 		String body = response.body();
+		// the gone rules first: a link's gone answer may be a 200 (a resource deleted
+		// but still retrievable); Watcher's is a 404
 		if (isDeleted(response)) {
 			return new WatchedItemLookup(Outcome.DELETED, status, evidence(status, body), null, attempts.get());
 		}
