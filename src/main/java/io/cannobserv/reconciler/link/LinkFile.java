@@ -104,7 +104,7 @@ public final class LinkFile {
 			throw new LinkDefinitionException(source, "not a link file: " + problem(ex) + at(ex.getProblemMark()));
 		}
 		catch (YAMLException ex) {
-			throw new LinkDefinitionException(source, "not a link file: " + oneLine(ex.getMessage()));
+			throw new LinkDefinitionException(source, "not a link file: " + oneLine(String.valueOf(ex.getMessage())));
 		}
 		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys, as gone:", Set.of(GONE));
 		Object gone = link.get(GONE);
@@ -254,8 +254,8 @@ public final class LinkFile {
 		return (mark != null) ? " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")" : "";
 	}
 
-	private static String oneLine(@Nullable String text) {
-		return (text != null) ? text.replaceAll("\\s+", " ").strip() : "";
+	private static String oneLine(String text) {
+		return text.replaceAll("\\s+", " ").strip();
 	}
 
 }

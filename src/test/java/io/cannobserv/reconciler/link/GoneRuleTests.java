@@ -180,6 +180,9 @@ class GoneRuleTests {
 		assertThatExceptionOfType(LinkDefinitionException.class)
 			.isThrownBy(() -> GoneRule.of("link.gone[0]", 404, "text/problem+json", exact(WATCHER_GONE)))
 			.withMessageContaining("is not JSON");
+		assertThatExceptionOfType(LinkDefinitionException.class)
+			.isThrownBy(() -> GoneRule.of("link.gone[0]", 404, "application/xml", exact(WATCHER_GONE)))
+			.withMessageContaining("is not JSON");
 		assertThatIllegalArgumentException().isThrownBy(() -> new GoneRule(404, "text/html", exact(WATCHER_GONE)));
 	}
 
