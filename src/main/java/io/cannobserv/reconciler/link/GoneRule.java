@@ -101,7 +101,7 @@ public record GoneRule(int status, String mediaType, BodyCondition body) {
 	}
 
 	private static @Nullable String mediaTypeProblem(String mediaType) {
-		if (mediaType.indexOf(';') >= 0) {
+		if (mediaType.contains(";")) {
 			return "'" + mediaType
 					+ "' has parameters: give the media type alone (an answer's parameters do not matter)";
 		}
