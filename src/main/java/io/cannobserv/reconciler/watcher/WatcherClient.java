@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,11 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.retry.RetryException;
@@ -32,6 +27,9 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.stereotype.Component;
 
+import io.cannobserv.reconciler.link.GoneRules;
+import io.cannobserv.reconciler.link.LinkFile;
+import io.cannobserv.reconciler.link.StrictJson;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
@@ -43,12 +41,13 @@ import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
  * exponential backoff and jitter. A {@code Retry-After} holds every request of the
  * process, up to a cap. Only a rejected key escapes as an exception.
  * <p>
- * Only Watcher's own answer for a deleted WatchedItem is read as "deleted": a 404 sent as
- * JSON whose body parses strictly (no duplicate key, nothing after the value) to exactly
- * {@code {"detail":"WatchedItem not found"}}, and that arrived whole and unambiguous: an
- * answer that did not ({@link MalformedAnswer}: cut short, longer than it said, two
- * framings or content types, a content coding) is transient, whatever its bytes. Whatever
- * the bytes of an answer, its evidence is safe {@link Evidence}.
+ * Only Watcher's own answer for a deleted WatchedItem is read as "deleted", as the gone
+ * rules of the built-in link file {@code links/archiver-watcher.yaml} define it: a 404
+ * sent as JSON whose body parses strictly (no duplicate key, nothing after the value) to
+ * exactly {@code {"detail":"WatchedItem not found"}}, and that arrived whole and
+ * unambiguous: an answer that did not ({@link MalformedAnswer}: cut short, longer than it
+ * said, two framings or content types, a content coding) is transient, whatever its
+ * bytes. Whatever the bytes of an answer, its evidence is safe {@link Evidence}.
  * <p>
  * The key is sent to the configured origin only: ids are validated before they reach a
  * path, and redirects are never followed.
@@ -63,16 +62,10 @@ public class WatcherClient {
 	static final String LIST_PATH = "/api/v1/watched-items";
 
 	/**
-	 * Reads Watcher's answers strictly, whatever the application's JSON settings: a
-	 * duplicate key or anything after the value makes a body unreadable, so that it
-	 * cannot pass for Watcher's answer.
+	 * Watcher's answers for a deleted WatchedItem, as the built-in link file
+	 * ({@code links/archiver-watcher.yaml}) defines them.
 	 */
-	private static final JsonMapper STRICT_JSON = JsonMapper.builder()
-		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-		.build();
-
-	private static final JsonNode DELETED_BODY = STRICT_JSON.readTree("{\"detail\":\"WatchedItem not found\"}");
+	private static final GoneRules GONE = LinkFile.archiverWatcher();
 
 	/** Stands for the API key where an answer echoed it. */
 	static final String KEY_PLACEHOLDER = "[redacted]";
@@ -380,12 +373,17 @@ public class WatcherClient {
 		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, attempts);
 		int status = response.status();
 		String body = response.body();
+		// the gone rules first: a link's gone answer may be a 200 (a resource deleted
+		// but still retrievable); Watcher's is a 404
+		if (isDeleted(response)) {
+			return new WatchedItemLookup(Outcome.DELETED, status, evidence(status, body), null, attempts.get());
+		}
 		if (status == 200) {
 			return found(ulid, body, attempts.get());
 		}
 		if (status == 404) {
-			Outcome outcome = isDeleted(response) ? Outcome.DELETED : Outcome.NOT_FOUND_UNCONFIRMED;
-			return new WatchedItemLookup(outcome, status, evidence(status, body), null, attempts.get());
+			return new WatchedItemLookup(Outcome.NOT_FOUND_UNCONFIRMED, status, evidence(status, body), null,
+					attempts.get());
 		}
 		// 1xx, 3xx (redirects are not followed) and other 4xx: not retried, not proof of
 		// anything
@@ -551,27 +549,14 @@ public class WatcherClient {
 	}
 
 	/**
-	 * Whether this is Watcher's answer for a deleted WatchedItem: a 404, sent as JSON,
-	 * whose body parses strictly to exactly {@code {"detail":"WatchedItem not found"}}.
-	 * White space between tokens and the framing of the transfer do not matter; another
-	 * content type, a byte order mark, a duplicate or extra key or trailing data do.
+	 * Whether this is Watcher's answer for a deleted WatchedItem: one of the link's gone
+	 * rules matches it (for Watcher, a 404 sent as JSON whose body parses strictly to
+	 * exactly {@code {"detail":"WatchedItem not found"}}). White space between tokens and
+	 * the framing of the transfer do not matter; another content type, a byte order mark,
+	 * a duplicate or extra key or trailing data do.
 	 */
 	private static boolean isDeleted(WatcherHttp.Answer answer) {
-		if (answer.status() != 404 || !isJson(answer.contentType())) {
-			return false;
-		}
-		JsonNode body = parse(answer.body());
-		return body != null && body.equals(DELETED_BODY);
-	}
-
-	/** {@code application/json}, whatever its parameters and case. */
-	private static boolean isJson(@Nullable String contentType) {
-		if (contentType == null) {
-			return false;
-		}
-		int parameters = contentType.indexOf(';');
-		String mediaType = (parameters >= 0) ? contentType.substring(0, parameters) : contentType;
-		return mediaType.strip().toLowerCase(Locale.ROOT).equals("application/json");
+		return GONE.matches(answer.status(), answer.contentType(), answer.body());
 	}
 
 	private WatcherHttp.Answer send(URI uri, boolean authenticated) throws IOException {
@@ -579,15 +564,7 @@ public class WatcherClient {
 	}
 
 	private static @Nullable JsonNode parse(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			return null;
-		}
-		try {
-			return STRICT_JSON.readTree(body);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
+		return StrictJson.parse(body);
 	}
 
 	private String evidence(int status, String body) {
