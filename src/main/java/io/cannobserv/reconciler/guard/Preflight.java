@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import io.cannobserv.reconciler.archiver.ArchiverTable;
 import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.cli.Failures;
+import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.watcher.WatcherClient;
@@ -33,9 +34,6 @@ import io.cannobserv.reconciler.watcher.WatcherProperties;
 public class Preflight {
 
 	private static final Logger logger = LoggerFactory.getLogger(Preflight.class);
-
-	/** A well-formed ULID that no WatchedItem has: the lowest possible one. */
-	static final String PROBE_ID = "00000000000000000000000000";
 
 	private final PointerTable pointerTable;
 
@@ -141,13 +139,19 @@ public class Preflight {
 
 	private void checkWatcher() {
 		String baseUrl = String.valueOf(this.watcherProperties.baseUrl());
-		WatcherAnswer health = get("/health", false);
-		if (health.status() != 200) {
-			throw new PreflightException("Watcher at " + baseUrl + " is not healthy: GET /health answered HTTP "
-					+ health.status() + " " + abbreviate(health.body())
-					+ ": check WATCHER_BASE_URL (Watcher's root URL, no /api/v1) and Watcher itself");
+		Resource resource = this.watcherClient.link().resource();
+		String healthPath = resource.health();
+		if (healthPath != null) {
+			WatcherAnswer health = get(healthPath, false);
+			if (health.status() != 200) {
+				throw new PreflightException("Watcher at " + baseUrl + " is not healthy: GET " + healthPath
+						+ " answered HTTP " + health.status() + " " + abbreviate(health.body())
+						+ ": check WATCHER_BASE_URL (Watcher's root URL, no /api/v1) and Watcher itself");
+			}
 		}
-		WatcherAnswer probe = get("/api/v1/watched-items/" + PROBE_ID, true);
+		// an id that cannot exist must get exactly a gone answer (for Watcher, the lowest
+		// ULID and its typed 404)
+		WatcherAnswer probe = get(resource.probePath(), true);
 		if (probe.status() == 401 || probe.status() == 403) {
 			throw new PreflightException("Watcher at " + baseUrl + " rejected the API key (HTTP " + probe.status() + " "
 					+ abbreviate(probe.body()) + "): set WATCHER_API_KEY to a key Watcher accepts");

@@ -6,11 +6,15 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -24,9 +28,18 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a link file: YAML whose keys are read under {@code link}, so that an error names
- * {@code link.gone[0].body}. This release reads the gone rules only:
+ * {@code link.gone[0].body}. A link has a name, its resource and its gone rules (the
+ * built-in {@code links/archiver-watcher.yaml} says every key):
  *
  * <pre>
+ * name: billing-customers
+ * resource:
+ *   name: the customers API
+ *   item: /v1/customers/{id}
+ *   id: {format: "cus_[A-Za-z0-9]{14,}", called: a customer id}
+ *   probe: cus_00000000000000
+ *   auth: bearer                                    # or {header: X-API-Key}
+ *   fields: {id: /id}
  * gone:
  *   - status: 404
  *     media-type: application/json
@@ -52,6 +65,25 @@ public final class LinkFile {
 
 	private static final String GONE = "gone";
 
+	private static final String RESOURCE = "resource";
+
+	private static final Set<String> LINK_KEYS = Set.of("name", RESOURCE, GONE);
+
+	private static final Set<String> RESOURCE_KEYS = Set.of("name", "item", "id", "probe", "auth", "health", "fields",
+			"list", "back-link-search");
+
+	private static final Set<String> FORMAT_KEYS = Set.of("format", "called");
+
+	private static final Set<String> FIELD_KEYS = Set.of("id", "archived", "back-link");
+
+	private static final Set<String> SEARCH_KEYS = Set.of("query", "key");
+
+	/** Lower case, digits and hyphens: a link's name becomes part of labels and locks. */
+	private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+	/** An HTTP header's name: RFC 9110's token. */
+	private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
 	private static final Set<String> RULE_KEYS = Set.of("status", "media-type", "body", "when");
 
 	private static final Set<String> CONDITION_KEYS = Set.of("pointer", "equals");
@@ -60,19 +92,19 @@ public final class LinkFile {
 	}
 
 	/**
-	 * The gone rules of the built-in link, Archiver to Watcher.
+	 * The built-in link, Archiver to Watcher.
 	 * @throws IllegalStateException when the file is missing from the class path or
 	 * wrong: a broken build
 	 */
-	public static GoneRules archiverWatcher() {
+	public static Link archiverWatcher() {
 		return fromClassPath(ARCHIVER_WATCHER);
 	}
 
 	/**
-	 * The gone rules of a link file shipped on the class path.
+	 * A link file shipped on the class path.
 	 * @throws IllegalStateException when it is missing or wrong: a broken build
 	 */
-	static GoneRules fromClassPath(String resource) {
+	static Link fromClassPath(String resource) {
 		try (InputStream in = LinkFile.class.getClassLoader().getResourceAsStream(resource)) {
 			if (in == null) {
 				throw new IllegalStateException(resource + " is missing from the class path");
@@ -88,14 +120,14 @@ public final class LinkFile {
 	}
 
 	/**
-	 * The gone rules of a link file.
+	 * A link file.
 	 * @param source where the file came from, for errors
 	 * @param reader the file
-	 * @return the rules
+	 * @return the link
 	 * @throws LinkDefinitionException one line naming the key, or the line of the file,
 	 * and what to do
 	 */
-	public static GoneRules read(String source, Reader reader) {
+	public static Link read(String source, Reader reader) {
 		Object root;
 		try {
 			root = yaml().load(reader);
@@ -106,8 +138,17 @@ public final class LinkFile {
 		catch (YAMLException ex) {
 			throw new LinkDefinitionException(source, "not a link file: " + oneLine(String.valueOf(ex.getMessage())));
 		}
-		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys, as gone:", Set.of(GONE));
-		Object gone = link.get(GONE);
+		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys: name, resource and gone", LINK_KEYS);
+		GoneRules gone = gone(link.get(GONE));
+		String name = required(ROOT + ".name", link.get("name"), "the link's name, as billing-customers");
+		if (!NAME.matcher(name).matches()) {
+			throw new LinkDefinitionException(ROOT + ".name", "'" + oneLine(name)
+					+ "' is not a link name: lower-case letters, digits and hyphens, starting with a letter, as billing-customers");
+		}
+		return new Link(name, resource(ROOT + "." + RESOURCE, link.get(RESOURCE)), gone);
+	}
+
+	private static GoneRules gone(@Nullable Object gone) {
 		if (!(gone instanceof List<?> list) || list.isEmpty()) {
 			throw new LinkDefinitionException(ROOT + "." + GONE,
 					"a link needs a list of at least one gone rule (- status: 404, media-type: application/json, body: …)");
@@ -117,6 +158,155 @@ public final class LinkFile {
 			rules.add(rule(ROOT + "." + GONE + "[" + i + "]", list.get(i)));
 		}
 		return new GoneRules(rules);
+	}
+
+	private static Resource resource(String key, @Nullable Object value) {
+		Map<String, Object> resource = mapping(key, value, "a mapping with name, item, id, probe, auth and fields",
+				RESOURCE_KEYS);
+		String name = required(key + ".name", resource.get("name"), "what the API is called in messages, as Watcher");
+		String item = path(key + ".item", resource.get("item"), Resource.ID, "/v1/customers/{id}");
+		IdFormat id = format(key + ".id", resource.get("id"));
+		String probe = required(key + ".probe", resource.get("probe"),
+				"an id of the pointer's form that no resource can have, as cus_00000000000000");
+		if (!id.matches(probe)) {
+			throw new LinkDefinitionException(key + ".probe",
+					"'" + oneLine(probe) + "' is not " + id.called() + " (" + key + ".id.format): the probe must be "
+							+ "an id the API would look up, and answer with its gone answer");
+		}
+		Auth auth = auth(key + ".auth", resource.get("auth"));
+		String health = resource.containsKey("health") ? path(key + ".health", resource.get("health"), null, "/health")
+				: null;
+		Fields fields = fields(key + ".fields", resource.get("fields"));
+		String list = null;
+		if (resource.containsKey("list")) {
+			list = path(key + ".list", resource.get("list"), null, "/api/v1/watched-items?include_archived=true");
+			for (String field : FIELD_KEYS) {
+				JsonPointer pointer = pointerOf(fields, field);
+				if (pointer != null && Fields.topLevelName(pointer) == null) {
+					throw new LinkDefinitionException(key + ".fields." + field, "with a list, every field is a key of "
+							+ "the resource's top-level object, as /id: the list is read as it streams");
+				}
+			}
+		}
+		BackLinkSearch search = null;
+		if (resource.containsKey("back-link-search")) {
+			search = search(key + ".back-link-search", resource.get("back-link-search"));
+			if (fields.backLink() == null) {
+				throw new LinkDefinitionException(key + ".fields.back-link",
+						"missing: a back-link search needs the field that holds the back-link, as /archiver_info_item_id");
+			}
+		}
+		return new Resource(name, item, id, probe, auth, health, fields, list, search);
+	}
+
+	private static @Nullable JsonPointer pointerOf(Fields fields, String field) {
+		return switch (field) {
+			case "id" -> fields.id();
+			case "archived" -> fields.archived();
+			default -> fields.backLink();
+		};
+	}
+
+	private static IdFormat format(String key, @Nullable Object value) {
+		Map<String, Object> format = mapping(key, value, "a mapping with format and called", FORMAT_KEYS);
+		String expression = required(key + ".format", format.get("format"),
+				"a regular expression the whole id must match, as cus_[A-Za-z0-9]{14,}");
+		Pattern pattern;
+		try {
+			pattern = Pattern.compile(expression);
+		}
+		catch (PatternSyntaxException ex) {
+			throw new LinkDefinitionException(key + ".format",
+					"not a regular expression: " + oneLine(ex.getDescription()) + " at index " + ex.getIndex());
+		}
+		if (pattern.matcher("").matches()) {
+			throw new LinkDefinitionException(key + ".format",
+					"matches an empty id: give the form of an id, as cus_[A-Za-z0-9]{14,}");
+		}
+		String called = required(key + ".called", format.get("called"),
+				"what such an id is called in messages, as a customer id");
+		return new IdFormat(pattern, called);
+	}
+
+	private static Auth auth(String key, @Nullable Object value) {
+		if ("bearer".equals(value)) {
+			return Auth.bearer();
+		}
+		if (!(value instanceof Map)) {
+			throw new LinkDefinitionException(key,
+					"give bearer (Authorization: Bearer <secret>) or {header: <name>}; got " + describe(value));
+		}
+		Map<String, Object> auth = mapping(key, value, "bearer or {header: <name>}", Set.of("header"));
+		String header = required(key + ".header", auth.get("header"),
+				"the header that carries the secret, as X-API-Key");
+		if (!HEADER.matcher(header).matches()) {
+			throw new LinkDefinitionException(key + ".header", "'" + oneLine(header) + "' is not a header name");
+		}
+		return Auth.header(header);
+	}
+
+	private static Fields fields(String key, @Nullable Object value) {
+		Map<String, Object> fields = mapping(key, value, "a mapping with id, and optionally archived and back-link",
+				FIELD_KEYS);
+		JsonPointer id = jsonPointer(key + ".id", fields.get("id"), true);
+		return new Fields(id, jsonPointer(key + ".archived", fields.get("archived"), false),
+				jsonPointer(key + ".back-link", fields.get("back-link"), false));
+	}
+
+	private static BackLinkSearch search(String key, @Nullable Object value) {
+		Map<String, Object> search = mapping(key, value, "a mapping with query and key", SEARCH_KEYS);
+		String query = path(key + ".query", search.get("query"), BackLinkSearch.KEY,
+				"/api/v1/watched-items?archiver_info_item_id={key}&include_archived=true");
+		return new BackLinkSearch(query, format(key + ".key", search.get("key")));
+	}
+
+	private static String required(String key, @Nullable Object value, String what) {
+		if (!(value instanceof String text) || text.isBlank()) {
+			throw new LinkDefinitionException(key, "missing: " + what + "; got " + describe(value));
+		}
+		if (text.chars().anyMatch(Character::isISOControl)) {
+			throw new LinkDefinitionException(key, "holds a control character, such as a line break: give one line");
+		}
+		return text;
+	}
+
+	/**
+	 * A path (and query) under the base URL, with {@code placeholder} exactly once where
+	 * given, and no other brace.
+	 */
+	private static String path(String key, @Nullable Object value, @Nullable String placeholder, String example) {
+		String path = required(key, value, "a path under the base URL, as " + example);
+		String rest = (placeholder != null) ? path.replaceFirst(Pattern.quote(placeholder), "") : path;
+		if (!path.startsWith("/") || path.startsWith("//") || rest.contains("{") || rest.contains("}")
+				|| path.contains("#") || path.chars().anyMatch(Character::isWhitespace)
+				|| (placeholder != null && !path.contains(placeholder))) {
+			throw new LinkDefinitionException(key, "'" + oneLine(path) + "' is not a path under the base URL"
+					+ ((placeholder != null) ? " with " + placeholder + " once" : "") + ", as " + example);
+		}
+		try {
+			new URI("http://host" + rest);
+		}
+		catch (URISyntaxException ex) {
+			throw new LinkDefinitionException(key,
+					"'" + oneLine(path) + "' is not a valid path: " + oneLine(ex.getReason()) + "; percent-encode it");
+		}
+		return path;
+	}
+
+	private static @Nullable JsonPointer jsonPointer(String key, @Nullable Object value, boolean mandatory) {
+		if (value == null && !mandatory) {
+			return null;
+		}
+		if (!(value instanceof String pointer) || !pointer.startsWith("/")) {
+			throw new LinkDefinitionException(key,
+					"give a JSON pointer (RFC 6901) to the value, as /id; got " + describe(value));
+		}
+		try {
+			return JsonPointer.compile(pointer);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new LinkDefinitionException(key, "'" + oneLine(pointer) + "' is not a JSON pointer (RFC 6901)");
+		}
 	}
 
 	private static Yaml yaml() {

@@ -2,10 +2,12 @@ package io.cannobserv.reconciler.reconcile;
 
 import java.util.function.Function;
 
+import io.cannobserv.reconciler.link.BackLinkSearch;
+import io.cannobserv.reconciler.link.IdFormat;
+import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.reconcile.PointerVerdict.Relink;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.watcher.LinkLookup;
-import io.cannobserv.reconciler.watcher.WatchedItemIds;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
@@ -22,13 +24,24 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  */
 final class RelinkSearch {
 
+	private final IdFormat key;
+
+	private final String resourceName;
+
 	private final Function<String, LinkLookup> list;
 
 	private final Function<String, WatchedItemLookup> byId;
 
 	private final boolean last;
 
-	private RelinkSearch(Function<String, LinkLookup> list, Function<String, WatchedItemLookup> byId, boolean last) {
+	private RelinkSearch(Resource resource, Function<String, LinkLookup> list, Function<String, WatchedItemLookup> byId,
+			boolean last) {
+		BackLinkSearch search = resource.backLinkSearch();
+		if (search == null) {
+			throw new IllegalStateException(resource.name() + " has no back-link search (resource.back-link-search)");
+		}
+		this.key = search.key();
+		this.resourceName = resource.name();
 		this.list = list;
 		this.byId = byId;
 		this.last = last;
@@ -36,12 +49,13 @@ final class RelinkSearch {
 
 	/** One request per question: one that gets no usable answer waits for the recheck. */
 	static RelinkSearch firstPass(WatcherClient watcherClient) {
-		return new RelinkSearch(watcherClient::linkedToOnce, watcherClient::lookupOnce, false);
+		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedToOnce, watcherClient::lookupOnce,
+				false);
 	}
 
 	/** Retries with backoff, then falls back. */
 	static RelinkSearch recheck(WatcherClient watcherClient) {
-		return new RelinkSearch(watcherClient::linkedTo, watcherClient::lookup, true);
+		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedTo, watcherClient::lookup, true);
 	}
 
 	/**
@@ -50,8 +64,9 @@ final class RelinkSearch {
 	 */
 	PointerVerdict search(PointerVerdict stale) {
 		String infoItemId = stale.pointer().infoItemId();
-		if (!WatchedItemIds.isUlid(infoItemId)) {
-			return stale.noting("not re-linked: the InfoItem id is not a ULID, never sent to Watcher");
+		if (!this.key.matches(infoItemId)) {
+			return stale.noting("not re-linked: the InfoItem id is not " + this.key.called() + ", never sent to "
+					+ this.resourceName);
 		}
 		LinkLookup links = this.list.apply(infoItemId);
 		// every answer named: a new kind of answer does not compile until it is judged

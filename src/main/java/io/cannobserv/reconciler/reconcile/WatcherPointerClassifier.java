@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
+import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.run.Outcome;
-import io.cannobserv.reconciler.watcher.WatchedItemIds;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 
@@ -28,30 +28,36 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  */
 final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, PointerVerdict> {
 
+	private final Resource resource;
+
 	private final Function<String, WatchedItemLookup> lookup;
 
 	private final @Nullable RelinkSearch relinkSearch;
 
-	private WatcherPointerClassifier(Function<String, WatchedItemLookup> lookup, @Nullable RelinkSearch relinkSearch) {
+	private WatcherPointerClassifier(Resource resource, Function<String, WatchedItemLookup> lookup,
+			@Nullable RelinkSearch relinkSearch) {
+		this.resource = resource;
 		this.lookup = lookup;
 		this.relinkSearch = relinkSearch;
 	}
 
 	/** One request per pointer: a transient answer waits for the recheck. */
 	static WatcherPointerClassifier firstPass(WatcherClient watcherClient, boolean relink) {
-		return new WatcherPointerClassifier(watcherClient::lookupOnce,
+		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookupOnce,
 				relink ? RelinkSearch.firstPass(watcherClient) : null);
 	}
 
 	/** Retries transient answers with backoff, up to {@code --max-attempts}. */
 	static WatcherPointerClassifier recheck(WatcherClient watcherClient, boolean relink) {
-		return new WatcherPointerClassifier(watcherClient::lookup, relink ? RelinkSearch.recheck(watcherClient) : null);
+		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookup,
+				relink ? RelinkSearch.recheck(watcherClient) : null);
 	}
 
 	@Override
 	public PointerVerdict process(InfoItemPointer pointer) {
-		if (!WatchedItemIds.isUlid(pointer.watcherItemId())) {
-			return new PointerVerdict(pointer, Outcome.MALFORMED, 0, "not a ULID, never sent to Watcher");
+		if (!this.resource.id().matches(pointer.watcherItemId())) {
+			return new PointerVerdict(pointer, Outcome.MALFORMED, 0,
+					"not " + this.resource.id().called() + ", never sent to " + this.resource.name());
 		}
 		InfoItemPointer.Listed listed = pointer.listed();
 		PointerVerdict verdict = (listed != null) ? listedVerdict(pointer, listed) : lookedUp(pointer);

@@ -8,10 +8,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.cannobserv.reconciler.link.IdFormat;
+import io.cannobserv.reconciler.link.Resource;
 
 /**
  * Reads Watcher's list of WatchedItems token by token as it arrives, never as a whole: of
@@ -30,7 +34,31 @@ final class SnapshotParser {
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
-	private SnapshotParser() {
+	private final IdFormat idFormat;
+
+	private final String id;
+
+	private final @Nullable String backLink;
+
+	private final @Nullable String archived;
+
+	/**
+	 * A parser of the resource's list.
+	 * @param resource its fields, each a key of the top-level object of an item (as the
+	 * link file checks where a list is declared)
+	 */
+	SnapshotParser(Resource resource) {
+		this.idFormat = resource.id();
+		this.id = topLevel(resource.fields().id());
+		this.backLink = (resource.fields().backLink() != null) ? topLevel(resource.fields().backLink()) : null;
+		this.archived = (resource.fields().archived() != null) ? topLevel(resource.fields().archived()) : null;
+	}
+
+	private static String topLevel(JsonPointer pointer) {
+		if (pointer.tail() == null || !pointer.tail().matches()) {
+			throw new IllegalArgumentException(pointer + " is not a key of the top-level object");
+		}
+		return pointer.getMatchingProperty();
 	}
 
 	/**
@@ -46,8 +74,7 @@ final class SnapshotParser {
 	 * @throws NotAList when the body is not JSON or ends too soon: worth asking again
 	 * @throws IOException when reading the body fails
 	 */
-	static long parse(InputStream body, long maxItems, long deadline, String timeout, SnapshotSink sink)
-			throws IOException {
+	long parse(InputStream body, long maxItems, long deadline, String timeout, SnapshotSink sink) throws IOException {
 		long items = 0;
 		try (JsonParser parser = JSON.createParser(body)) {
 			if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -104,30 +131,33 @@ final class SnapshotParser {
 	}
 
 	/** The item whose object the parser has just entered, read to its end. */
-	private static SnapshotItem item(JsonParser parser) {
+	private SnapshotItem item(JsonParser parser) {
 		@Nullable String id = null;
 		@Nullable String backLink = null;
 		boolean archived = false;
 		for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
 			String name = parser.currentName();
 			JsonToken value = parser.nextToken();
-			switch (name) {
-				case "id" -> id = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
-				case "archiver_info_item_id" -> {
-					if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-						throw new SnapshotRefused("a WatchedItem whose archiver_info_item_id is not a string");
-					}
-					backLink = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+			if (name.equals(this.id)) {
+				id = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+				parser.skipChildren();
+			}
+			else if (name.equals(this.backLink)) {
+				if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+					throw new SnapshotRefused("a WatchedItem whose " + name + " is not a string");
 				}
-				case "archived_at" -> {
-					// as a lookup by id reads it: anything but null is archived
-					archived = value != JsonToken.VALUE_NULL;
-					parser.skipChildren();
-				}
-				default -> parser.skipChildren();
+				backLink = (value == JsonToken.VALUE_STRING) ? parser.getString() : null;
+			}
+			else if (name.equals(this.archived)) {
+				// as a lookup by id reads it: anything but null is archived
+				archived = value != JsonToken.VALUE_NULL;
+				parser.skipChildren();
+			}
+			else {
+				parser.skipChildren();
 			}
 		}
-		if (id == null || !WatchedItemIds.isUlid(id)) {
+		if (id == null || !this.idFormat.matches(id)) {
 			throw new SnapshotRefused("the list holds a WatchedItem without a valid id");
 		}
 		return new SnapshotItem(id, backLink, archived);

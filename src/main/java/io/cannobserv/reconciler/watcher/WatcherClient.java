@@ -27,8 +27,12 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 import org.springframework.stereotype.Component;
 
-import io.cannobserv.reconciler.link.GoneRules;
+import io.cannobserv.reconciler.link.Auth;
+import io.cannobserv.reconciler.link.BackLinkSearch;
+import io.cannobserv.reconciler.link.Fields;
+import io.cannobserv.reconciler.link.Link;
 import io.cannobserv.reconciler.link.LinkFile;
+import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.link.StrictJson;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
@@ -57,16 +61,6 @@ public class WatcherClient {
 
 	private static final Logger logger = LoggerFactory.getLogger(WatcherClient.class);
 
-	static final String ITEM_PATH = "/api/v1/watched-items/";
-
-	static final String LIST_PATH = "/api/v1/watched-items";
-
-	/**
-	 * Watcher's answers for a deleted WatchedItem, as the built-in link file
-	 * ({@code links/archiver-watcher.yaml}) defines them.
-	 */
-	private static final GoneRules GONE = LinkFile.archiverWatcher();
-
 	/** Stands for the API key where an answer echoed it. */
 	static final String KEY_PLACEHOLDER = "[redacted]";
 
@@ -74,6 +68,9 @@ public class WatcherClient {
 	private static final int EVIDENCE_BODY_LIMIT = 160;
 
 	private final WatcherProperties properties;
+
+	/** The resource's paths, fields and auth, and its gone answers. */
+	private final Link link;
 
 	private final WatcherHttp http;
 
@@ -97,21 +94,31 @@ public class WatcherClient {
 	};
 
 	@Autowired
-	public WatcherClient(WatcherProperties properties, MeterRegistry meters,
+	public WatcherClient(WatcherProperties properties, Link link, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
-		this(properties, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
+		this(properties, link, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
+	}
+
+	/**
+	 * For the built-in link, without metrics, and with no limit on requests in flight but
+	 * the caller's threads.
+	 */
+	public WatcherClient(WatcherProperties properties) {
+		this(properties, LinkFile.archiverWatcher());
 	}
 
 	/**
 	 * Without metrics, and with no limit on requests in flight but the caller's threads.
 	 */
-	public WatcherClient(WatcherProperties properties) {
-		this(properties, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
+	public WatcherClient(WatcherProperties properties, Link link) {
+		this(properties, link, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
 	}
 
-	private WatcherClient(WatcherProperties properties, MeterRegistry meters, int maxInFlight, int partitions) {
+	private WatcherClient(WatcherProperties properties, Link link, MeterRegistry meters, int maxInFlight,
+			int partitions) {
 		this.inFlight = new Semaphore(maxInFlight);
 		this.properties = properties;
+		this.link = link;
 		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout(), properties.requestTimeout());
 		// the cap is the whole run's: the partitions of a run check side by side, each at
 		// its share
@@ -122,6 +129,11 @@ public class WatcherClient {
 			.register(meters);
 		this.patient = retryTemplate(properties.maxAttempts());
 		this.once = retryTemplate(1);
+	}
+
+	/** The link this client asks about. */
+	public Link link() {
+		return this.link;
 	}
 
 	/**
@@ -173,7 +185,7 @@ public class WatcherClient {
 	}
 
 	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
-		URI uri = URI.create(this.properties.requiredBaseUrl() + ITEM_PATH + ulid);
+		URI uri = this.link.resource().itemUri(this.properties.requiredBaseUrl(), ulid);
 		return retrying(retryTemplate, (attempts) -> attempt(uri, ulid, attempts), (status, evidence,
 				attempts) -> new WatchedItemLookup(Outcome.UNAVAILABLE, status, evidence, null, attempts));
 	}
@@ -203,8 +215,7 @@ public class WatcherClient {
 	}
 
 	private LinkLookup linkedTo(String infoItemUlid, RetryTemplate retryTemplate) {
-		URI uri = URI.create(this.properties.requiredBaseUrl() + LIST_PATH + "?archiver_info_item_id=" + infoItemUlid
-				+ "&include_archived=true");
+		URI uri = search().uri(this.properties.requiredBaseUrl(), infoItemUlid);
 		return retrying(retryTemplate, (attempts) -> {
 			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, attempts);
 			if (answer.status() != 200) {
@@ -233,7 +244,11 @@ public class WatcherClient {
 	 * @throws WatcherAuthenticationException when Watcher rejects the key
 	 */
 	public WatcherSnapshot snapshot(SnapshotProperties limits, SnapshotSink sink) {
-		URI uri = URI.create(this.properties.requiredBaseUrl() + LIST_PATH + "?include_archived=true");
+		String list = this.link.resource().list();
+		if (list == null) {
+			throw new IllegalStateException("link " + this.link.name() + " has no list (resource.list)");
+		}
+		URI uri = URI.create(this.properties.requiredBaseUrl() + list);
 		long started = System.nanoTime();
 		long deadline = started + limits.timeout().toNanos();
 		WatcherSnapshot snapshot = retrying(this.patient, (attempts) -> {
@@ -255,15 +270,15 @@ public class WatcherClient {
 		try {
 			long started = System.nanoTime();
 			@Nullable String statusClass = null;
-			try (WatcherHttp.Streamed answer = this.http.open(uri, this.properties.requiredApiKey(), deadline)) {
+			try (WatcherHttp.Streamed answer = this.http.open(uri, credential(), deadline)) {
 				statusClass = (answer.status() / 100) + "xx";
 				if (answer.status() != 200) {
 					WatcherHttp.Answer whole = answer.whole();
 					return refusedOrRetried(whole, (refused) -> WatcherSnapshot.incomplete(0,
 							"list answered unexpected " + refused, attempts.get()));
 				}
-				long items = SnapshotParser.parse(answer.body(), limits.maxItems(), deadline, limits.timeoutText(),
-						sink);
+				long items = new SnapshotParser(this.link.resource()).parse(answer.body(), limits.maxItems(), deadline,
+						limits.timeoutText(), sink);
 				return WatcherSnapshot.complete(items, attempts.get());
 			}
 			catch (MalformedAnswer ex) {
@@ -493,17 +508,26 @@ public class WatcherClient {
 			.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 	}
 
+	private BackLinkSearch search() {
+		BackLinkSearch search = this.link.resource().backLinkSearch();
+		if (search == null) {
+			throw new IllegalStateException(
+					"link " + this.link.name() + " has no back-link search (resource.back-link-search)");
+		}
+		return search;
+	}
+
 	private WatchedItemLookup found(String ulid, String body, int attempts) {
+		Fields fields = this.link.resource().fields();
 		JsonNode item = parse(body);
-		if (item == null || !item.isObject() || !ulid.equals(item.path("id").stringValue(null))) {
+		if (item == null || !item.isObject() || !ulid.equals(fields.idOf(item))) {
 			throw new TransientAnswer(200,
 					"200 without the WatchedItem " + ulid + ": " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
-		JsonNode archivedAt = item.path("archived_at");
-		boolean archived = !archivedAt.isMissingNode() && !archivedAt.isNull();
-		JsonNode backLink = item.path("archiver_info_item_id");
-		String archiverInfoItemId = backLink.isString() ? backLink.stringValue() : null;
-		String evidence = "HTTP 200 " + (archived ? "archived_at=" + archivedAt.asString() : "active");
+		JsonNode archivedAt = fields.archivedOf(item);
+		boolean archived = archivedAt != null;
+		String archiverInfoItemId = fields.backLinkOf(item);
+		String evidence = "HTTP 200 " + (archived ? archivedName(fields) + "=" + archivedAt.asString() : "active");
 		return new WatchedItemLookup(archived ? Outcome.ARCHIVED : Outcome.ACTIVE, 200, evidence, archiverInfoItemId,
 				attempts);
 	}
@@ -519,18 +543,18 @@ public class WatcherClient {
 			throw new TransientAnswer(200,
 					"list: 200 without a list of WatchedItems: " + Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
+		Resource resource = this.link.resource();
+		Fields fields = resource.fields();
 		List<String> linked = new ArrayList<>();
 		int others = 0;
 		for (JsonNode item : list) {
-			String id = item.isObject() ? item.path("id").stringValue(null) : null;
-			if (id == null || !WatchedItemIds.isUlid(id)) {
+			String id = item.isObject() ? fields.idOf(item) : null;
+			if (id == null || !resource.id().matches(id)) {
 				throw new TransientAnswer(200, "list: 200 with an entry that is not a WatchedItem: "
 						+ Evidence.of(withoutKey(String.valueOf(item)), EVIDENCE_BODY_LIMIT));
 			}
-			JsonNode backLink = item.path("archiver_info_item_id");
-			if (backLink.isString() && backLink.stringValue().equals(infoItemUlid)) {
-				JsonNode archivedAt = item.path("archived_at");
-				linked.add(id + ((archivedAt.isMissingNode() || archivedAt.isNull()) ? "" : " (archived)"));
+			if (infoItemUlid.equals(fields.backLinkOf(item))) {
+				linked.add(id + ((fields.archivedOf(item) == null) ? "" : " (archived)"));
 			}
 			else {
 				others++;
@@ -549,18 +573,29 @@ public class WatcherClient {
 	}
 
 	/**
-	 * Whether this is Watcher's answer for a deleted WatchedItem: one of the link's gone
+	 * Whether this is the API's answer for a deleted resource: one of the link's gone
 	 * rules matches it (for Watcher, a 404 sent as JSON whose body parses strictly to
 	 * exactly {@code {"detail":"WatchedItem not found"}}). White space between tokens and
 	 * the framing of the transfer do not matter; another content type, a byte order mark,
 	 * a duplicate or extra key or trailing data do.
 	 */
-	private static boolean isDeleted(WatcherHttp.Answer answer) {
-		return GONE.matches(answer.status(), answer.contentType(), answer.body());
+	private boolean isDeleted(WatcherHttp.Answer answer) {
+		return this.link.gone().matches(answer.status(), answer.contentType(), answer.body());
 	}
 
 	private WatcherHttp.Answer send(URI uri, boolean authenticated) throws IOException {
-		return this.http.get(uri, authenticated ? this.properties.requiredApiKey() : null);
+		return this.http.get(uri, authenticated ? credential() : null);
+	}
+
+	private WatcherHttp.Credential credential() {
+		Auth auth = this.link.resource().auth();
+		return new WatcherHttp.Credential(auth.header(), auth.value(this.properties.requiredApiKey()));
+	}
+
+	/** The name evidence gives the archived field: its last key, as archived_at. */
+	private static String archivedName(Fields fields) {
+		String pointer = String.valueOf(fields.archived());
+		return pointer.substring(pointer.lastIndexOf('/') + 1);
 	}
 
 	private static @Nullable JsonNode parse(@Nullable String body) {

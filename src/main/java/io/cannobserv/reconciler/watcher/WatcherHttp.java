@@ -111,15 +111,15 @@ final class WatcherHttp {
 
 	/**
 	 * GET {@code uri}.
-	 * @param apiKey sent as {@code X-API-Key}, or null for none
+	 * @param credential the header that carries the secret, or null for none
 	 * @return the status, the body (UTF-8, as JSON is) and the {@code Retry-After} and
 	 * {@code Content-Type} headers
 	 * @throws MalformedAnswer when the answer did not arrive whole and unambiguous
 	 * @throws IOException when no complete HTTP answer arrived in time
 	 */
-	Answer get(URI uri, @Nullable String apiKey) throws IOException {
+	Answer get(URI uri, @Nullable Credential credential) throws IOException {
 		long deadline = System.nanoTime() + this.requestTimeout.toNanos();
-		try (Streamed answer = open(uri, apiKey, deadline)) {
+		try (Streamed answer = open(uri, credential, deadline)) {
 			return answer.whole();
 		}
 	}
@@ -130,17 +130,17 @@ final class WatcherHttp {
 	 * {@code deadline}, which may be later. Past it, the request is cancelled and the
 	 * body's reads fail. The caller reads the body, which is not limited in size, and
 	 * closes it.
-	 * @param apiKey sent as {@code X-API-Key}, or null for none
+	 * @param credential the header that carries the secret, or null for none
 	 * @param deadline {@link System#nanoTime()} by which the whole answer must have come
 	 * @return the status and the body as a stream
 	 * @throws MalformedAnswer when the answer's head says two things about its framing
 	 * @throws IOException when no HTTP answer arrived in time
 	 */
-	Streamed open(URI uri, @Nullable String apiKey, long deadline) throws IOException {
+	Streamed open(URI uri, @Nullable Credential credential, long deadline) throws IOException {
 		HttpGet request = new HttpGet(uri);
 		request.setHeader(HttpHeaders.ACCEPT, "application/json");
-		if (apiKey != null) {
-			request.setHeader("X-API-Key", apiKey);
+		if (credential != null) {
+			request.setHeader(credential.header(), credential.value());
 		}
 		long requestDeadline = System.nanoTime() + this.requestTimeout.toNanos();
 		Exchange exchange = new Exchange(request);
@@ -428,6 +428,23 @@ final class WatcherHttp {
 	 * @param contentType the {@code Content-Type} header, or null
 	 */
 	record Answer(int status, String body, @Nullable String retryAfter, @Nullable String contentType) {
+
+	}
+
+	/**
+	 * The header that carries the secret, as {@code X-API-Key: <key>} or
+	 * {@code Authorization: Bearer <key>}.
+	 *
+	 * @param header its name
+	 * @param value its value, the secret included
+	 */
+	record Credential(String header, String value) {
+
+		@Override
+		public String toString() {
+			// the value holds the secret
+			return "Credential[header=" + this.header + "]";
+		}
 
 	}
 

@@ -40,6 +40,17 @@ class DocumentationFactsTests {
 		.compile("watcher-link-reconciler (\\d+\\.\\d+\\.\\d+\\S*), commit");
 
 	@Test
+	void linkFileReferenceWhenItQuotesALinkFileQuotesItWhole() throws IOException {
+		// the annotated examples are the files the job and its tests read, not copies
+		// that
+		// drift
+		String reference = Files.readString(Path.of("docs/reference/link-file.md"));
+		assertThat(reference)
+			.contains("```yaml\n" + Files.readString(Path.of("src/main/resources/links/archiver-watcher.yaml")) + "```")
+			.contains("```yaml\n" + Files.readString(Path.of("links/billing-customers.yaml")) + "```");
+	}
+
+	@Test
 	void roleWhenNamedInDocsScriptsOrManifestsIsTheOneLeastPrivilegeSqlCreates() throws IOException {
 		// given the role the shipped SQL creates
 		Matcher created = CREATE_ROLE.matcher(Files.readString(Path.of("docs/least-privilege.sql")));

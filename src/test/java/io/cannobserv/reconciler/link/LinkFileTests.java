@@ -39,7 +39,7 @@ class LinkFileTests {
 	void archiverWatcherWhenLoadedEqualsWatchersTypedNotFound() {
 		// the rule WatcherClient held in code before: 404, application/json, exactly
 		// {"detail":"WatchedItem not found"}
-		GoneRules rules = LinkFile.archiverWatcher();
+		GoneRules rules = LinkFile.archiverWatcher().gone();
 		assertThat(rules).isEqualTo(
 				new GoneRules(List.of(new GoneRule(404, JSON, exact("{\"detail\":\"WatchedItem not found\"}")))));
 		assertThat(rules.matches(404, "application/json; charset=utf-8", "{ \"detail\": \"WatchedItem not found\" }"))
@@ -134,12 +134,12 @@ class LinkFileTests {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-											an empty file                 | ''                                                                                   | link: a mapping of keys, as gone:; got nothing
-											a list at the top             | '- status: 404'                                                                      | link: a mapping of keys, as gone:; got a list
-											an unknown key at the top     | 'gone: []\\nsource: x'                                                              | link.source: unknown key: give gone
+											an empty file                 | ''                                                                                   | link: a mapping of keys: name, resource and gone; got nothing
+											a list at the top             | '- status: 404'                                                                      | link: a mapping of keys: name, resource and gone; got a list
+											an unknown key at the top     | 'gone: []\\nsource: x'                                                              | link.source: unknown key: give gone, name, resource
 											no gone rule                  | 'gone: []'                                                                           | link.gone: a link needs a list of at least one gone rule (- status: 404, media-type: application/json, body: …)
 											gone not a list               | 'gone: 404'                                                                          | link.gone: a link needs a list of at least one gone rule (- status: 404, media-type: application/json, body: …)
-											a number as a key at the top  | 'gone: []\\n404: x'                                                                  | link.404: unknown key: give gone
+											a number as a key at the top  | 'gone: []\\n404: x'                                                                  | link.404: unknown key: give gone, name, resource
 									a rule not a mapping          | 'gone: [404]'                                                                        | link.gone[0]: a mapping with status, media-type, and body or when; got '404'
 											an unknown key in a rule      | 'gone: [{status: 404, media-type: application/json, body: {}, stauts: 404}]'        | link.gone[0].stauts: unknown key: give body, media-type, status, when
 											a status not a number         | 'gone: [{status: not-found, media-type: application/json, body: {}}]'              | link.gone[0].status: 'not-found' is not an HTTP status: give one, as 404
@@ -170,20 +170,22 @@ class LinkFileTests {
 											""")
 	void readWhenFileIsWrongRefusesWithOneLineNamingTheKey(String why, String yaml, String message) {
 		assertThatExceptionOfType(LinkDefinitionException.class).as(why)
-			.isThrownBy(() -> read(yaml.replace("\\n", "\n")))
+			.isThrownBy(() -> LinkFile.read("test.yaml", new StringReader(yaml.replace("\\n", "\n"))))
 			.withMessage(message)
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\n"));
 	}
 
 	@Test
 	void readWhenFileHoldsAControlCharacterRefusesWithOneLine() {
-		assertThatExceptionOfType(LinkDefinitionException.class).isThrownBy(() -> read("gone: \u0001"))
+		assertThatExceptionOfType(LinkDefinitionException.class)
+			.isThrownBy(() -> LinkFile.read("test.yaml", new StringReader("gone: \u0001")))
 			.withMessage("test.yaml: not a link file: special characters are not allowed")
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\n"));
 	}
 
+	/** The gone rules of {@code yaml}, completed with a name and a resource. */
 	private static GoneRules read(String yaml) {
-		return LinkFile.read("test.yaml", new StringReader(yaml));
+		return LinkFile.read("test.yaml", new StringReader(yaml + LinkTests.NAME_AND_RESOURCE)).gone();
 	}
 
 }

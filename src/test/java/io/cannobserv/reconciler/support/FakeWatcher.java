@@ -57,6 +57,9 @@ public final class FakeWatcher implements AutoCloseable {
 
 	public static final String WATCHED_ITEMS_PATH = "/api/v1/watched-items";
 
+	/** One WatchedItem's path, before its id. */
+	public static final String ITEM_PATH = WATCHED_ITEMS_PATH + "/";
+
 	// WireMock tries the lowest priority number first; equal priorities: newest stub
 	// first
 	private static final int WRONG_BASE_URL = 1;

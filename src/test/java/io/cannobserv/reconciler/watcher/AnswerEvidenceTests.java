@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -37,7 +38,7 @@ class AnswerEvidenceTests {
 
 	private static final String INFO_ITEM_ID = "01HZZ000000000000000000003";
 
-	private static final String ITEM_PATH = WatcherClient.ITEM_PATH + ID;
+	private static final String ITEM_PATH = FakeWatcher.ITEM_PATH + ID;
 
 	/** The audit's {@code evidence} column is {@code VARCHAR(500)}. */
 	private static final int EVIDENCE_COLUMN = 500;

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.RawHttpServer;
 import io.cannobserv.reconciler.support.RawHttpServer.RawAnswer;
 import io.cannobserv.reconciler.support.WatcherBodies;
@@ -34,7 +35,7 @@ class AnswerFramingTests {
 
 	private static final String ID = "01HZZWATCHER00000000000001";
 
-	private static final String ITEM_PATH = WatcherClient.ITEM_PATH + ID;
+	private static final String ITEM_PATH = FakeWatcher.ITEM_PATH + ID;
 
 	/** FastAPI's exact bytes: 34 of them. */
 	private static final String TYPED = "{\"detail\":\"WatchedItem not found\"}";

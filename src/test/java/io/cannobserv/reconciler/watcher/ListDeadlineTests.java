@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.RawHttpServer;
 import io.cannobserv.reconciler.support.Ulids;
 import io.cannobserv.reconciler.support.WatcherBodies;
@@ -46,7 +47,7 @@ class ListDeadlineTests {
 		// given three WatchedItems, a byte every 50 ms: a minute and a half to the end,
 		// half a minute to the first item
 		String list = "[" + item(1) + "," + item(2) + "," + item(3) + "]";
-		this.watcher.answer(WatcherClient.LIST_PATH,
+		this.watcher.answer(FakeWatcher.WATCHED_ITEMS_PATH,
 				trickle(head(200, JSON, "Content-Length: " + list.length()), list, 1, Duration.ofMillis(50)));
 		CollectingSink sink = new CollectingSink();
 		// when
@@ -64,7 +65,7 @@ class ListDeadlineTests {
 	@Test
 	void snapshotWhenListPadsWithWhiteSpaceForeverGivesUpAtItsTimeout() {
 		// given "[", then a space every 100 ms, for a minute
-		this.watcher.answer(WatcherClient.LIST_PATH, padding(head(200, JSON, "Transfer-Encoding: chunked"), "[",
+		this.watcher.answer(FakeWatcher.WATCHED_ITEMS_PATH, padding(head(200, JSON, "Transfer-Encoding: chunked"), "[",
 				Duration.ofMillis(100), Duration.ofSeconds(60)));
 		CollectingSink sink = new CollectingSink();
 		// when
@@ -82,8 +83,8 @@ class ListDeadlineTests {
 	void snapshotWhenListBodyStallsPastItsTimeoutGivesUpAtIt() {
 		// given a list whose head comes at once and whose body comes after 5 s
 		String list = "[" + item(1) + "]";
-		this.watcher.answer(WatcherClient.LIST_PATH, trickle(head(200, JSON, "Content-Length: " + list.length()), list,
-				list.length(), Duration.ofSeconds(5)));
+		this.watcher.answer(FakeWatcher.WATCHED_ITEMS_PATH, trickle(head(200, JSON, "Content-Length: " + list.length()),
+				list, list.length(), Duration.ofSeconds(5)));
 		// when
 		long start = System.nanoTime();
 		WatcherSnapshot snapshot = client(Duration.ofSeconds(30))
@@ -99,7 +100,7 @@ class ListDeadlineTests {
 		// given the re-link search's list, a byte every 6 s: each gap under the read
 		// timeout (10 s), far over the request deadline (1 s)
 		String list = "[" + item(1) + "]";
-		this.watcher.answer(WatcherClient.LIST_PATH,
+		this.watcher.answer(FakeWatcher.WATCHED_ITEMS_PATH,
 				trickle(head(200, JSON, "Content-Length: " + list.length()), list, 1, Duration.ofSeconds(6)));
 		// when
 		long start = System.nanoTime();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -44,7 +45,7 @@ class RequestDeadlineTests {
 	void lookupWhenBodyDripsSlowerThanTheDeadlineGivesUpAtIt() {
 		// given: the WatchedItem in 40 pieces over 8 s, every gap (200 ms) far under the
 		// read timeout
-		watcher.stubFor(get(urlPathEqualTo(WatcherClient.ITEM_PATH + ID)).willReturn(aResponse().withStatus(200)
+		watcher.stubFor(get(urlPathEqualTo(FakeWatcher.ITEM_PATH + ID)).willReturn(aResponse().withStatus(200)
 			.withHeader("Content-Type", "application/json")
 			.withBody(WatcherBodies.live(ID, INFO_ITEM_ID))
 			.withChunkedDribbleDelay(40, 8000)));

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.cannobserv.reconciler.link.LinkFile;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Strategy;
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.RequestRate;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
@@ -125,11 +127,11 @@ class RequestPacingTests {
 				maxRetryAfter, maxRequestsPerSecond);
 		ReconcilerProperties run = new ReconcilerProperties(250, concurrency, 0, 1, Path.of("reports"),
 				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
-		return new WatcherClient(properties, new SimpleMeterRegistry(), run);
+		return new WatcherClient(properties, LinkFile.archiverWatcher(), new SimpleMeterRegistry(), run);
 	}
 
 	private static void stub(String id, ResponseDefinitionBuilder answer) {
-		watcher.stubFor(get(urlPathEqualTo(WatcherClient.ITEM_PATH + id)).willReturn(answer));
+		watcher.stubFor(get(urlPathEqualTo(FakeWatcher.ITEM_PATH + id)).willReturn(answer));
 	}
 
 	private static ResponseDefinitionBuilder live(String id) {

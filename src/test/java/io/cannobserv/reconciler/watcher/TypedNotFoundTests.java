@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.WatcherBodies;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -33,7 +34,7 @@ class TypedNotFoundTests {
 
 	private static final String ID = "01HZZWATCHER00000000000001";
 
-	private static final String ITEM_PATH = WatcherClient.ITEM_PATH + ID;
+	private static final String ITEM_PATH = FakeWatcher.ITEM_PATH + ID;
 
 	private static final String TYPED = WatcherBodies.WATCHED_ITEM_NOT_FOUND;
 

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.cannobserv.reconciler.link.LinkFile;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Strategy;
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.WatcherBodies;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -41,7 +43,7 @@ class WatcherClientLifecycleTests {
 
 	private static final String INFO_ITEM_ID = "01HZZ000000000000000000003";
 
-	private static final String ITEM_PATH = WatcherClient.ITEM_PATH + ID;
+	private static final String ITEM_PATH = FakeWatcher.ITEM_PATH + ID;
 
 	@RegisterExtension
 	static WireMockExtension watcher = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -100,8 +102,8 @@ class WatcherClientLifecycleTests {
 	void lookupWhenTheThreadIsInterruptedGivesUpAndKeepsTheInterrupt() {
 		// given
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
-		WatcherClient client = new WatcherClient(properties(Duration.ofMillis(10), 3), new SimpleMeterRegistry(),
-				run(1));
+		WatcherClient client = new WatcherClient(properties(Duration.ofMillis(10), 3), LinkFile.archiverWatcher(),
+				new SimpleMeterRegistry(), run(1));
 		// when
 		Thread.currentThread().interrupt();
 		WatchedItemLookup lookup = client.lookup(ID);
@@ -115,11 +117,11 @@ class WatcherClientLifecycleTests {
 	@Test
 	void snapshotWhenDoneFreesItsPermitForTheLookups() {
 		// given one request in flight at most
-		watcher.stubFor(get(urlPathEqualTo(WatcherClient.LIST_PATH))
+		watcher.stubFor(get(urlPathEqualTo(FakeWatcher.WATCHED_ITEMS_PATH))
 			.willReturn(json(200, "[" + WatcherBodies.live(ID, INFO_ITEM_ID) + "]")));
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
-		WatcherClient client = new WatcherClient(properties(Duration.ofMillis(10), 3), new SimpleMeterRegistry(),
-				run(1));
+		WatcherClient client = new WatcherClient(properties(Duration.ofMillis(10), 3), LinkFile.archiverWatcher(),
+				new SimpleMeterRegistry(), run(1));
 		// when
 		WatcherSnapshot snapshot = client.snapshot(new SnapshotProperties(10, Duration.ofSeconds(30)), new Discard());
 		CompletableFuture<WatchedItemLookup> lookup = CompletableFuture.supplyAsync(() -> client.lookupOnce(ID));
@@ -134,15 +136,16 @@ class WatcherClientLifecycleTests {
 	void requestsWhenAnsweredOrNotAreTimedByEndpointOutcomeAndStatusClass() throws IOException {
 		// given
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
-		watcher.stubFor(get(urlPathEqualTo(WatcherClient.LIST_PATH)).willReturn(json(200, "[]")));
+		watcher.stubFor(get(urlPathEqualTo(FakeWatcher.WATCHED_ITEMS_PATH)).willReturn(json(200, "[]")));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		WatcherClient client = new WatcherClient(properties(Duration.ofMillis(10), 1), meters, run(8));
+		WatcherClient client = new WatcherClient(properties(Duration.ofMillis(10), 1), LinkFile.archiverWatcher(),
+				meters, run(8));
 		// when
 		client.lookupOnce(ID);
 		client.linkedToOnce(INFO_ITEM_ID);
 		client.snapshot(new SnapshotProperties(10, Duration.ofSeconds(30)), new Discard());
-		WatcherClient unreachable = new WatcherClient(properties(closedPort(), Duration.ofMillis(10), 1), meters,
-				run(8));
+		WatcherClient unreachable = new WatcherClient(properties(closedPort(), Duration.ofMillis(10), 1),
+				LinkFile.archiverWatcher(), meters, run(8));
 		unreachable.lookupOnce(ID);
 		WatcherSnapshot refused = unreachable.snapshot(new SnapshotProperties(10, Duration.ofSeconds(30)),
 				new Discard());

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.cannobserv.reconciler.link.LinkFile;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.support.WatcherBodies;
@@ -495,7 +496,7 @@ class WatcherClientTests {
 		ReconcilerProperties partition = new ReconcilerProperties(250, 8, 1, 4, Path.of("reports"),
 				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
 		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
-				new SimpleMeterRegistry(), partition);
+				LinkFile.archiverWatcher(), new SimpleMeterRegistry(), partition);
 		// when
 		Duration elapsed = timeLiveLookups(client, 11);
 		// then

@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.WatcherBodies;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -42,10 +43,10 @@ class WatcherListTests {
 
 	private static final String OTHER_ID = "01HZZWATCHER00000000000002";
 
-	private static final String SEARCH = WatcherClient.LIST_PATH + "?archiver_info_item_id=" + INFO_ITEM_ID
+	private static final String SEARCH = FakeWatcher.WATCHED_ITEMS_PATH + "?archiver_info_item_id=" + INFO_ITEM_ID
 			+ "&include_archived=true";
 
-	private static final String SNAPSHOT = WatcherClient.LIST_PATH + "?include_archived=true";
+	private static final String SNAPSHOT = FakeWatcher.WATCHED_ITEMS_PATH + "?include_archived=true";
 
 	private static final int MAX_ATTEMPTS = 3;
 
@@ -294,7 +295,7 @@ class WatcherListTests {
 	}
 
 	private static void stubSnapshot(ResponseDefinitionBuilder answer) {
-		watcher.stubFor(get(urlPathEqualTo(WatcherClient.LIST_PATH)).willReturn(answer));
+		watcher.stubFor(get(urlPathEqualTo(FakeWatcher.WATCHED_ITEMS_PATH)).willReturn(answer));
 	}
 
 	private static String list(String... items) {
