@@ -19,6 +19,12 @@ minutes). The full matrix of issue 6:
   bench/benchmark.sh --sizes 10000,100000,1000000 --latencies 0,5,20 --repeats 3 --startup
 
 Script options:
+  --capacity             instead: the job against a fake Watcher whose latency grows with its load
+                         (CapacityBenchmark: the defaults and a sweep of fixed concurrencies beside a
+                         sequential loop; its options: --size N [12000], --service-ms S [20],
+                         --workers W [0 = ample capacity], --max-queue Q [64],
+                         --slow-after-seconds T [0], --slow-factor F [5], --fixed LIST,
+                         --loop N [500], --job-arg ARG, --jvm-opts "OPTS")
   --schema-growth        instead: the growth of the job's schema per run, table by table, and how
                          long prune takes to remove 30 such runs (SchemaGrowthBenchmark; its
                          options: --size N [100000], --copies N [30], --jvm-opts, --pg-fast)
@@ -82,6 +88,7 @@ while [[ $# -gt 0 ]]; do
 		--build-dir=*) build_dir=${1#*=} ;;
 		--no-build) build=false ;;
 		--schema-growth) main_class=io.cannobserv.reconciler.bench.SchemaGrowthBenchmark ;;
+		--capacity) main_class=io.cannobserv.reconciler.bench.CapacityBenchmark ;;
 		*) bench_args+=("$1") ;;
 	esac
 	shift

@@ -167,11 +167,12 @@ public final class Options {
 				"reconciler.watcher.base-url", "watcher-base-url", "reconciler.snapshot.max-items",
 				"snapshot-max-items", "reconciler.snapshot.timeout", "snapshot-timeout");
 		Map<String, String> options = new LinkedHashMap<>();
-		for (String property : List.of("reconciler.chunk-size", "reconciler.concurrency", "reconciler.partition",
-				"reconciler.partitions", "reconciler.report-dir", "reconciler.job-schema", "reconciler.strategy",
-				"reconciler.relink", "reconciler.snapshot.max-items", "reconciler.snapshot.timeout",
-				"reconciler.brake.max-clear-fraction", "reconciler.brake.min-sample", "reconciler.brake.max-clears",
-				"reconciler.watcher.base-url", "reconciler.watcher.connect-timeout", "reconciler.watcher.read-timeout",
+		for (String property : List.of("reconciler.chunk-size", "reconciler.concurrency",
+				"reconciler.fixed-concurrency", "reconciler.partition", "reconciler.partitions",
+				"reconciler.report-dir", "reconciler.job-schema", "reconciler.strategy", "reconciler.relink",
+				"reconciler.snapshot.max-items", "reconciler.snapshot.timeout", "reconciler.brake.max-clear-fraction",
+				"reconciler.brake.min-sample", "reconciler.brake.max-clears", "reconciler.watcher.base-url",
+				"reconciler.watcher.connect-timeout", "reconciler.watcher.read-timeout",
 				"reconciler.watcher.request-timeout", "reconciler.watcher.max-attempts",
 				"reconciler.watcher.initial-backoff", "reconciler.watcher.max-backoff",
 				"reconciler.watcher.max-retry-after", "reconciler.watcher.max-requests-per-second")) {

@@ -249,7 +249,10 @@ class ReconcileJobConfiguration {
 		return new RunProgress(pointerTable, jobRepository, events, properties.progressInterval());
 	}
 
-	/** Bounded: one thread per request the client lets in flight (--concurrency). */
+	/**
+	 * Bounded: one thread per request the client may let in flight (--concurrency, the
+	 * ceiling of its adaptive limit); threads above the limit wait for a permit.
+	 */
 	@Bean
 	ThreadPoolTaskExecutor watcherLookupExecutor(ReconcilerProperties properties) {
 		return lookupExecutor("watcher-lookup-", properties.concurrency());
@@ -257,9 +260,8 @@ class ReconcileJobConfiguration {
 
 	/**
 	 * A thread per pointer of the chunk, so that their backoffs overlap, up to a cap: at
-	 * Watcher's usual latency 256 sleeping threads keep far more than the default eight
-	 * requests in flight, and more would only cost memory. Requests stay at
-	 * --concurrency.
+	 * Watcher's usual latency 256 sleeping threads keep the requests in flight at their
+	 * limit, and more would only cost memory. Requests stay within --concurrency.
 	 */
 	@Bean
 	ThreadPoolTaskExecutor watcherRecheckExecutor(ReconcilerProperties properties) {

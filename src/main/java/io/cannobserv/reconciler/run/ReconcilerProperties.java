@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param chunkSize pointers per chunk, = the reader's page: one keyset query, one
  * transaction per chunk
- * @param concurrency Watcher lookups in flight
+ * @param concurrency the most Watcher requests in flight: a ceiling, below which the
+ * limit adapts to Watcher's latency (it starts at 8, grows while latency stays at its
+ * floor, and shrinks when latency rises or Watcher answers 429 or 5xx or times out)
  * @param partition this process's share of the pointers, from 0
  * @param partitions how many shares the pointers are split into, one process each
  * @param reportDir where {@code run-<id>.json} is written
@@ -23,12 +25,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * missing from it)
  * @param relink re-link a gone or mismatched pointer to the one WatchedItem that links
  * back to its InfoItem, confirmed by a lookup of it, instead of clearing or keeping it
+ * @param fixedConcurrency keep {@code --concurrency} requests in flight, not adapting to
+ * Watcher's latency and answers: for a Watcher whose capacity is known
  */
 @ConfigurationProperties("reconciler")
-public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("8") int concurrency,
+public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("64") int concurrency,
 		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir,
 		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema,
-		@DefaultValue("per-item") Strategy strategy, @DefaultValue("false") boolean relink) {
+		@DefaultValue("per-item") Strategy strategy, @DefaultValue("false") boolean relink,
+		@DefaultValue("false") boolean fixedConcurrency) {
 
 	public ReconcilerProperties {
 		if (chunkSize < 1 || chunkSize > 10_000) {

@@ -5,12 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,6 +36,7 @@ import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.link.StrictJson;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
+import io.cannobserv.reconciler.watcher.InFlightLimit.Release;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
 /**
@@ -86,9 +87,9 @@ public class WatcherClient {
 
 	/**
 	 * Requests in flight, whatever the number of threads asking: sleeping retries hold
-	 * none.
+	 * none. The limit adapts to Watcher's latency and answers, up to --concurrency.
 	 */
-	private final Semaphore inFlight;
+	private final InFlightLimit inFlight;
 
 	private volatile HoldListener holdListener = (status, pause) -> {
 	};
@@ -96,7 +97,10 @@ public class WatcherClient {
 	@Autowired
 	public WatcherClient(WatcherProperties properties, Link link, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
-		this(properties, link, meters, reconcilerProperties.concurrency(), reconcilerProperties.partitions());
+		this(properties, link, meters,
+				reconcilerProperties.fixedConcurrency() ? InFlightLimit.fixed(reconcilerProperties.concurrency())
+						: InFlightLimit.adaptive(reconcilerProperties.concurrency()),
+				reconcilerProperties.partitions());
 	}
 
 	/**
@@ -111,12 +115,12 @@ public class WatcherClient {
 	 * Without metrics, and with no limit on requests in flight but the caller's threads.
 	 */
 	public WatcherClient(WatcherProperties properties, Link link) {
-		this(properties, link, new SimpleMeterRegistry(), Integer.MAX_VALUE, 1);
+		this(properties, link, new SimpleMeterRegistry(), InFlightLimit.fixed(Integer.MAX_VALUE), 1);
 	}
 
-	private WatcherClient(WatcherProperties properties, Link link, MeterRegistry meters, int maxInFlight,
+	private WatcherClient(WatcherProperties properties, Link link, MeterRegistry meters, InFlightLimit inFlight,
 			int partitions) {
-		this.inFlight = new Semaphore(maxInFlight);
+		this.inFlight = inFlight;
 		this.properties = properties;
 		this.link = link;
 		this.http = new WatcherHttp(properties.connectTimeout(), properties.readTimeout(), properties.requestTimeout());
@@ -126,6 +130,10 @@ public class WatcherClient {
 		this.meters = meters;
 		this.retries = Counter.builder("reconciler.watcher.retries")
 			.description("Lookups sent again after a transient answer")
+			.register(meters);
+		Gauge.builder("reconciler.watcher.concurrency.limit", this.inFlight, InFlightLimit::current)
+			.description(
+					"Requests to Watcher allowed in flight now: found by the adaptive limit, at most --concurrency")
 			.register(meters);
 		this.patient = retryTemplate(properties.maxAttempts());
 		this.once = retryTemplate(1);
@@ -186,7 +194,8 @@ public class WatcherClient {
 
 	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
 		URI uri = this.link.resource().itemUri(this.properties.requiredBaseUrl(), ulid);
-		return retrying(retryTemplate, (attempts) -> attempt(uri, ulid, attempts), (status, evidence,
+		boolean firstAsk = retryTemplate == this.once;
+		return retrying(retryTemplate, (attempts) -> attempt(uri, ulid, firstAsk, attempts), (status, evidence,
 				attempts) -> new WatchedItemLookup(Outcome.UNAVAILABLE, status, evidence, null, attempts));
 	}
 
@@ -216,8 +225,9 @@ public class WatcherClient {
 
 	private LinkLookup linkedTo(String infoItemUlid, RetryTemplate retryTemplate) {
 		URI uri = search().uri(this.properties.requiredBaseUrl(), infoItemUlid);
+		boolean firstAsk = retryTemplate == this.once;
 		return retrying(retryTemplate, (attempts) -> {
-			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, attempts);
+			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, firstAsk, attempts);
 			if (answer.status() != 200) {
 				// a route Watcher does not have, a filter it refuses: not worth asking
 				// again
@@ -266,7 +276,7 @@ public class WatcherClient {
 		if (System.nanoTime() - deadline > 0) {
 			return notTakenInTime(limits, attempts);
 		}
-		awaitTurn(attempts);
+		InFlightLimit.Permit permit = awaitTurn(attempts);
 		try {
 			long started = System.nanoTime();
 			@Nullable String statusClass = null;
@@ -305,7 +315,8 @@ public class WatcherClient {
 			}
 		}
 		finally {
-			this.inFlight.release();
+			// a list streams for as long as it is: no sample of the API's latency
+			permit.release(Release.IGNORED);
 		}
 	}
 
@@ -384,8 +395,9 @@ public class WatcherClient {
 		return new WatcherAnswer(answer.status(), Evidence.of(withoutKey(answer.body())), isDeleted(answer));
 	}
 
-	private WatchedItemLookup attempt(URI uri, String ulid, AtomicInteger attempts) throws InterruptedException {
-		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, attempts);
+	private WatchedItemLookup attempt(URI uri, String ulid, boolean firstAsk, AtomicInteger attempts)
+			throws InterruptedException {
+		WatcherHttp.Answer response = exchange(uri, Endpoint.ITEM, firstAsk, attempts);
 		int status = response.status();
 		String body = response.body();
 		// the gone rules first: a link's gone answer may be a 200 (a resource deleted
@@ -413,10 +425,12 @@ public class WatcherClient {
 	 * @throws NotSent the run is stopping
 	 * @throws WatcherAuthenticationException 401 or 403
 	 */
-	private WatcherHttp.Answer exchange(URI uri, Endpoint endpoint, AtomicInteger attempts)
+	private WatcherHttp.Answer exchange(URI uri, Endpoint endpoint, boolean firstAsk, AtomicInteger attempts)
 			throws InterruptedException {
 		WatcherHttp.Answer response;
-		awaitTurn(attempts);
+		InFlightLimit.Permit permit = awaitTurn(attempts);
+		// an answer cut short or ambiguous says nothing of the API's load
+		Release release = Release.IGNORED;
 		try {
 			long started = System.nanoTime();
 			try {
@@ -427,13 +441,19 @@ public class WatcherClient {
 				throw new TransientAnswer(ex.status(), evidence(ex));
 			}
 			catch (IOException ex) {
+				// no answer in time, or none at all: the API may be overloaded
+				release = Release.OVERLOADED;
 				time(started, endpoint, "io-error", "none");
 				throw new TransientAnswer(0, describe(ex));
 			}
+			// a 5xx asked again, as the recheck does, is expected of the few that
+			// answered
+			// it before: not a sign of load
+			release = this.inFlight.releaseFor(response.status(), firstAsk);
 			time(started, endpoint, "answered", (response.status() / 100) + "xx");
 		}
 		finally {
-			this.inFlight.release();
+			permit.release(release);
 		}
 		return refusedOrRetried(response, (refused) -> response);
 	}
@@ -445,21 +465,22 @@ public class WatcherClient {
 	 * whatever the number of threads.
 	 * @throws NotSent the run is stopping (the permit is released)
 	 */
-	private void awaitTurn(AtomicInteger attempts) throws InterruptedException {
-		this.inFlight.acquire();
+	private InFlightLimit.Permit awaitTurn(AtomicInteger attempts) throws InterruptedException {
+		InFlightLimit.Permit permit = this.inFlight.acquire();
 		boolean turn = false;
 		try {
 			turn = this.pacer.acquire();
 		}
 		finally {
 			if (!turn) {
-				this.inFlight.release();
+				permit.release(Release.IGNORED);
 			}
 		}
 		if (!turn) {
 			throw new NotSent();
 		}
 		attempts.incrementAndGet();
+		return permit;
 	}
 
 	/**

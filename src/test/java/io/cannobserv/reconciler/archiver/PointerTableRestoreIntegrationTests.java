@@ -129,7 +129,7 @@ class PointerTableRestoreIntegrationTests {
 
 	private PointerTable pointerTable(ArchiverTable table) {
 		ReconcilerProperties properties = new ReconcilerProperties(250, 8, 0, 1, Path.of("reports"),
-				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
+				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false, false);
 		JobSchema jobSchema = new JobSchema(this.database.dataSource(), properties, table);
 		jobSchema.migrate();
 		return new PointerTable(new NamedParameterJdbcTemplate(this.database.dataSource()), table, jobSchema);

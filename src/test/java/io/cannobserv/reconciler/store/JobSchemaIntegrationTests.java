@@ -44,7 +44,7 @@ class JobSchemaIntegrationTests {
 		this.database = TestPostgres.newDatabase();
 		this.jdbc = this.database.jdbc();
 		ReconcilerProperties properties = new ReconcilerProperties(250, 8, 0, 1, Path.of("reports"),
-				Duration.ofSeconds(10), SCHEMA, Strategy.PER_ITEM, false);
+				Duration.ofSeconds(10), SCHEMA, Strategy.PER_ITEM, false, false);
 		this.jobSchema = new JobSchema(this.database.dataSource(), properties,
 				new ArchiverTable("information", "info_items", "info_item_id", "watcher_item_id", "watch_status"));
 	}

@@ -126,7 +126,7 @@ class RequestPacingTests {
 				Duration.ofSeconds(5), Duration.ofSeconds(30), 3, Duration.ofMillis(10), Duration.ofMillis(40),
 				maxRetryAfter, maxRequestsPerSecond);
 		ReconcilerProperties run = new ReconcilerProperties(250, concurrency, 0, 1, Path.of("reports"),
-				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
+				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false, false);
 		return new WatcherClient(properties, LinkFile.archiverWatcher(), new SimpleMeterRegistry(), run);
 	}
 

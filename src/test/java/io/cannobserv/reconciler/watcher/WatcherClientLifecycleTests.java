@@ -197,7 +197,7 @@ class WatcherClientLifecycleTests {
 
 	private static ReconcilerProperties run(int concurrency) {
 		return new ReconcilerProperties(250, concurrency, 0, 1, Path.of("reports"), Duration.ofSeconds(10),
-				"watcher_link_reconciler", Strategy.PER_ITEM, false);
+				"watcher_link_reconciler", Strategy.PER_ITEM, false, false);
 	}
 
 	private static void stubItem(ResponseDefinitionBuilder answer) {

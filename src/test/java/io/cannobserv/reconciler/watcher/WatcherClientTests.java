@@ -494,7 +494,7 @@ class WatcherClientTests {
 		// 100 ms
 		stubItem(json(200, WatcherBodies.live(ID, INFO_ITEM_ID)));
 		ReconcilerProperties partition = new ReconcilerProperties(250, 8, 1, 4, Path.of("reports"),
-				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false);
+				Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false, false);
 		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 40),
 				LinkFile.archiverWatcher(), new SimpleMeterRegistry(), partition);
 		// when

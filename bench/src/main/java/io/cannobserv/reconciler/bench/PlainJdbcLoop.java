@@ -22,7 +22,8 @@ import java.util.List;
  * start-up costs.
  * <p>
  * Run as a process of its own by the start-up benchmark, with the job's JVM options:
- * {@code java -cp bench-classes:postgresql.jar PlainJdbcLoop BASE_URL API_KEY}, the
+ * {@code java -cp bench-classes:postgresql.jar PlainJdbcLoop BASE_URL API_KEY [POINTERS]}
+ * (the first POINTERS only, for a rate; all by default), the
  * database from {@code SPRING_DATASOURCE_URL}, {@code _USERNAME} and {@code _PASSWORD},
  * as the job reads it.
  */
@@ -40,12 +41,13 @@ public final class PlainJdbcLoop {
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length != 2) {
-			System.err.println("Usage: PlainJdbcLoop WATCHER_BASE_URL API_KEY");
+		if (args.length != 2 && args.length != 3) {
+			System.err.println("Usage: PlainJdbcLoop WATCHER_BASE_URL API_KEY [POINTERS]");
 			System.exit(2);
 		}
 		String baseUrl = args[0];
 		String apiKey = args[1];
+		int most = (args.length == 3) ? Integer.parseInt(args[2]) : Integer.MAX_VALUE;
 		int read = 0;
 		int cleared = 0;
 		try (Connection connection = DriverManager.getConnection(System.getenv("SPRING_DATASOURCE_URL"),
@@ -55,6 +57,9 @@ public final class PlainJdbcLoop {
 			do {
 				page = page(connection, after);
 				for (String[] pointer : page) {
+					if (read == most) {
+						break;
+					}
 					read++;
 					if (gone(baseUrl, apiKey, pointer[1]) && clear(connection, pointer[0], pointer[1])) {
 						cleared++;
@@ -62,7 +67,7 @@ public final class PlainJdbcLoop {
 					after = pointer[0];
 				}
 			}
-			while (!page.isEmpty());
+			while (!page.isEmpty() && read < most);
 		}
 		System.out.println("read " + read + ", cleared " + cleared);
 	}
