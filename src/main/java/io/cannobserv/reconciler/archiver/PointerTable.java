@@ -147,6 +147,18 @@ public class PointerTable {
 	}
 
 	/**
+	 * How many pointers a partition holds, counted up to {@code cap} and no further: a
+	 * question about a large table that costs no more than {@code cap} rows.
+	 */
+	public long countUpTo(long partition, long partitions, long cap) {
+		MapSqlParameterSource parameters = new MapSqlParameterSource("cap", cap);
+		String sql = "SELECT count(*) FROM (SELECT 1 FROM " + this.table.qualifiedTable() + " WHERE "
+				+ selection("", partition, partitions) + " LIMIT :cap) AS capped";
+		Long count = this.jdbc.queryForObject(sql, parameters, Long.class);
+		return (count != null) ? count : 0;
+	}
+
+	/**
 	 * What has happened to the rows of these clears (audit rows) since: the row as it is
 	 * now, whether it still holds what the clear left, and the last clear of it by a
 	 * later run.

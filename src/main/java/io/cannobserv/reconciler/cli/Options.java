@@ -215,7 +215,7 @@ public final class Options {
 
 		/**
 		 * The option as {@code --help} writes it: {@code --chunk-size=N},
-		 * {@code --strategy=per-item|snapshot}, {@code --relink}.
+		 * {@code --strategy=per-item|snapshot|auto}, {@code --relink}.
 		 */
 		public String synopsis() {
 			return flag() ? "--" + this.name : "--" + this.name + "=" + this.type.placeholder(this.name);

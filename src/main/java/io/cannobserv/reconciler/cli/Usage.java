@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * The text of {@code --help}. Each option is written as it is typed: a flag alone
  * ({@code --relink}), a valued option with the type of its value ({@code --chunk-size=N},
- * {@code --request-timeout=DURATION}, {@code --strategy=per-item|snapshot}), then what it
- * is for and its default, all from the configuration metadata ({@link Options#all()}).
+ * {@code --request-timeout=DURATION}, {@code --strategy=per-item|snapshot|auto}), then
+ * what it is for and its default, all from the configuration metadata
+ * ({@link Options#all()}).
  */
 final class Usage {
 

@@ -31,6 +31,7 @@ import io.cannobserv.reconciler.guard.BrakeSweeps;
 import io.cannobserv.reconciler.guard.GracefulStop;
 import io.cannobserv.reconciler.guard.NightHolds;
 import io.cannobserv.reconciler.guard.SafetyBrake;
+import io.cannobserv.reconciler.link.Link;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunIdentity;
@@ -59,7 +60,10 @@ class ReconcileJobConfiguration {
 
 	static final String RECHECK_STEP_NAME = "recheckTransientStep";
 
-	/** The step that takes the snapshot of Watcher's list, with --strategy=snapshot. */
+	/**
+	 * The step that takes the snapshot of Watcher's list, with --strategy=snapshot, or
+	 * chooses whether to, with auto.
+	 */
 	static final String SNAPSHOT_STEP_NAME = "takeSnapshotStep";
 
 	/** The steps that count verdicts, in the order they run. */
@@ -72,8 +76,9 @@ class ReconcileJobConfiguration {
 			Step recheckTransientStep, GracefulStop gracefulStop, RunProgress runProgress,
 			ReconcilerProperties properties) {
 		JobBuilder job = new JobBuilder(JOB_NAME, jobRepository);
-		// a run with the per-item strategy has no snapshot step at all, not an empty one
-		SimpleJobBuilder steps = (properties.strategy() == Strategy.SNAPSHOT)
+		// a run with the per-item strategy has no snapshot step at all, not an empty one;
+		// with auto, the snapshot step chooses
+		SimpleJobBuilder steps = (properties.strategy() != Strategy.PER_ITEM)
 				? job.start(takeSnapshotStep).next(classifyAndClearStep) : job.start(classifyAndClearStep);
 		return steps.next(recheckTransientStep)
 			.listener(new RunLogContext())
@@ -89,10 +94,11 @@ class ReconcileJobConfiguration {
 	 */
 	@Bean
 	Step takeSnapshotStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			WatcherClient watcherClient, SnapshotTable snapshotTable, SnapshotProperties snapshotProperties) {
+			WatcherClient watcherClient, SnapshotTable snapshotTable, SnapshotProperties snapshotProperties,
+			ReconcilerProperties properties, PointerTable pointerTable, Link link) {
 		return new StepBuilder(SNAPSHOT_STEP_NAME, jobRepository)
-			.tasklet(new SnapshotTasklet(watcherClient, snapshotTable, snapshotProperties, jobRepository),
-					transactionManager)
+			.tasklet(new SnapshotTasklet(watcherClient, snapshotTable, snapshotProperties, jobRepository,
+					properties.strategy(), pointerTable, link.resource().list() != null), transactionManager)
 			.allowStartIfComplete(true)
 			.build();
 	}
@@ -167,16 +173,17 @@ class ReconcileJobConfiguration {
 	/**
 	 * The pointers of this run's partition, by keyset on the InfoItem id, each with its
 	 * WatchedItem from the run's snapshot of Watcher's list where the strategy is
-	 * {@code snapshot} and the snapshot holds it. The page size equals the chunk size:
-	 * one page query per chunk.
+	 * {@code snapshot} (or {@code auto} chose it) and the snapshot holds it. The page
+	 * size equals the chunk size: one page query per chunk.
 	 */
 	@Bean
 	@StepScope
 	KeysetPointerReader pointerReader(PointerTable pointerTable, PlatformTransactionManager transactionManager,
-			ReconcilerProperties properties, @Value("#{stepExecution}") StepExecution stepExecution) {
+			ReconcilerProperties properties, JobRepository jobRepository,
+			@Value("#{stepExecution}") StepExecution stepExecution) {
 		RunIdentity identity = RunIdentity.of(stepExecution.getJobParameters(), pointerTable.table().identity());
 		long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-		KeysetPointerReader.PageQuery pages = (properties.strategy() == Strategy.SNAPSHOT)
+		KeysetPointerReader.PageQuery pages = SnapshotTasklet.chosen(jobRepository, stepExecution)
 				? (afterId, limit) -> pointerTable.pageWithSnapshot(identity.partition(), identity.partitions(),
 						afterId, limit, runId)
 				: (afterId, limit) -> pointerTable.page(identity.partition(), identity.partitions(), afterId, limit);

@@ -80,10 +80,11 @@ class RunConclusion {
 		if (halt.isPresent()) {
 			counts = counts.plus(halt.get().counts());
 		}
+		StrategyChoice strategy = StrategyChoice.ofRun(executions, this.properties.strategy());
 		RunReport report = this.runReports.assemble(execution, RunIdentity.of(execution.getJobParameters(), this.table),
 				exitCode.code(), exitMessage(execution, exitCode), firstStart, worked(executions), executions.size(),
 				counts, brakeOf(execution, exitCode, halt.map(HaltedChunks.Halt::pointers).orElse(0L), counts),
-				this.properties.strategy(), this.properties.relink(), lastSnapshot(executions));
+				strategy.strategy(), strategy.reason(), this.properties.relink(), lastSnapshot(executions));
 		return new RunEnded(report, exitCode, execution.getId());
 	}
 

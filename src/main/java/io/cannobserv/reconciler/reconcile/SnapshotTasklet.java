@@ -15,16 +15,20 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.cannobserv.reconciler.archiver.PointerTable;
 import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.watcher.SnapshotProperties;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 import io.cannobserv.reconciler.watcher.WatcherSnapshot;
 
 /**
- * Takes the snapshot of Watcher's list for the first pass ({@code --strategy=snapshot}):
- * one request, stored in the job's schema as it arrives. A snapshot that is incomplete
- * (past a limit, or Watcher's answer unusable) is not used: the run says so and looks up
- * every pointer by id.
+ * Takes the snapshot of Watcher's list for the first pass ({@code --strategy=snapshot},
+ * or {@code auto} when it chooses one, see {@link StrategyChoice}): one request, stored
+ * in the job's schema as it arrives. A snapshot that is incomplete (past a limit, or
+ * Watcher's answer unusable) is not used: the run says so and looks up every pointer by
+ * id.
  * <p>
  * Every execution of a run takes its own: a resumed run retakes it rather than reuse the
  * one its first execution took. A resume may come a night later, and a snapshot decides
@@ -48,12 +52,21 @@ final class SnapshotTasklet implements Tasklet {
 
 	private final JobRepository jobRepository;
 
+	private final Strategy setting;
+
+	private final PointerTable pointerTable;
+
+	private final boolean linkHasList;
+
 	SnapshotTasklet(WatcherClient watcherClient, SnapshotTable snapshotTable, SnapshotProperties limits,
-			JobRepository jobRepository) {
+			JobRepository jobRepository, Strategy setting, PointerTable pointerTable, boolean linkHasList) {
 		this.watcherClient = watcherClient;
 		this.snapshotTable = snapshotTable;
 		this.limits = limits;
 		this.jobRepository = jobRepository;
+		this.setting = setting;
+		this.pointerTable = pointerTable;
+		this.linkHasList = linkHasList;
 	}
 
 	@Override
@@ -67,8 +80,17 @@ final class SnapshotTasklet implements Tasklet {
 			return RepeatStatus.FINISHED;
 		}
 		this.snapshotTable.forget(runId);
-		WatcherSnapshot snapshot = this.watcherClient.snapshot(this.limits, this.snapshotTable.sink(runId));
 		ExecutionContext context = step.getExecutionContext();
+		StrategyChoice choice = choose(step);
+		choice.record(context);
+		if (choice.strategy() != Strategy.SNAPSHOT) {
+			logger.info("Strategy per-item ({}): every pointer is looked up by id", choice.reason());
+			return RepeatStatus.FINISHED;
+		}
+		if (choice.reason() != null) {
+			logger.info("Strategy snapshot ({}): taking a snapshot of Watcher's list", choice.reason());
+		}
+		WatcherSnapshot snapshot = this.watcherClient.snapshot(this.limits, this.snapshotTable.sink(runId));
 		context.putString(PREFIX + "used", String.valueOf(snapshot.complete()));
 		context.putLong(PREFIX + "items", snapshot.complete() ? snapshot.items() : 0);
 		context.putLong(PREFIX + "millis", snapshot.took().toMillis());
@@ -85,6 +107,30 @@ final class SnapshotTasklet implements Tasklet {
 					+ "--strategy=per-item", snapshot.failure());
 		}
 		return RepeatStatus.FINISHED;
+	}
+
+	private StrategyChoice choose(StepExecution step) {
+		if (this.setting != Strategy.AUTO) {
+			return new StrategyChoice(this.setting, null);
+		}
+		RunIdentity identity = RunIdentity.of(step.getJobParameters(), this.pointerTable.table().identity());
+		long pointers = this.linkHasList
+				? this.pointerTable.countUpTo(identity.partition(), identity.partitions(), StrategyChoice.SNAPSHOT_FROM)
+				: 0;
+		return StrategyChoice.auto(this.linkHasList, pointers);
+	}
+
+	/**
+	 * Whether the first pass of {@code step}'s execution asks with a snapshot: the choice
+	 * its snapshot step recorded.
+	 */
+	static boolean chosen(JobRepository jobRepository, StepExecution step) {
+		StepExecution snapshotStep = jobRepository.getLastStepExecution(step.getJobExecution().getJobInstance(),
+				ReconcileJobConfiguration.SNAPSHOT_STEP_NAME);
+		return snapshotStep != null && snapshotStep.getJobExecutionId() == step.getJobExecutionId()
+				&& StrategyChoice.recorded(snapshotStep.getExecutionContext())
+					.map((choice) -> choice.strategy() == Strategy.SNAPSHOT)
+					.orElse(false);
 	}
 
 	/** The snapshot an execution recorded, or null when it took none. */

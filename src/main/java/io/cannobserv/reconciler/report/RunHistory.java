@@ -39,7 +39,8 @@ class RunHistory {
 	private static final String COLUMNS = "run_id, mode, archiver_table, partition, partitions, status, exit_code,"
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
 			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit,"
-			+ " strategy, relink, snapshot, brake_limit, brake_override, brake_not_written, worked_millis";
+			+ " strategy, relink, snapshot, brake_limit, brake_override, brake_not_written, worked_millis,"
+			+ " strategy_reason";
 
 	private final JdbcTemplate jdbc;
 
@@ -89,7 +90,7 @@ class RunHistory {
 				(run.build() != null) ? run.build().version() : null,
 				(run.build() != null) ? run.build().commit() : null, run.strategy().label(), run.relink(),
 				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null, b.limit(),
-				b.override(), b.notWritten(), run.workedMillis());
+				b.override(), b.notWritten(), run.workedMillis(), run.strategyReason());
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -136,7 +137,7 @@ class RunHistory {
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
 				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getObject("worked_millis", Long.class),
 				rs.getInt("executions"), build(rs), counts, brake, Strategy.fromLabel(rs.getString("strategy")),
-				rs.getBoolean("relink"), (rs.getString("snapshot") != null)
+				rs.getString("strategy_reason"), rs.getBoolean("relink"), (rs.getString("snapshot") != null)
 						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null);
 	}
 

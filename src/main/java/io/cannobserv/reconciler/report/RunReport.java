@@ -39,7 +39,11 @@ import io.cannobserv.reconciler.version.BuildVersion;
  * of the JSON as 0.1.0 wrote it, for a run recorded before versions were
  * @param counts committed counts per verdict and outcome
  * @param brake the safety brake's limits and whether they tripped
- * @param strategy how Watcher was asked ({@code --strategy}, as of the latest execution)
+ * @param strategy how Watcher was asked ({@code --strategy}, as of the latest execution):
+ * {@code per-item} or {@code snapshot}, what {@code auto} chose ({@code auto} only for a
+ * run that ended before it chose)
+ * @param strategyReason why, where {@code auto} chose; null, and left out of the JSON,
+ * where the strategy was set
  * @param relink whether gone and mismatched pointers were re-linked where Watcher
  * confirms a WatchedItem that tracks their InfoItem ({@code --relink}, as of the latest
  * execution)
@@ -55,9 +59,9 @@ public record RunReport(int schemaVersion, long runId, RunMode mode, String tabl
 		String status, int exitCode, @Nullable String exitMessage, @Nullable Instant startedAt,
 		@Nullable Instant endedAt, @Nullable Long workedMillis, int executions,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts, Brake brake,
-		Strategy strategy, boolean relink, @Nullable Snapshot snapshot, List<ClearedPointer> cleared,
-		List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked, List<RelinkedPointer> wouldRelink,
-		List<SkippedPointer> skipped) {
+		Strategy strategy, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String strategyReason, boolean relink,
+		@Nullable Snapshot snapshot, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear,
+		List<RelinkedPointer> relinked, List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
 
 	/** The version of the document's shape this release writes. */
 	public static final int SCHEMA_VERSION = 2;
@@ -100,7 +104,7 @@ public record RunReport(int schemaVersion, long runId, RunMode mode, String tabl
 	RunSummary summary() {
 		return new RunSummary(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
 				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.workedMillis, this.executions,
-				this.build, this.counts, this.brake, this.strategy, this.relink, this.snapshot);
+				this.build, this.counts, this.brake, this.strategy, this.strategyReason, this.relink, this.snapshot);
 	}
 
 	/**

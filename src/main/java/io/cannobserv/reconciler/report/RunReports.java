@@ -99,14 +99,15 @@ public class RunReports {
 	 */
 	public RunReport assemble(JobExecution execution, RunIdentity identity, int exitCode, @Nullable String exitMessage,
 			@Nullable LocalDateTime firstStart, long workedMillis, int executions, RunCounts counts,
-			RunReport.Brake brake, Strategy strategy, boolean relink, RunReport.@Nullable Snapshot snapshot) {
+			RunReport.Brake brake, Strategy strategy, @Nullable String strategyReason, boolean relink,
+			RunReport.@Nullable Snapshot snapshot) {
 		long runId = execution.getJobInstance().getInstanceId();
 		long upTo = execution.getId();
 		return new RunReport(RunReport.SCHEMA_VERSION, runId, identity.mode(), identity.table(), identity.partition(),
 				identity.partitions(), execution.getStatus().name(), exitCode, exitMessage, instant(firstStart),
 				instant(execution.getEndTime()), workedMillis, executions, BuildVersion.current(), counts, brake,
-				strategy, relink, snapshot, cleared(runId, upTo), wouldClear(runId, upTo), relinked(runId, upTo),
-				wouldRelink(runId, upTo), skipped(runId, upTo));
+				strategy, strategyReason, relink, snapshot, cleared(runId, upTo), wouldClear(runId, upTo),
+				relinked(runId, upTo), wouldRelink(runId, upTo), skipped(runId, upTo));
 	}
 
 	/**
@@ -427,23 +428,25 @@ public class RunReports {
 	}
 
 	/**
-	 * {@code per-item lookups, no re-link}, or the snapshot's figures, or why it was not
-	 * used.
+	 * {@code strategy per-item, no re-link}, or the snapshot's figures, or why it was not
+	 * used; with why {@code auto} chose the strategy, where it did.
 	 */
 	static String describeStrategy(RunReport report) {
 		String relink = report.relink() ? "re-link on" : "no re-link";
+		String strategy = "strategy " + report.strategy().label()
+				+ ((report.strategyReason() != null) ? " (" + report.strategyReason() + ")" : "");
 		RunReport.Snapshot snapshot = report.snapshot();
-		if (report.strategy() == Strategy.PER_ITEM || snapshot == null) {
-			return "strategy " + report.strategy().label() + ", " + relink;
+		if (report.strategy() != Strategy.SNAPSHOT || snapshot == null) {
+			return strategy + ", " + relink;
 		}
 		if (!snapshot.used()) {
-			return "strategy snapshot, NOT USED (" + snapshot.reason() + "): every pointer looked up by id, " + relink;
+			return strategy + ", NOT USED (" + snapshot.reason() + "): every pointer looked up by id, " + relink;
 		}
 		return String.format(Locale.ROOT,
-				"strategy snapshot (%d WatchedItems in %.1f s, %d request(s); %d pointers "
+				"strategy snapshot (%s%d WatchedItems in %.1f s, %d request(s); %d pointers "
 						+ "decided from it, the others looked up by id), %s",
-				snapshot.items(), snapshot.millis() / 1000.0, snapshot.requests(),
-				report.counts().get(Outcome.FROM_SNAPSHOT), relink);
+				(report.strategyReason() != null) ? report.strategyReason() + "; " : "", snapshot.items(),
+				snapshot.millis() / 1000.0, snapshot.requests(), report.counts().get(Outcome.FROM_SNAPSHOT), relink);
 	}
 
 	private static @Nullable Instant instant(@Nullable LocalDateTime time) {

@@ -24,7 +24,7 @@ import io.cannobserv.reconciler.version.BuildVersion;
 record RunSummary(long runId, RunMode mode, String table, int partition, int partitions, String status, int exitCode,
 		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
 		@Nullable Long workedMillis, int executions, @Nullable BuildVersion build, RunCounts counts, Brake brake,
-		Strategy strategy, boolean relink, RunReport.@Nullable Snapshot snapshot) {
+		Strategy strategy, @Nullable String strategyReason, boolean relink, RunReport.@Nullable Snapshot snapshot) {
 
 	/** The status the human formats show for a run the safety brake halted. */
 	static final String HALTED = "HALTED";
@@ -33,8 +33,8 @@ record RunSummary(long runId, RunMode mode, String table, int partition, int par
 			List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
 		return new RunReport(RunReport.SCHEMA_VERSION, this.runId, this.mode, this.table, this.partition,
 				this.partitions, this.status, this.exitCode, this.exitMessage, this.startedAt, this.endedAt,
-				this.workedMillis, this.executions, this.build, this.counts, this.brake, this.strategy, this.relink,
-				this.snapshot, cleared, wouldClear, relinked, wouldRelink, skipped);
+				this.workedMillis, this.executions, this.build, this.counts, this.brake, this.strategy,
+				this.strategyReason, this.relink, this.snapshot, cleared, wouldClear, relinked, wouldRelink, skipped);
 	}
 
 	boolean applied() {

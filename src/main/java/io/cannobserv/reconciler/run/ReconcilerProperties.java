@@ -20,9 +20,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param progressInterval how often a run logs its progress and pushes it to the
  * Pushgateway (the OTLP export's step too)
  * @param jobSchema the job's own schema (batch metadata, audit, history)
- * @param strategy how Watcher is asked: {@code per-item} (one lookup per pointer) or
+ * @param strategy how Watcher is asked: {@code per-item} (one lookup per pointer),
  * {@code snapshot} (Watcher's whole list in one request, lookups only for the pointers
- * missing from it)
+ * missing from it) or {@code auto} ({@code snapshot} from 1000 pointers to check when the
+ * link has a list, {@code per-item} below)
  * @param relink re-link a gone or mismatched pointer to the one WatchedItem that links
  * back to its InfoItem, confirmed by a lookup of it, instead of clearing or keeping it
  * @param fixedConcurrency keep {@code --concurrency} requests in flight, not adapting to
@@ -32,7 +33,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ReconcilerProperties(@DefaultValue("250") int chunkSize, @DefaultValue("64") int concurrency,
 		@DefaultValue("0") int partition, @DefaultValue("1") int partitions, @DefaultValue("reports") Path reportDir,
 		@DefaultValue("10s") Duration progressInterval, @DefaultValue("watcher_link_reconciler") String jobSchema,
-		@DefaultValue("per-item") Strategy strategy, @DefaultValue("false") boolean relink,
+		@DefaultValue("auto") Strategy strategy, @DefaultValue("false") boolean relink,
 		@DefaultValue("false") boolean fixedConcurrency) {
 
 	public ReconcilerProperties {

@@ -10,14 +10,21 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum Strategy {
 
-	/** One lookup by id per pointer: the default. */
+	/** One lookup by id per pointer. */
 	PER_ITEM("per-item"),
 
 	/**
 	 * One request for Watcher's whole list of WatchedItems at the start; only the
 	 * pointers missing from it are looked up by id.
 	 */
-	SNAPSHOT("snapshot");
+	SNAPSHOT("snapshot"),
+
+	/**
+	 * The default: {@link #SNAPSHOT} when the run has many pointers to check and the link
+	 * has a list, {@link #PER_ITEM} otherwise; chosen by each execution before its first
+	 * pass.
+	 */
+	AUTO("auto");
 
 	private final String label;
 

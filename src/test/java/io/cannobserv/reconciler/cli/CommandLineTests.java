@@ -78,7 +78,7 @@ class CommandLineTests {
 				arguments(List.of("reconcile", "--request-timeout=5x"),
 						"--request-timeout needs a duration such as 500ms, 10s or 5m (e.g. --request-timeout=10s), not '5x'"),
 				arguments(List.of("reconcile", "--strategy=snap"),
-						"--strategy needs per-item or snapshot (e.g. --strategy=per-item), not 'snap': did you mean snapshot?"),
+						"--strategy needs one of per-item, snapshot, auto (e.g. --strategy=auto), not 'snap': did you mean snapshot?"),
 				arguments(List.of("reconcile", "--reconciler.watcher.read-timeout=soon"),
 						"--reconciler.watcher.read-timeout needs a duration such as 500ms, 10s or 5m"
 								+ " (e.g. --reconciler.watcher.read-timeout=5s), not 'soon'"),
@@ -180,7 +180,7 @@ class CommandLineTests {
 			.anySatisfy((line) -> assertThat(line).startsWith("  --request-timeout=DURATION "))
 			.anySatisfy((line) -> assertThat(line).startsWith("  --max-clear-fraction=FRACTION "))
 			.anySatisfy((line) -> assertThat(line).startsWith("  --max-requests-per-second=NUMBER "))
-			.anySatisfy((line) -> assertThat(line).startsWith("  --strategy=per-item|snapshot "))
+			.anySatisfy((line) -> assertThat(line).startsWith("  --strategy=per-item|snapshot|auto "))
 			.anySatisfy((line) -> assertThat(line).startsWith("  --report-dir=DIR "))
 			.anySatisfy((line) -> assertThat(line).startsWith("  --watcher-base-url=URL"))
 			.contains("Examples (java -jar watcher-link-reconciler.jar …):")

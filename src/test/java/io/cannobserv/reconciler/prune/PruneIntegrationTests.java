@@ -391,13 +391,14 @@ class PruneIntegrationTests {
 		long a3 = runOf(reconcile("--apply", "--max-clears=1", "--chunk-size=1"), 3);
 		assertThat(this.archiver.pointerOf(x1)).isNull();
 		assertThat(this.archiver.pointerOf(x3)).isNotNull();
-		// a snapshot left behind by a killed execution of A1
+		JobSchemaRows.age(jdbc(), List.of(d1, a1, a2, a2b, a3), LONG_AGO);
+		long d2 = runOf(reconcile(), 0);
+		// a snapshot left behind by a killed execution of A1 (after D2: a run's snapshot
+		// step deletes such leftovers)
 		jdbc().update(
 				"INSERT INTO " + JobSchemaRows.SCHEMA + ".watcher_snapshot (run_id, watched_item_id,"
 						+ " archiver_info_item_id, archived) VALUES (?, '01HZZSNAPSHOT0000000000001', NULL, false)",
 				a1);
-		JobSchemaRows.age(jdbc(), List.of(d1, a1, a2, a2b, a3), LONG_AGO);
-		long d2 = runOf(reconcile(), 0);
 		return new History(d1, a1, a2, a2b, d2, a3, x1, x2, x3, x4);
 	}
 

@@ -61,7 +61,7 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 				  --startup-baseline JAR   another build's jar (main's, say), one more plain-jar start-up variant
 				  --concurrency N          the job's --concurrency, and wrk's connections [8]
 				  --strategies LIST        the job's --strategy per run, side by side per case: per-item,
-				                           snapshot [per-item]
+				                           snapshot, auto [per-item]
 				  --job-arg ARG            an extra job option, repeatable, e.g. --job-arg=--chunk-size=500;
 				                           the job runs without its rate cap unless one is given here,
 				                           e.g. --job-arg=--max-requests-per-second=1000 (the job's default)
@@ -181,9 +181,9 @@ record BenchOptions(Path jar, Path workDir, Path wiremockJar, List<Integer> size
 	private static List<String> strategies(String value) {
 		List<String> strategies = Arrays.stream(value.split(",")).map(String::strip).toList();
 		for (String strategy : strategies) {
-			if (!strategy.equals("per-item") && !strategy.equals("snapshot")) {
+			if (!List.of("per-item", "snapshot", "auto").contains(strategy)) {
 				throw new IllegalArgumentException(
-						"--strategies takes per-item and/or snapshot, comma-separated (got " + strategy + ")");
+						"--strategies takes per-item, snapshot and/or auto, comma-separated (got " + strategy + ")");
 			}
 		}
 		return List.copyOf(strategies);

@@ -180,7 +180,9 @@ public final class CapacityBenchmark {
 			throws Exception {
 		List<String> command = new ArrayList<>(List.of(WireMockWatcher.javaBinary()));
 		command.addAll(jvmOptions());
-		command.addAll(List.of("-jar", this.options.get("--jar"), "reconcile", "--apply",
+		// per-item: this measures how the lookups find Watcher's capacity, and the fake
+		// serves no list
+		command.addAll(List.of("-jar", this.options.get("--jar"), "reconcile", "--apply", "--strategy=per-item",
 				"--watcher-base-url=" + watcher.baseUrl(), "--reconciler.watcher.api-key=" + WireMockWatcher.API_KEY,
 				"--report-dir=" + dir.resolve("reports")));
 		command.addAll(extra);

@@ -1,0 +1,121 @@
+package io.cannobserv.reconciler.reconcile;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import io.cannobserv.reconciler.support.ArchiverTestBed;
+import io.cannobserv.reconciler.support.ReconcilerRun;
+import io.cannobserv.reconciler.support.ReconcilerRun.Result;
+import io.cannobserv.reconciler.support.RegistryFixture;
+import io.cannobserv.reconciler.support.RegistryFixture.Mix;
+import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
+import io.cannobserv.reconciler.support.ReportFiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --strategy=auto}, the default, through the command line: a snapshot of Watcher's
+ * list from 1000 pointers to check in the run's partition, lookups by id below; the
+ * report says which and why. An explicit strategy is kept as set.
+ */
+class AutoStrategyIntegrationTests {
+
+	@RegisterExtension
+	final ArchiverTestBed bed = new ArchiverTestBed();
+
+	@TempDir
+	Path reportDir;
+
+	@Test
+	void reconcileByDefaultWithFewPointersLooksEachUpAndSaysWhy() throws Exception {
+		// given
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(8).gone(2));
+
+		// when
+		Result result = reconcile("--apply");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(this.bed.watcher().listRequests()).as("no list asked for").isEmpty();
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("strategy").asString()).isEqualTo("per-item");
+		assertThat(report.get("strategyReason").asString())
+			.isEqualTo("auto: 10 pointer(s) to check, fewer than the 1000 that make a snapshot worth it");
+		assertThat(report.get("snapshot").isNull()).isTrue();
+		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(2);
+		assertThat(result.out()).contains("strategy per-item (auto: 10 pointer(s) to check");
+		for (String id : registry.ids(PointerClass.GONE)) {
+			assertThat(this.bed.archiver().pointerOf(id)).isNull();
+		}
+	}
+
+	@Test
+	void reconcileByDefaultWithManyPointersTakesASnapshotAndSaysWhy() throws Exception {
+		// given
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(StrategyChoice.SNAPSHOT_FROM - 3).gone(3));
+
+		// when
+		Result result = reconcile("--apply");
+
+		// then one list, and lookups only for the pointers it does not hold
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(this.bed.watcher().listRequests()).containsExactly("include_archived=true");
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("strategy").asString()).isEqualTo("snapshot");
+		assertThat(report.get("strategyReason").asString()).isEqualTo("auto: at least 1000 pointers to check");
+		assertThat(report.get("snapshot").get("used").asBoolean()).isTrue();
+		assertThat(report.get("counts").get("fromSnapshot").asLong()).isEqualTo(StrategyChoice.SNAPSHOT_FROM - 3);
+		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(3);
+		assertThat(result.out()).contains("strategy snapshot (auto: at least 1000 pointers to check; 997 WatchedItems");
+		for (String id : registry.ids(PointerClass.GONE)) {
+			assertThat(this.bed.archiver().pointerOf(id)).isNull();
+		}
+		for (String id : registry.ids(PointerClass.LIVE)) {
+			assertThat(this.bed.archiver().pointerOf(id)).isEqualTo(registry.entry(id).watcherItemId());
+		}
+	}
+
+	@Test
+	void reconcileByDefaultCountsThePointersOfItsOwnPartition() throws Exception {
+		// given 1200 pointers split in two: about 600 each, fewer than a snapshot needs
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(1200));
+
+		// when
+		Result result = reconcile("--partition=0", "--partitions=2");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(this.bed.watcher().listRequests()).isEmpty();
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("strategy").asString()).isEqualTo("per-item");
+		assertThat(report.get("strategyReason").asString()).startsWith("auto: ").contains("fewer than the 1000");
+	}
+
+	@Test
+	void reconcileWithAStrategySetKeepsItWhateverTheCount() throws Exception {
+		// given
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(StrategyChoice.SNAPSHOT_FROM));
+
+		// when
+		Result result = reconcile("--strategy=per-item");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		assertThat(this.bed.watcher().listRequests()).isEmpty();
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("strategy").asString()).isEqualTo("per-item");
+		assertThat(report.has("strategyReason")).as("no reason where the strategy was set").isFalse();
+		assertThat(result.out()).contains("strategy per-item, no re-link");
+	}
+
+	private Result reconcile(String... options) {
+		return ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, options);
+	}
+
+}
