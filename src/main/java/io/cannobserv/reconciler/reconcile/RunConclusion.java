@@ -32,6 +32,7 @@ import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
+import io.cannobserv.reconciler.watcher.WatcherClient;
 
 /**
  * What an ended execution amounts to for its run: the exit code, the counts every
@@ -52,14 +53,17 @@ class RunConclusion {
 
 	private final HaltedChunks haltedChunks;
 
+	private final WatcherClient watcherClient;
+
 	RunConclusion(JobRepository jobRepository, RunReports runReports, SafetyBrake safetyBrake, ArchiverTable table,
-			ReconcilerProperties properties, HaltedChunks haltedChunks) {
+			ReconcilerProperties properties, HaltedChunks haltedChunks, WatcherClient watcherClient) {
 		this.jobRepository = jobRepository;
 		this.runReports = runReports;
 		this.safetyBrake = safetyBrake;
 		this.table = table.identity();
 		this.properties = properties;
 		this.haltedChunks = haltedChunks;
+		this.watcherClient = watcherClient;
 	}
 
 	/** The end of the run that {@code execution} belongs to, as committed. */
@@ -84,7 +88,8 @@ class RunConclusion {
 		RunReport report = this.runReports.assemble(execution, RunIdentity.of(execution.getJobParameters(), this.table),
 				exitCode.code(), exitMessage(execution, exitCode), firstStart, worked(executions), executions.size(),
 				counts, brakeOf(execution, exitCode, halt.map(HaltedChunks.Halt::pointers).orElse(0L), counts),
-				strategy.strategy(), strategy.reason(), this.properties.relink(), lastSnapshot(executions));
+				strategy.strategy(), strategy.reason(), this.properties.relink(), lastSnapshot(executions),
+				this.watcherClient.requestsInFlight());
 		return new RunEnded(report, exitCode, execution.getId());
 	}
 

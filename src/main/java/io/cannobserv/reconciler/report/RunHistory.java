@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.report.RunReport.Brake;
 import io.cannobserv.reconciler.run.BrakeState;
+import io.cannobserv.reconciler.run.RequestsInFlight;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
@@ -40,7 +41,7 @@ class RunHistory {
 			+ " exit_message, started_at, ended_at, executions, last_job_execution_id, counts, brake_state,"
 			+ " brake_message, brake_max_clear_fraction, brake_min_sample, brake_max_clears, build_version, build_commit,"
 			+ " strategy, relink, snapshot, brake_limit, brake_override, brake_not_written, worked_millis,"
-			+ " strategy_reason";
+			+ " strategy_reason, requests_in_flight";
 
 	private final JdbcTemplate jdbc;
 
@@ -66,7 +67,8 @@ class RunHistory {
 			.map((column) -> column + " = EXCLUDED." + column)
 			.collect(Collectors.joining(", "));
 		String values = columns.stream()
-			.map((column) -> (column.equals("counts") || column.equals("snapshot")) ? "?::jsonb" : "?")
+			.map((column) -> (column.equals("counts") || column.equals("snapshot")
+					|| column.equals("requests_in_flight")) ? "?::jsonb" : "?")
 			.collect(Collectors.joining(", "));
 		return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + values + ") ON CONFLICT (run_id) DO UPDATE SET "
 				+ updates + ", recorded_at = now()";
@@ -90,7 +92,8 @@ class RunHistory {
 				(run.build() != null) ? run.build().version() : null,
 				(run.build() != null) ? run.build().commit() : null, run.strategy().label(), run.relink(),
 				(run.snapshot() != null) ? this.jsonMapper.writeValueAsString(run.snapshot()) : null, b.limit(),
-				b.override(), b.notWritten(), run.workedMillis(), run.strategyReason());
+				b.override(), b.notWritten(), run.workedMillis(), run.strategyReason(),
+				(run.requestsInFlight() != null) ? this.jsonMapper.writeValueAsString(run.requestsInFlight()) : null);
 	}
 
 	Optional<Recorded> find(long runId) {
@@ -137,8 +140,11 @@ class RunHistory {
 				instant(rs.getObject("started_at", OffsetDateTime.class)),
 				instant(rs.getObject("ended_at", OffsetDateTime.class)), rs.getObject("worked_millis", Long.class),
 				rs.getInt("executions"), build(rs), counts, brake, Strategy.fromLabel(rs.getString("strategy")),
-				rs.getString("strategy_reason"), rs.getBoolean("relink"), (rs.getString("snapshot") != null)
-						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null);
+				rs.getString("strategy_reason"), rs.getBoolean("relink"),
+				(rs.getString("snapshot") != null)
+						? this.jsonMapper.readValue(rs.getString("snapshot"), RunReport.Snapshot.class) : null,
+				(rs.getString("requests_in_flight") != null)
+						? this.jsonMapper.readValue(rs.getString("requests_in_flight"), RequestsInFlight.class) : null);
 	}
 
 	/**

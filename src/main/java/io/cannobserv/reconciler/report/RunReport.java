@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RequestsInFlight;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
@@ -49,6 +50,8 @@ import io.cannobserv.reconciler.version.BuildVersion;
  * execution)
  * @param snapshot the snapshot of Watcher's list the first pass took last; null when it
  * took none
+ * @param requestsInFlight the requests to Watcher the latest execution allowed in flight;
+ * null, and left out of the JSON, for a run recorded before this was
  * @param cleared the pointers this run cleared
  * @param wouldClear the pointers a dry run would clear
  * @param relinked the pointers this run re-linked
@@ -60,8 +63,10 @@ public record RunReport(int schemaVersion, long runId, RunMode mode, String tabl
 		@Nullable Instant endedAt, @Nullable Long workedMillis, int executions,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BuildVersion build, RunCounts counts, Brake brake,
 		Strategy strategy, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String strategyReason, boolean relink,
-		@Nullable Snapshot snapshot, List<ClearedPointer> cleared, List<ClearedPointer> wouldClear,
-		List<RelinkedPointer> relinked, List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
+		@Nullable Snapshot snapshot,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable RequestsInFlight requestsInFlight,
+		List<ClearedPointer> cleared, List<ClearedPointer> wouldClear, List<RelinkedPointer> relinked,
+		List<RelinkedPointer> wouldRelink, List<SkippedPointer> skipped) {
 
 	/** The version of the document's shape this release writes. */
 	public static final int SCHEMA_VERSION = 2;
@@ -104,7 +109,8 @@ public record RunReport(int schemaVersion, long runId, RunMode mode, String tabl
 	RunSummary summary() {
 		return new RunSummary(this.runId, this.mode, this.table, this.partition, this.partitions, this.status,
 				this.exitCode, this.exitMessage, this.startedAt, this.endedAt, this.workedMillis, this.executions,
-				this.build, this.counts, this.brake, this.strategy, this.strategyReason, this.relink, this.snapshot);
+				this.build, this.counts, this.brake, this.strategy, this.strategyReason, this.relink, this.snapshot,
+				this.requestsInFlight);
 	}
 
 	/**

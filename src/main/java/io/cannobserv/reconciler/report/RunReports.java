@@ -40,6 +40,7 @@ import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
+import io.cannobserv.reconciler.run.RequestsInFlight;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
@@ -100,14 +101,14 @@ public class RunReports {
 	public RunReport assemble(JobExecution execution, RunIdentity identity, int exitCode, @Nullable String exitMessage,
 			@Nullable LocalDateTime firstStart, long workedMillis, int executions, RunCounts counts,
 			RunReport.Brake brake, Strategy strategy, @Nullable String strategyReason, boolean relink,
-			RunReport.@Nullable Snapshot snapshot) {
+			RunReport.@Nullable Snapshot snapshot, @Nullable RequestsInFlight requestsInFlight) {
 		long runId = execution.getJobInstance().getInstanceId();
 		long upTo = execution.getId();
 		return new RunReport(RunReport.SCHEMA_VERSION, runId, identity.mode(), identity.table(), identity.partition(),
 				identity.partitions(), execution.getStatus().name(), exitCode, exitMessage, instant(firstStart),
 				instant(execution.getEndTime()), workedMillis, executions, BuildVersion.current(), counts, brake,
-				strategy, strategyReason, relink, snapshot, cleared(runId, upTo), wouldClear(runId, upTo),
-				relinked(runId, upTo), wouldRelink(runId, upTo), skipped(runId, upTo));
+				strategy, strategyReason, relink, snapshot, requestsInFlight, cleared(runId, upTo),
+				wouldClear(runId, upTo), relinked(runId, upTo), wouldRelink(runId, upTo), skipped(runId, upTo));
 	}
 
 	/**
@@ -429,9 +430,15 @@ public class RunReports {
 
 	/**
 	 * {@code strategy per-item, no re-link}, or the snapshot's figures, or why it was not
-	 * used; with why {@code auto} chose the strategy, where it did.
+	 * used; with why {@code auto} chose the strategy, where it did; then the requests in
+	 * flight.
 	 */
 	static String describeStrategy(RunReport report) {
+		RequestsInFlight requests = report.requestsInFlight();
+		return strategy(report) + ((requests != null) ? "; requests in flight " + requests.describe() : "");
+	}
+
+	private static String strategy(RunReport report) {
 		String relink = report.relink() ? "re-link on" : "no re-link";
 		String strategy = "strategy " + report.strategy().label()
 				+ ((report.strategyReason() != null) ? " (" + report.strategyReason() + ")" : "");

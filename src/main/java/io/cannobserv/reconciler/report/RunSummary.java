@@ -12,6 +12,7 @@ import io.cannobserv.reconciler.report.RunReport.RelinkedPointer;
 import io.cannobserv.reconciler.report.RunReport.SkippedPointer;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.RequestsInFlight;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
@@ -24,7 +25,8 @@ import io.cannobserv.reconciler.version.BuildVersion;
 record RunSummary(long runId, RunMode mode, String table, int partition, int partitions, String status, int exitCode,
 		@Nullable String exitMessage, @Nullable Instant startedAt, @Nullable Instant endedAt,
 		@Nullable Long workedMillis, int executions, @Nullable BuildVersion build, RunCounts counts, Brake brake,
-		Strategy strategy, @Nullable String strategyReason, boolean relink, RunReport.@Nullable Snapshot snapshot) {
+		Strategy strategy, @Nullable String strategyReason, boolean relink, RunReport.@Nullable Snapshot snapshot,
+		@Nullable RequestsInFlight requestsInFlight) {
 
 	/** The status the human formats show for a run the safety brake halted. */
 	static final String HALTED = "HALTED";
@@ -34,7 +36,8 @@ record RunSummary(long runId, RunMode mode, String table, int partition, int par
 		return new RunReport(RunReport.SCHEMA_VERSION, this.runId, this.mode, this.table, this.partition,
 				this.partitions, this.status, this.exitCode, this.exitMessage, this.startedAt, this.endedAt,
 				this.workedMillis, this.executions, this.build, this.counts, this.brake, this.strategy,
-				this.strategyReason, this.relink, this.snapshot, cleared, wouldClear, relinked, wouldRelink, skipped);
+				this.strategyReason, this.relink, this.snapshot, this.requestsInFlight, cleared, wouldClear, relinked,
+				wouldRelink, skipped);
 	}
 
 	boolean applied() {

@@ -11,6 +11,8 @@ import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.cannobserv.reconciler.run.RequestsInFlight;
+
 /**
  * How many requests to the API may be in flight: a limit that finds the API's capacity,
  * within {@code --concurrency}. It grows while the answers' latency stays at its floor
@@ -53,9 +55,18 @@ final class InFlightLimit {
 
 	private double serverErrorShare;
 
-	private InFlightLimit(Limit limit, int ceiling) {
+	private final boolean adaptive;
+
+	private int lowest;
+
+	private int highest;
+
+	private InFlightLimit(Limit limit, int ceiling, boolean adaptive) {
 		this.limit = limit;
 		this.ceiling = ceiling;
+		this.adaptive = adaptive;
+		this.lowest = limit.getLimit();
+		this.highest = limit.getLimit();
 		// waits up to the library's longest, an hour: a permit is held by one request, at
 		// most --request-timeout, and the pacer lets a stopping run's waiters go at once
 		this.limiter = BlockingLimiter.wrap(SimpleLimiter.newBuilder().named("watcher").limit(limit).build());
@@ -67,12 +78,12 @@ final class InFlightLimit {
 	 * {@code ceiling}.
 	 */
 	static InFlightLimit adaptive(int ceiling) {
-		return new InFlightLimit(new LatencyLimit(INITIAL, ceiling), ceiling);
+		return new InFlightLimit(new LatencyLimit(INITIAL, ceiling), ceiling, true);
 	}
 
 	/** A limit that stays at {@code limit}. */
 	static InFlightLimit fixed(int limit) {
-		return new InFlightLimit(FixedLimit.of(limit), limit);
+		return new InFlightLimit(FixedLimit.of(limit), limit, false);
 	}
 
 	/**
@@ -94,6 +105,11 @@ final class InFlightLimit {
 	/** Requests allowed in flight now. */
 	int current() {
 		return this.limit.getLimit();
+	}
+
+	/** The limit's range since this process began, and where it is now. */
+	synchronized RequestsInFlight range() {
+		return new RequestsInFlight(this.adaptive, this.ceiling, this.lowest, this.highest, current());
 	}
 
 	/**
@@ -118,6 +134,8 @@ final class InFlightLimit {
 	}
 
 	private synchronized void changed(int limit) {
+		this.lowest = Math.min(this.lowest, limit);
+		this.highest = Math.max(this.highest, limit);
 		long now = System.nanoTime();
 		if (now - this.lastLogged >= LOG_INTERVAL.toNanos()) {
 			this.lastLogged = now;

@@ -36,6 +36,7 @@ import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.link.StrictJson;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
+import io.cannobserv.reconciler.run.RequestsInFlight;
 import io.cannobserv.reconciler.watcher.InFlightLimit.Release;
 import io.cannobserv.reconciler.watcher.WatchedItemLookup.Outcome;
 
@@ -142,6 +143,11 @@ public class WatcherClient {
 	/** The link this client asks about. */
 	public Link link() {
 		return this.link;
+	}
+
+	/** The requests this process has allowed in flight: the limit's range, and now. */
+	public RequestsInFlight requestsInFlight() {
+		return this.inFlight.range();
 	}
 
 	/**

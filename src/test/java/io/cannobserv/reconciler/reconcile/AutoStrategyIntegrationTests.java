@@ -49,6 +49,12 @@ class AutoStrategyIntegrationTests {
 		assertThat(report.get("snapshot").isNull()).isTrue();
 		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(2);
 		assertThat(result.out()).contains("strategy per-item (auto: 10 pointer(s) to check");
+		// and how many requests it let in flight: from 8, too few lookups to grow
+		JsonNode requests = report.get("requestsInFlight");
+		assertThat(requests.get("adaptive").asBoolean()).isTrue();
+		assertThat(requests.get("ceiling").asInt()).isEqualTo(64);
+		assertThat(requests.get("lowest").asInt()).isEqualTo(8);
+		assertThat(result.out()).contains("; requests in flight adaptive 8");
 		for (String id : registry.ids(PointerClass.GONE)) {
 			assertThat(this.bed.archiver().pointerOf(id)).isNull();
 		}

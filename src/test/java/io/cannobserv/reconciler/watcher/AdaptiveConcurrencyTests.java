@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.cannobserv.reconciler.link.LinkFile;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
+import io.cannobserv.reconciler.run.RequestsInFlight;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.WatcherBodies;
@@ -70,6 +71,8 @@ class AdaptiveConcurrencyTests {
 		// then: halved by each, down to one
 		assertThat(afterOne).isEqualTo(4);
 		assertThat(limit(client)).isEqualTo(1);
+		assertThat(client.requestsInFlight()).isEqualTo(new RequestsInFlight(true, 64, 1, 8, 1));
+		assertThat(client.requestsInFlight().describe()).isEqualTo("adaptive 1-8, 1 at the end (ceiling 64)");
 	}
 
 	@Test
@@ -125,6 +128,10 @@ class AdaptiveConcurrencyTests {
 		lookUp(client, 40, 800);
 		// then
 		assertThat(limit(client)).isGreaterThan(8).isLessThanOrEqualTo(24);
+		RequestsInFlight range = client.requestsInFlight();
+		assertThat(range.lowest()).isEqualTo(8);
+		assertThat(range.highest()).isGreaterThanOrEqualTo(limit(client)).isLessThanOrEqualTo(24);
+		assertThat(range.last()).isEqualTo(limit(client));
 	}
 
 	@Test
@@ -134,6 +141,8 @@ class AdaptiveConcurrencyTests {
 		client.lookupOnce(ID);
 		client.lookupOnce(ID);
 		assertThat(limit(client)).isEqualTo(8);
+		assertThat(client.requestsInFlight()).isEqualTo(new RequestsInFlight(false, 8, 8, 8, 8));
+		assertThat(client.requestsInFlight().describe()).isEqualTo("fixed at 8");
 	}
 
 	private static void lookUp(WatcherClient client, int threads, int lookups) throws Exception {

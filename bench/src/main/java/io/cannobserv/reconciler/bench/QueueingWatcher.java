@@ -69,6 +69,10 @@ final class QueueingWatcher implements Closeable {
 
 	private volatile long firstItemRequest;
 
+	private volatile byte[] list = new byte[0];
+
+	private final AtomicInteger listRequests = new AtomicInteger();
+
 	/**
 	 * Starts the fake on a free port.
 	 * @param workers answers served at once; 0 = as many as ask
@@ -99,8 +103,32 @@ final class QueueingWatcher implements Closeable {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
 	}
 
+	/**
+	 * Serves the list for a registry seeded with {@code size} pointers: every WatchedItem
+	 * but the gone ones, as {@link WireMockWatcher#writeList} writes it. The list takes a
+	 * worker for one service time, as a lookup does, then streams.
+	 */
+	void list(int size) {
+		StringBuilder body = new StringBuilder("[");
+		for (int i = 0; i < size; i++) {
+			char kind = BenchDatabase.kindOf(i);
+			if (kind != BenchDatabase.GONE) {
+				body.append((body.length() > 1) ? "," : "")
+					.append(ITEM.formatted(BenchDatabase.watchedItemId(i),
+							(kind == BenchDatabase.ARCHIVED) ? "\"2026-06-12T09:30:00Z\"" : "null"));
+			}
+		}
+		this.list = body.append(']').toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Requests for the list since the last reset. */
+	int listRequests() {
+		return this.listRequests.get();
+	}
+
 	/** Forgets what earlier runs measured. */
 	void reset() {
+		this.listRequests.set(0);
 		this.answers.clear();
 		this.timeline.clear();
 		this.refused.set(0);
@@ -155,8 +183,16 @@ final class QueueingWatcher implements Closeable {
 				send(exchange, 200, "{\"status\":\"ok\"}");
 				return;
 			}
-			if (!path.startsWith(WireMockWatcher.ITEM_PATH)
-					|| !WireMockWatcher.API_KEY.equals(exchange.getRequestHeaders().getFirst("X-API-Key"))) {
+			boolean keyed = WireMockWatcher.API_KEY.equals(exchange.getRequestHeaders().getFirst("X-API-Key"));
+			if (keyed && path.equals(WireMockWatcher.LIST_PATH)) {
+				this.listRequests.incrementAndGet();
+				this.firstItemRequest = arrived;
+				serve(arrived);
+				send(exchange, 200, this.list);
+				record(arrived);
+				return;
+			}
+			if (!path.startsWith(WireMockWatcher.ITEM_PATH) || !keyed) {
 				send(exchange, 404, "{\"detail\":\"Not Found\"}");
 				return;
 			}
@@ -223,7 +259,10 @@ final class QueueingWatcher implements Closeable {
 	}
 
 	private static void send(HttpExchange exchange, int status, String body) throws IOException {
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		send(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static void send(HttpExchange exchange, int status, byte[] bytes) throws IOException {
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(status, bytes.length);
 		try (OutputStream out = exchange.getResponseBody()) {
