@@ -15,8 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * The command line's options. Each sets a property; what it is for and its default come
@@ -65,37 +67,38 @@ public final class Options {
 	 * {@code --help}.
 	 */
 	public static List<Option> all() {
-		Map<String, JsonNode> metadata = metadata();
+		Map<String, Described> metadata = described();
 		Properties application = applicationProperties();
 		List<Option> options = new ArrayList<>();
 		PROPERTIES.forEach((name, property) -> {
-			JsonNode described = metadata.get(property);
+			Described described = metadata.get(property);
 			Class<?> type = SettingsRecords.type(property);
 			if (described == null || type == null) {
 				throw new IllegalStateException("No configuration metadata for " + property + " (option --" + name
 						+ "): is it documented in its @ConfigurationProperties record?");
 			}
-			options.add(new Option(name, property, described.path("description").asString(""),
-					defaultOf(described, application.getProperty(property)), ValueType.of(property, type)));
+			options.add(new Option(name, property, described.description(),
+					defaultOf(described.defaultValue(), application.getProperty(property)),
+					ValueType.of(property, type)));
 		});
 		return Collections.unmodifiableList(options);
 	}
 
-	/** Every documented property of the application, by name. */
-	public static Map<String, JsonNode> metadata() {
-		Map<String, JsonNode> properties = new LinkedHashMap<>();
-		JsonMapper json = JsonMapper.builder().build();
+	/**
+	 * What the metadata says of each of the application's documented properties, by name.
+	 * Read with Jackson's streaming parser: its data binding would load some 700 classes
+	 * more, half of what {@code --help} costs.
+	 */
+	static Map<String, Described> described() {
+		Map<String, Described> properties = new LinkedHashMap<>();
+		JsonFactory factory = JsonFactory.builder().build();
 		try {
 			// every Boot jar has a file of this name too: keep this application's
 			// properties
 			for (URL file : Collections.list(Options.class.getClassLoader().getResources(METADATA))) {
-				try (InputStream in = file.openStream()) {
-					for (JsonNode property : json.readTree(in).path("properties")) {
-						String name = property.path("name").asString("");
-						if (name.startsWith("reconciler.")) {
-							properties.put(name, property);
-						}
-					}
+				try (InputStream in = file.openStream();
+						JsonParser parser = factory.createParser(ObjectReadContext.empty(), in)) {
+					readProperties(parser, properties);
 				}
 			}
 		}
@@ -103,6 +106,39 @@ public final class Options {
 			throw new UncheckedIOException(ex);
 		}
 		return properties;
+	}
+
+	/** The {@code properties} array of one metadata file, the others skipped. */
+	private static void readProperties(JsonParser parser, Map<String, Described> properties) {
+		if (parser.nextToken() != JsonToken.START_OBJECT) {
+			return;
+		}
+		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			boolean wanted = "properties".equals(parser.currentName());
+			if (parser.nextToken() != JsonToken.START_ARRAY || !wanted) {
+				parser.skipChildren();
+				continue;
+			}
+			while (parser.nextToken() == JsonToken.START_OBJECT) {
+				String name = "";
+				String description = "";
+				String defaultValue = null;
+				while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+					String key = parser.currentName();
+					JsonToken value = parser.nextToken();
+					boolean text = value.isScalarValue() && value != JsonToken.VALUE_NULL;
+					switch (key) {
+						case "name" -> name = text ? parser.getString() : "";
+						case "description" -> description = text ? parser.getString() : "";
+						case "defaultValue" -> defaultValue = text ? parser.getString() : null;
+						default -> parser.skipChildren();
+					}
+				}
+				if (name.startsWith("reconciler.")) {
+					properties.put(name, new Described(description, defaultValue));
+				}
+			}
+		}
 	}
 
 	/** The text of a metadata description: {@code {@code X}} becomes {@code X}. */
@@ -126,10 +162,9 @@ public final class Options {
 	 * environment variable application.properties takes it from
 	 * ({@code $WATCHER_BASE_URL}), else {@code none}.
 	 */
-	static String defaultOf(JsonNode described, @Nullable String applicationValue) {
-		JsonNode value = described.get("defaultValue");
-		if (value != null && !value.isNull()) {
-			return value.asString();
+	public static String defaultOf(@Nullable String defaultValue, @Nullable String applicationValue) {
+		if (defaultValue != null) {
+			return defaultValue;
 		}
 		if (applicationValue != null) {
 			Matcher environment = Text.FROM_ENVIRONMENT.matcher(applicationValue);
@@ -221,6 +256,15 @@ public final class Options {
 			return flag() ? "--" + this.name : "--" + this.name + "=" + this.type.placeholder(this.name);
 		}
 
+	}
+
+	/**
+	 * What the configuration metadata says of a property.
+	 *
+	 * @param description its description, with the javadoc's {@code {@code X}}
+	 * @param defaultValue its default as written, if it has one
+	 */
+	record Described(String description, @Nullable String defaultValue) {
 	}
 
 }

@@ -67,7 +67,7 @@ class OptionsDocumentationTests {
 	@Test
 	void configurationReferenceWhenItDescribesAPropertySaysWhatTheMetadataSays() throws Exception {
 		// given
-		Map<String, JsonNode> metadata = Options.metadata();
+		Map<String, JsonNode> metadata = ReferenceDocs.metadata();
 		Properties application = Options.applicationProperties();
 		Map<String, String> options = new LinkedHashMap<>();
 		Options.all().forEach((option) -> options.put(option.property(), "--" + option.name()));
@@ -89,7 +89,7 @@ class OptionsDocumentationTests {
 				.contains(ReferenceDocs.environmentVariable(property));
 			assertThat(row.get(2)).as("option of " + property).isEqualTo(options.getOrDefault(property, ""));
 			assertThat(row.get(4)).as("default of " + property)
-				.isEqualTo(Options.defaultOf(described, application.getProperty(property)));
+				.isEqualTo(ReferenceDocs.defaultOf(described, application.getProperty(property)));
 			assertThat(row.get(5)).as("description of " + property)
 				.isEqualTo(Options.markdown(described.path("description").asString("")).replace("|", "\\|"));
 		});
@@ -116,7 +116,7 @@ class OptionsDocumentationTests {
 	void environmentVariableWhenSetAloneBindsTheProperty() {
 		// given each documented property's environment variable, as the reference names
 		// it
-		Map<String, JsonNode> metadata = Options.metadata();
+		Map<String, JsonNode> metadata = ReferenceDocs.metadata();
 		for (String property : metadata.keySet()) {
 			String variable = ReferenceDocs.environmentVariable(property);
 			Binder environment = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource(
@@ -146,7 +146,7 @@ class OptionsDocumentationTests {
 	void metadataDefaultsWhenSetExplicitlyBindAsTheApplicationsOwnDefaults() {
 		// given every documented default, given as a property
 		Map<String, String> defaults = new LinkedHashMap<>();
-		Options.metadata().forEach((property, described) -> {
+		ReferenceDocs.metadata().forEach((property, described) -> {
 			JsonNode value = described.get("defaultValue");
 			if (value != null && !value.isNull()) {
 				defaults.put(property, value.asString());
@@ -182,7 +182,7 @@ class OptionsDocumentationTests {
 			}
 		}
 		groups.keySet().removeIf((name) -> !name.equals("reconciler") && !name.startsWith("reconciler."));
-		Map<String, JsonNode> metadata = Options.metadata();
+		Map<String, JsonNode> metadata = ReferenceDocs.metadata();
 
 		// then the records the command line checks values with are the metadata's,
 		// property

@@ -79,7 +79,7 @@ final class ReferenceDocs {
 		md.append("## Options\n\n");
 		md.append("| option | type | default | environment variable | what it is for |\n");
 		md.append("|---|---|---|---|---|\n");
-		Map<String, JsonNode> metadata = Options.metadata();
+		Map<String, JsonNode> metadata = metadata();
 		for (Options.Option option : Options.all()) {
 			JsonNode described = metadata.get(option.property());
 			String type = type(described);
@@ -101,7 +101,7 @@ final class ReferenceDocs {
 
 	/** {@code docs/reference/configuration.md}. */
 	static String configuration() {
-		Map<String, JsonNode> metadata = Options.metadata();
+		Map<String, JsonNode> metadata = metadata();
 		Properties application = Options.applicationProperties();
 		Map<String, String> options = Options.all()
 			.stream()
@@ -133,7 +133,7 @@ final class ReferenceDocs {
 					.append(" | ")
 					.append(type(described))
 					.append(" | ")
-					.append(code(Options.defaultOf(described, application.getProperty(property))))
+					.append(code(defaultOf(described, application.getProperty(property))))
 					.append(" | ")
 					.append(cell(Options.markdown(described.path("description").asString(""))))
 					.append(" |\n");
@@ -153,7 +153,7 @@ final class ReferenceDocs {
 				throw new IllegalStateException("Spring Boot documents no property " + property);
 			}
 			String value = application.getProperty(property);
-			String defaultValue = (value != null) ? value : Options.defaultOf(described, null);
+			String defaultValue = (value != null) ? value : defaultOf(described, null);
 			md.append("| `")
 				.append(property)
 				.append("` | `")
@@ -244,6 +244,23 @@ final class ReferenceDocs {
 	}
 
 	/** Every property Spring Boot's jars document, by name. */
+	/** Every documented property of the application, by name, as the metadata has it. */
+	static Map<String, JsonNode> metadata() {
+		Map<String, JsonNode> own = new LinkedHashMap<>();
+		bootMetadata().forEach((name, described) -> {
+			if (name.startsWith("reconciler.")) {
+				own.put(name, described);
+			}
+		});
+		return own;
+	}
+
+	/** {@link Options#defaultOf} of a property's metadata. */
+	static String defaultOf(JsonNode described, String applicationValue) {
+		JsonNode value = described.get("defaultValue");
+		return Options.defaultOf((value != null && !value.isNull()) ? value.asString() : null, applicationValue);
+	}
+
 	private static Map<String, JsonNode> bootMetadata() {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		JsonMapper json = JsonMapper.builder().build();
