@@ -1,5 +1,8 @@
 package io.cannobserv.reconciler.link;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
@@ -40,8 +43,24 @@ public record Fields(JsonPointer id, @Nullable JsonPointer archived, @Nullable J
 		return backLink.isString() ? backLink.stringValue() : null;
 	}
 
+	/**
+	 * The fields the link declares, by their key in the link file ({@code id},
+	 * {@code archived}, {@code back-link}).
+	 */
+	public Map<String, JsonPointer> declared() {
+		Map<String, JsonPointer> declared = new LinkedHashMap<>();
+		declared.put("id", this.id);
+		if (this.archived != null) {
+			declared.put("archived", this.archived);
+		}
+		if (this.backLink != null) {
+			declared.put("back-link", this.backLink);
+		}
+		return declared;
+	}
+
 	/** The pointer's only property, when it names a key of the top-level object. */
-	static @Nullable String topLevelName(@Nullable JsonPointer pointer) {
+	public static @Nullable String topLevelName(@Nullable JsonPointer pointer) {
 		return (pointer != null && pointer.tail() != null && pointer.tail().matches()) ? pointer.getMatchingProperty()
 				: null;
 	}

@@ -180,11 +180,11 @@ public final class LinkFile {
 		String list = null;
 		if (resource.containsKey("list")) {
 			list = path(key + ".list", resource.get("list"), null, "/api/v1/watched-items?include_archived=true");
-			for (String field : FIELD_KEYS) {
-				JsonPointer pointer = pointerOf(fields, field);
-				if (pointer != null && Fields.topLevelName(pointer) == null) {
-					throw new LinkDefinitionException(key + ".fields." + field, "with a list, every field is a key of "
-							+ "the resource's top-level object, as /id: the list is read as it streams");
+			for (Map.Entry<String, JsonPointer> field : fields.declared().entrySet()) {
+				if (Fields.topLevelName(field.getValue()) == null) {
+					throw new LinkDefinitionException(key + ".fields." + field.getKey(),
+							"with a list, every field is a "
+									+ "key of the resource's top-level object, as /id: the list is read as it streams");
 				}
 			}
 		}
@@ -197,14 +197,6 @@ public final class LinkFile {
 			}
 		}
 		return new Resource(name, item, id, probe, auth, health, fields, list, search);
-	}
-
-	private static @Nullable JsonPointer pointerOf(Fields fields, String field) {
-		return switch (field) {
-			case "id" -> fields.id();
-			case "archived" -> fields.archived();
-			default -> fields.backLink();
-		};
 	}
 
 	private static IdFormat format(String key, @Nullable Object value) {

@@ -122,14 +122,14 @@ final class InFlightLimit {
 	 */
 	synchronized Release releaseFor(int status, boolean firstAsk) {
 		boolean serverError = status >= 500;
-		if (!firstAsk) {
-			return (status == 429) ? Release.OVERLOADED : serverError ? Release.IGNORED : Release.ANSWERED;
+		if (firstAsk) {
+			this.serverErrorShare += ((serverError ? 1 : 0) - this.serverErrorShare) * SERVER_ERROR_WEIGHT;
 		}
-		this.serverErrorShare += ((serverError ? 1 : 0) - this.serverErrorShare) * SERVER_ERROR_WEIGHT;
-		if (status == 429 || (serverError && this.serverErrorShare > SERVER_ERROR_SHARE)) {
+		if (status == 429 || (firstAsk && serverError && this.serverErrorShare > SERVER_ERROR_SHARE)) {
 			return Release.OVERLOADED;
 		}
-		// a lone 5xx says nothing of the load, nor is its latency Watcher's usual one
+		// a lone 5xx, or one asked again, says nothing of the load, nor is its latency
+		// Watcher's usual one
 		return serverError ? Release.IGNORED : Release.ANSWERED;
 	}
 

@@ -14,6 +14,7 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.cannobserv.reconciler.link.Fields;
 import io.cannobserv.reconciler.link.IdFormat;
 import io.cannobserv.reconciler.link.Resource;
 
@@ -55,10 +56,11 @@ final class SnapshotParser {
 	}
 
 	private static String topLevel(JsonPointer pointer) {
-		if (pointer.tail() == null || !pointer.tail().matches()) {
+		String name = Fields.topLevelName(pointer);
+		if (name == null) {
 			throw new IllegalArgumentException(pointer + " is not a key of the top-level object");
 		}
-		return pointer.getMatchingProperty();
+		return name;
 	}
 
 	/**
