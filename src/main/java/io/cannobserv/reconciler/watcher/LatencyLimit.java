@@ -29,7 +29,10 @@ final class LatencyLimit extends AbstractLimit {
 	/** Latency above this many times its floor is queueing at the API. */
 	static final double TOLERANCE = 2.0;
 
-	/** The limit after an answer to retry, or none. */
+	/**
+	 * The limit after a sign of overload: a 429, no answer, or a 5xx when they are more
+	 * than a tenth of the recent first asks' answers ({@link InFlightLimit#releaseFor}).
+	 */
 	static final double BACKOFF = 0.5;
 
 	/** The limit after a latency above {@link #TOLERANCE}. */
@@ -76,7 +79,8 @@ final class LatencyLimit extends AbstractLimit {
 	 * @param startTime when the request took its permit ({@link System#nanoTime()})
 	 * @param rtt how long it held it, in nanoseconds
 	 * @param inflight requests in flight when it took it, itself included
-	 * @param didDrop whether it was answered 429 or 5xx or not at all
+	 * @param didDrop whether its answer told of overload: a 429, none at all, or a 5xx
+	 * among too many (a lone 5xx is given back as ignored, not as a drop)
 	 * @return the new limit
 	 */
 	@Override
