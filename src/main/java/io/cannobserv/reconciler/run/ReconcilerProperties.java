@@ -11,9 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param chunkSize pointers per chunk, = the reader's page: one keyset query, one
  * transaction per chunk
- * @param concurrency the most Watcher requests in flight: a ceiling, below which the
- * limit adapts to Watcher's latency (it starts at 8, grows while latency stays at its
- * floor, and shrinks when latency rises or Watcher answers 429 or 5xx or times out)
+ * @param concurrency the most Watcher requests in flight, for the whole run (each process
+ * of a partitioned run takes its share): a ceiling, below which the limit adapts to
+ * Watcher's latency (it starts at 8, grows while latency stays at its floor, and shrinks
+ * when latency rises or Watcher answers 429 or 5xx or times out)
  * @param partition this process's share of the pointers, from 0
  * @param partitions how many shares the pointers are split into, one process each
  * @param reportDir where {@code run-<id>.json} is written

@@ -98,10 +98,16 @@ public class WatcherClient {
 	@Autowired
 	public WatcherClient(WatcherProperties properties, Link link, MeterRegistry meters,
 			ReconcilerProperties reconcilerProperties) {
-		this(properties, link, meters,
-				reconcilerProperties.fixedConcurrency() ? InFlightLimit.fixed(reconcilerProperties.concurrency())
-						: InFlightLimit.adaptive(reconcilerProperties.concurrency()),
-				reconcilerProperties.partitions());
+		this(properties, link, meters, inFlight(reconcilerProperties), reconcilerProperties.partitions());
+	}
+
+	/**
+	 * The limit on requests in flight: like the rate cap, {@code --concurrency} is the
+	 * whole run's, and each of its partitions' processes takes its share (at least one).
+	 */
+	private static InFlightLimit inFlight(ReconcilerProperties properties) {
+		int share = Math.max(1, properties.concurrency() / properties.partitions());
+		return properties.fixedConcurrency() ? InFlightLimit.fixed(share) : InFlightLimit.adaptive(share);
 	}
 
 	/**

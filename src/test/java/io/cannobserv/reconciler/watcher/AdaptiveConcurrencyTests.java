@@ -165,13 +165,24 @@ class AdaptiveConcurrencyTests {
 		return (int) this.meters.get(LIMIT).gauge().value();
 	}
 
+	@Test
+	void limitWhenTheRunIsPartitionedIsEachPartitionsShareOfTheCeiling() {
+		assertThat(client(64, false, 4).requestsInFlight()).isEqualTo(new RequestsInFlight(true, 16, 8, 8, 8));
+		assertThat(client(8, true, 2).requestsInFlight()).isEqualTo(new RequestsInFlight(false, 4, 4, 4, 4));
+		assertThat(client(4, false, 8).requestsInFlight().ceiling()).as("at least one each").isEqualTo(1);
+	}
+
 	private WatcherClient client(int concurrency, boolean fixed) {
+		return client(concurrency, fixed, 1);
+	}
+
+	private WatcherClient client(int concurrency, boolean fixed, int partitions) {
 		this.meters.clear();
 		return new WatcherClient(
 				new WatcherProperties(watcher.baseUrl(), "adaptive-key", Duration.ofSeconds(2), Duration.ofSeconds(5),
 						Duration.ofSeconds(30), 1, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ZERO, 0),
 				LinkFile.archiverWatcher(), this.meters,
-				new ReconcilerProperties(250, concurrency, 0, 1, Path.of("reports"), Duration.ofSeconds(10),
+				new ReconcilerProperties(250, concurrency, 0, partitions, Path.of("reports"), Duration.ofSeconds(10),
 						"watcher_link_reconciler", Strategy.PER_ITEM, false, fixed));
 	}
 
