@@ -1,5 +1,6 @@
 package io.cannobserv.reconciler.reconcile;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.watcher.SnapshotProperties;
+import io.cannobserv.reconciler.watcher.WatcherAuthenticationException;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 import io.cannobserv.reconciler.watcher.WatcherSnapshot;
 
@@ -90,7 +92,7 @@ final class SnapshotTasklet implements Tasklet {
 		if (choice.reason() != null) {
 			logger.info("Strategy snapshot ({}): taking a snapshot of Watcher's list", choice.reason());
 		}
-		WatcherSnapshot snapshot = this.watcherClient.snapshot(this.limits, this.snapshotTable.sink(runId));
+		WatcherSnapshot snapshot = snapshot(runId, choice);
 		context.putString(PREFIX + "used", String.valueOf(snapshot.complete()));
 		context.putLong(PREFIX + "items", snapshot.complete() ? snapshot.items() : 0);
 		context.putLong(PREFIX + "millis", snapshot.took().toMillis());
@@ -107,6 +109,25 @@ final class SnapshotTasklet implements Tasklet {
 					+ "--strategy=per-item", snapshot.failure());
 		}
 		return RepeatStatus.FINISHED;
+	}
+
+	/**
+	 * The snapshot; where {@code auto} chose it, a list the key may not read (401, 403)
+	 * is a snapshot not used, not the run's end: the key passed preflight's lookup, and
+	 * the lookups by id need nothing more. Where the strategy was set, the run stops on
+	 * it.
+	 */
+	private WatcherSnapshot snapshot(long runId, StrategyChoice choice) {
+		try {
+			return this.watcherClient.snapshot(this.limits, this.snapshotTable.sink(runId));
+		}
+		catch (WatcherAuthenticationException ex) {
+			if (choice.reason() == null) {
+				throw ex;
+			}
+			this.snapshotTable.forget(runId);
+			return new WatcherSnapshot(false, 0, "the list was refused: " + ex.getMessage(), 1, Duration.ZERO);
+		}
 	}
 
 	private StrategyChoice choose(StepExecution step) {

@@ -14,7 +14,9 @@ import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
 import io.cannobserv.reconciler.support.RegistryFixture.PointerClass;
 import io.cannobserv.reconciler.support.ReportFiles;
+import io.cannobserv.reconciler.support.WatcherBodies;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -85,6 +87,55 @@ class AutoStrategyIntegrationTests {
 		for (String id : registry.ids(PointerClass.LIVE)) {
 			assertThat(this.bed.archiver().pointerOf(id)).isEqualTo(registry.entry(id).watcherItemId());
 		}
+	}
+
+	@Test
+	void reconcileByDefaultWhenTheKeyMayNotReadTheListLooksEachUpInstead() throws Exception {
+		// given a key that reads items but not the list (a key scoped so, or a proxy's
+		// rule)
+		RegistryFixture registry = RegistryFixture.create(this.bed.archiver(), this.bed.watcher(),
+				Mix.none().live(StrategyChoice.SNAPSHOT_FROM - 3).gone(3));
+		this.bed.watcher()
+			.listAnswers(aResponse().withStatus(403)
+				.withHeader("Content-Type", "application/json")
+				.withBody(WatcherBodies.NOT_AUTHENTICATED));
+
+		// when
+		Result result = reconcile("--apply");
+
+		// then the snapshot is not used, and every pointer is looked up as per-item would
+		assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("strategy").asString()).isEqualTo("snapshot");
+		assertThat(report.get("snapshot").get("used").asBoolean()).isFalse();
+		assertThat(report.get("snapshot").get("reason").asString()).startsWith("the list was refused: ")
+			.contains("HTTP 403");
+		assertThat(report.get("counts").get("fromSnapshot").asLong()).isZero();
+		assertThat(report.get("counts").get("live").asLong()).isEqualTo(StrategyChoice.SNAPSHOT_FROM - 3);
+		assertThat(report.get("counts").get("cleared").asLong()).isEqualTo(3);
+		for (String id : registry.ids(PointerClass.GONE)) {
+			assertThat(this.bed.archiver().pointerOf(id)).isNull();
+		}
+	}
+
+	@Test
+	void reconcileWithSnapshotSetWhenTheKeyMayNotReadTheListStops() throws Exception {
+		// given
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(5).gone(1));
+		this.bed.watcher()
+			.listAnswers(aResponse().withStatus(403)
+				.withHeader("Content-Type", "application/json")
+				.withBody(WatcherBodies.NOT_AUTHENTICATED));
+
+		// when
+		Result result = reconcile("--apply", "--strategy=snapshot");
+
+		// then the operator asked for the list: its refusal is the key's problem, as
+		// before
+		assertThat(result.exitCode()).as(result.out() + result.err()).isNotZero();
+		assertThat(result.out() + result.err()).contains("HTTP 403");
+		assertThat(this.bed.watcher().itemRequests()).as("no lookup after the refusal")
+			.allMatch((request) -> request.getUrl().endsWith("/00000000000000000000000000"));
 	}
 
 	@Test
