@@ -216,7 +216,10 @@ expect "exit code with -Xshare:on" "$(finish wlr-ci-cds)" 0
 loaded=$(grep -c '\[class,load\]' "$work/wlr-ci-cds.log")
 from_archive=$(grep -c 'source: shared objects file (top)' "$work/wlr-ci-cds.log" || true)
 from_jdk=$(grep -c 'source: shared objects file$' "$work/wlr-ci-cds.log" || true)
-[[ $from_archive -gt 1000 ]] || fail "only $from_archive classes came from application.jsa"
+# a training run that reaches the JobRepository archives some 5 000 classes; one stopped by a
+# missing setting before the context (as it was without WATCHER_API_KEY) some 2 300
+[[ $from_archive -gt 4000 ]] || fail "only $from_archive classes came from application.jsa: did the Dockerfile's \
+training run stop before the context (a setting missing)?"
 ok "$loaded classes loaded: $from_archive from application.jsa, $from_jdk from the JDK's base archive"
 
 # --- 5. start-up -------------------------------------------------------------------------
