@@ -2,6 +2,7 @@ package io.cannobserv.reconciler.reconcile;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import org.slf4j.MDC;
 
@@ -14,6 +15,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
@@ -39,11 +41,12 @@ import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.watcher.SnapshotProperties;
 import io.cannobserv.reconciler.watcher.WatcherClient;
+import io.cannobserv.reconciler.watcher.WatcherProperties;
 
 /**
  * The reconcile job: a chunk-oriented step that reads pointers by keyset pages, looks
  * them up in Watcher in parallel, and writes each chunk in one transaction together with
- * the reader's position and the counts; then a step that asks again, patiently, about the
+ * the reader's position and the counts; then a step that asks again, in rounds, about the
  * pointers the first pass found transient. Each step's parts are beans of their own,
  * named for the step.
  */
@@ -68,8 +71,6 @@ class ReconcileJobConfiguration {
 
 	/** The steps that count verdicts, in the order they run. */
 	static final List<String> STEP_NAMES = List.of(STEP_NAME, RECHECK_STEP_NAME);
-
-	private static final int MAX_RECHECK_THREADS = 256;
 
 	@Bean
 	Job watcherLinkReconcileJob(JobRepository jobRepository, Step takeSnapshotStep, Step classifyAndClearStep,
@@ -132,24 +133,21 @@ class ReconcileJobConfiguration {
 	}
 
 	/**
-	 * The first pass's transient pointers, asked again with retries and backoff once
-	 * every other pointer is settled: a Watcher blip during the run costs a recheck, not
-	 * a skip.
+	 * The first pass's transient pointers, asked again in rounds once every other pointer
+	 * is settled: a Watcher blip during the run costs a recheck, not a skip. A chunk is
+	 * one page of a round (see {@link RecheckRounds}).
 	 */
 	@Bean
 	Step recheckTransientStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			KeysetPointerReader transientPointerReader, WatcherPointerClassifier recheckClassifier,
-			StalePointerWriter recheckWriter, VerdictTally recheckTally, ThreadPoolTaskExecutor watcherRecheckExecutor,
-			ReconcilerProperties properties, GracefulStop gracefulStop) {
-		return new StepBuilder(RECHECK_STEP_NAME, jobRepository)
-			.<InfoItemPointer, PointerVerdict>chunk(properties.chunkSize())
+			RecheckRounds transientPointerReader, RecheckClassifier recheckClassifier, StalePointerWriter recheckWriter,
+			VerdictTally recheckTally, GracefulStop gracefulStop) {
+		return new StepBuilder(RECHECK_STEP_NAME, jobRepository).<RecheckRounds.Batch, List<PointerVerdict>>chunk(1)
 			.transactionManager(transactionManager)
 			.reader(transientPointerReader)
 			.processor(recheckClassifier)
 			.writer(unlessStopping(recheckWriter, gracefulStop))
 			.stream(recheckTally)
 			.listener(recheckWriter)
-			.taskExecutor(watcherRecheckExecutor)
 			.build();
 	}
 
@@ -159,14 +157,16 @@ class ReconcileJobConfiguration {
 	 * rolled back instead, and the step ends STOPPED (a {@link JobInterruptedException}),
 	 * so that the resumed run asks them again.
 	 */
-	private static ItemWriter<PointerVerdict> unlessStopping(StalePointerWriter recheckWriter,
+	private static ItemWriter<List<PointerVerdict>> unlessStopping(StalePointerWriter recheckWriter,
 			GracefulStop gracefulStop) {
-		return (chunk) -> {
+		return (pages) -> {
 			if (gracefulStop.isStopRequested()) {
 				throw new JobInterruptedException(
 						"The run is stopping: this recheck chunk is not written, and is done again when it resumes");
 			}
-			recheckWriter.write(chunk);
+			for (List<PointerVerdict> page : pages) {
+				recheckWriter.write(new Chunk<>(page));
+			}
 		};
 	}
 
@@ -192,26 +192,32 @@ class ReconcileJobConfiguration {
 	}
 
 	/**
-	 * The transient findings of this run, by keyset on the InfoItem id, as the first pass
-	 * read them.
+	 * The transient findings of this run, in rounds, each by keyset on the InfoItem id.
 	 */
 	@Bean
 	@StepScope
-	KeysetPointerReader transientPointerReader(NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
+	RecheckRounds transientPointerReader(NamedParameterJdbcTemplate jdbc, JobSchema jobSchema,
 			PlatformTransactionManager transactionManager, ReconcilerProperties properties,
+			WatcherProperties watcherProperties, GracefulStop gracefulStop,
 			@Value("#{stepExecution}") StepExecution stepExecution) {
-		long runId = stepExecution.getJobExecution().getJobInstance().getInstanceId();
-		String findings = jobSchema.table("pointer_finding");
-		return new KeysetPointerReader("transientPointerReader", "info_item_id", (afterId, limit) -> {
-			MapSqlParameterSource parameters = new MapSqlParameterSource("runId", runId)
-				.addValue("verdict", Outcome.TRANSIENT.name())
-				.addValue("after", afterId)
-				.addValue("limit", limit);
-			return jdbc.query("SELECT info_item_id, watcher_item_id FROM " + findings
-					+ " WHERE run_id = :runId AND verdict = :verdict"
+		MapSqlParameterSource run = new MapSqlParameterSource("runId",
+				stepExecution.getJobExecution().getJobInstance().getInstanceId())
+			.addValue("verdict", Outcome.TRANSIENT.name());
+		String stillTransient = " FROM " + jobSchema.table("pointer_finding")
+				+ " WHERE run_id = :runId AND verdict = :verdict";
+		KeysetPointerReader.PageQuery pages = (afterId, limit) -> jdbc
+			.query("SELECT info_item_id, watcher_item_id" + stillTransient
 					+ ((afterId != null) ? " AND info_item_id > :after" : "") + " ORDER BY info_item_id LIMIT :limit",
-					parameters, (rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
-		}, properties.chunkSize(), transactionManager);
+					new MapSqlParameterSource(run.getValues()).addValue("after", afterId).addValue("limit", limit),
+					(rs, rowNum) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
+		LongSupplier count = () -> {
+			Long found = jdbc.queryForObject("SELECT count(*)" + stillTransient, run, Long.class);
+			return (found != null) ? found : 0;
+		};
+		return new RecheckRounds(pages, count,
+				new RecheckRounds.Schedule(watcherProperties.maxAttempts(), watcherProperties.initialBackoff(),
+						watcherProperties.maxBackoff()),
+				properties.chunkSize(), gracefulStop::isStopRequested, transactionManager);
 	}
 
 	@Bean
@@ -220,8 +226,10 @@ class ReconcileJobConfiguration {
 	}
 
 	@Bean
-	WatcherPointerClassifier recheckClassifier(WatcherClient watcherClient, ReconcilerProperties properties) {
-		return WatcherPointerClassifier.recheck(watcherClient, properties.relink());
+	RecheckClassifier recheckClassifier(WatcherClient watcherClient, ReconcilerProperties properties,
+			ThreadPoolTaskExecutor watcherLookupExecutor) {
+		return new RecheckClassifier(WatcherPointerClassifier.round(watcherClient, properties.relink()),
+				WatcherPointerClassifier.lastRound(watcherClient, properties.relink()), watcherLookupExecutor);
 	}
 
 	@Bean
@@ -263,17 +271,6 @@ class ReconcileJobConfiguration {
 	@Bean
 	ThreadPoolTaskExecutor watcherLookupExecutor(ReconcilerProperties properties) {
 		return lookupExecutor("watcher-lookup-", properties.concurrency());
-	}
-
-	/**
-	 * A thread per pointer of the chunk, so that their backoffs overlap, up to a cap: at
-	 * Watcher's usual latency 256 sleeping threads keep the requests in flight at their
-	 * limit, and more would only cost memory. Requests stay within --concurrency.
-	 */
-	@Bean
-	ThreadPoolTaskExecutor watcherRecheckExecutor(ReconcilerProperties properties) {
-		return lookupExecutor("watcher-recheck-",
-				Math.max(properties.concurrency(), Math.min(properties.chunkSize(), MAX_RECHECK_THREADS)));
 	}
 
 	private static ThreadPoolTaskExecutor lookupExecutor(String threadNamePrefix, int threads) {

@@ -19,8 +19,8 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * here. Anything else (none, several, a back-link that does not confirm) leaves the
  * verdict as it was, with a note of why.
  * <p>
- * A question Watcher did not answer makes the first pass's verdict transient, so that the
- * recheck asks again, patiently; the recheck, last, falls back to the verdict as it was.
+ * A question Watcher did not answer makes the verdict transient, so that the recheck's
+ * next round asks again; its last round falls back to the verdict as it was.
  */
 final class RelinkSearch {
 
@@ -47,15 +47,18 @@ final class RelinkSearch {
 		this.last = last;
 	}
 
-	/** One request per question: one that gets no usable answer waits for the recheck. */
+	/**
+	 * One request per question: one that gets no usable answer waits for the next round.
+	 */
 	static RelinkSearch firstPass(WatcherClient watcherClient) {
 		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedToOnce, watcherClient::lookupOnce,
 				false);
 	}
 
-	/** Retries with backoff, then falls back. */
-	static RelinkSearch recheck(WatcherClient watcherClient) {
-		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedTo, watcherClient::lookup, true);
+	/** One request per question, then falls back: no round follows. */
+	static RelinkSearch lastRound(WatcherClient watcherClient) {
+		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedToOnce, watcherClient::lookupOnce,
+				true);
 	}
 
 	/**

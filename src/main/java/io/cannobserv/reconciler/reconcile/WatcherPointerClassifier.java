@@ -22,9 +22,10 @@ import io.cannobserv.reconciler.watcher.WatcherClient;
  * makes it gone. With {@code --relink}, a gone or mismatched pointer is then given to the
  * {@link RelinkSearch}.
  * <p>
- * The {@link #firstPass first pass} asks once: a lookup that sleeps through its backoff
- * would hold a worker and stall its whole chunk. Its transient pointers are asked again,
- * patiently, by the {@link #recheck recheck} at the end of the run.
+ * Every pass asks once: a lookup that slept through its backoff would hold a worker and
+ * stall its whole chunk. The first pass's transient pointers are asked again by the
+ * recheck's {@link RecheckRounds rounds} at the end of the run, one pause per round; the
+ * {@link #lastRound last round} lets a re-link search that gets no answer fall back.
  */
 final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, PointerVerdict> {
 
@@ -41,16 +42,30 @@ final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, P
 		this.relinkSearch = relinkSearch;
 	}
 
-	/** One request per pointer: a transient answer waits for the recheck. */
+	/**
+	 * One request per pointer: a transient answer waits for the recheck's next round.
+	 */
 	static WatcherPointerClassifier firstPass(WatcherClient watcherClient, boolean relink) {
 		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookupOnce,
 				relink ? RelinkSearch.firstPass(watcherClient) : null);
 	}
 
-	/** Retries transient answers with backoff, up to {@code --max-attempts}. */
-	static WatcherPointerClassifier recheck(WatcherClient watcherClient, boolean relink) {
-		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookup,
-				relink ? RelinkSearch.recheck(watcherClient) : null);
+	/**
+	 * One request per pointer, counted as a retry: a transient answer waits for the next
+	 * round.
+	 */
+	static WatcherPointerClassifier round(WatcherClient watcherClient, boolean relink) {
+		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookupAgain,
+				relink ? RelinkSearch.firstPass(watcherClient) : null);
+	}
+
+	/**
+	 * One request per pointer, counted as a retry: a pointer still transient is kept, and
+	 * a re-link search that gets no answer falls back to the verdict as it was.
+	 */
+	static WatcherPointerClassifier lastRound(WatcherClient watcherClient, boolean relink) {
+		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookupAgain,
+				relink ? RelinkSearch.lastRound(watcherClient) : null);
 	}
 
 	@Override

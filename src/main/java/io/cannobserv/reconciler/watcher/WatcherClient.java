@@ -178,6 +178,18 @@ public class WatcherClient {
 	}
 
 	/**
+	 * Look a WatchedItem up by id again, with a single request, as a round of the recheck
+	 * does: counted as a retry.
+	 * @param ulid a validated ULID (never raw input: it becomes part of the path)
+	 * @return what Watcher said
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public WatchedItemLookup lookupAgain(String ulid) {
+		this.retries.increment();
+		return lookup(ulid, this.once);
+	}
+
+	/**
 	 * Send no more requests, because the run is stopping: lookups not yet sent, and those
 	 * waiting to retry, come back {@code UNAVAILABLE} at once; requests in flight end by
 	 * their deadline ({@code --request-timeout}).
@@ -350,7 +362,7 @@ public class WatcherClient {
 			Throwable last = ex.getCause();
 			if (last instanceof TransientAnswer transientAnswer) {
 				return unavailable.of(transientAnswer.status,
-						transientAnswer.getMessage() + " (" + attempts.get() + " attempts)", attempts.get());
+						transientAnswer.getMessage() + " (" + attempts(attempts.get()) + ")", attempts.get());
 			}
 			if (last instanceof NotSent) {
 				return notSent(ex, attempts.get(), unavailable);
@@ -365,12 +377,16 @@ public class WatcherClient {
 		}
 	}
 
+	private static String attempts(int attempts) {
+		return (attempts == 1) ? "1 attempt" : attempts + " attempts";
+	}
+
 	/** A request the stop cut short, with the answer of its last attempt, if any. */
 	private static <T> T notSent(RetryException ex, int attempts, Unavailable<T> unavailable) {
 		Throwable[] earlier = ex.getSuppressed();
 		if (earlier.length > 0 && earlier[earlier.length - 1] instanceof TransientAnswer previous) {
 			return unavailable.of(previous.status,
-					previous.getMessage() + " (" + attempts + " attempts; not asked again: the run is stopping)",
+					previous.getMessage() + " (" + attempts(attempts) + "; not asked again: the run is stopping)",
 					attempts);
 		}
 		return unavailable.of(0, "not asked: the run is stopping", attempts);

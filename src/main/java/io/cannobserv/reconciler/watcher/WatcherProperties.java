@@ -26,9 +26,11 @@ import org.springframework.util.StringUtils;
  * @param requestTimeout longest time for one request, from connecting to the last byte of
  * its answer; a request past it is retried like a timeout, transient after the last
  * attempt
- * @param maxAttempts attempts before a pointer is reported transient
- * @param initialBackoff first pause; doubles each retry, ± half of it as jitter
- * @param maxBackoff longest pause between attempts
+ * @param maxAttempts recheck rounds before a pointer is reported transient (and attempts
+ * at the list)
+ * @param initialBackoff pause before the second recheck round; doubles each round
+ * (retries of the list: ± half of it as jitter)
+ * @param maxBackoff longest pause between rounds or attempts
  * @param maxRetryAfter longest {@code Retry-After} honoured; it holds every request of
  * the process
  * @param maxRequestsPerSecond rate cap of the whole run, shared by its partitions (each

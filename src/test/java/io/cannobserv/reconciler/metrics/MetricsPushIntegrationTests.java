@@ -129,7 +129,7 @@ class MetricsPushIntegrationTests {
 			.contains(
 					"reconciler_watcher_requests_seconds_count{command=\"reconcile\",endpoint=\"item\",mode=\"apply\","
 							+ "outcome=\"answered\"," + partition + ",status=\"4xx\"" + table + "}")
-			.contains("reconciler_watcher_retries_total{" + run + "," + partition + table + "} 6.0")
+			.contains("reconciler_watcher_retries_total{" + run + "," + partition + table + "} 8.0")
 			.contains("reconciler_watcher_concurrency_limit{" + run + "," + partition + table + "} ")
 			.contains("spring_batch_job_seconds_count{command=\"reconcile\",error=\"none\",mode=\"apply\"," + partition
 					+ ",spring_batch_job_name=\"watcherLinkReconcileJob\",spring_batch_job_status=\"COMPLETED\"" + table

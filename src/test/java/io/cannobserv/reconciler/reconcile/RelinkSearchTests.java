@@ -52,7 +52,7 @@ class RelinkSearchTests {
 		stubList(json(200, list(WatcherBodies.live(CANDIDATE, INFO_ITEM_ID))));
 		stubItem(CANDIDATE, json(200, WatcherBodies.live(CANDIDATE, INFO_ITEM_ID)));
 		// when
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(GONE);
 		// then
 		assertThat(verdict.outcome()).isEqualTo(Outcome.MOVED);
 		assertThat(verdict.httpStatus()).isEqualTo(404);
@@ -78,7 +78,7 @@ class RelinkSearchTests {
 	void searchWhenTheInfoItemIdIsNoUlidSendsNothing() {
 		PointerVerdict stale = new PointerVerdict(new InfoItemPointer("legacy-42", POINTER), Outcome.GONE, 404,
 				"HTTP 404 WatchedItem not found");
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(stale);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(stale);
 		assertKept(verdict, "not re-linked: the InfoItem id is not a ULID, never sent to Watcher");
 		watcher.verify(0, anyRequestedFor(anyUrl()));
 	}
@@ -86,12 +86,12 @@ class RelinkSearchTests {
 	@Test
 	void searchWhenNoneOrSeveralLinkBackKeepsTheVerdict() {
 		stubList(json(200, "[]"));
-		assertKept(RelinkSearch.recheck(client()).search(GONE),
+		assertKept(RelinkSearch.lastRound(client()).search(GONE),
 				"not re-linked: list HTTP 200: 0 WatchedItem(s) link back to " + INFO_ITEM_ID);
 		watcher.resetAll();
 		stubList(json(200, list(WatcherBodies.live(CANDIDATE, INFO_ITEM_ID),
 				WatcherBodies.live("01HZZWATCHER00000000000003", INFO_ITEM_ID))));
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(verdict.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(verdict.evidence()).contains("not re-linked: list HTTP 200: 2 WatchedItem(s) link back");
 		watcher.verify(0, getRequestedFor(urlPathEqualTo(LIST_PATH + "/" + CANDIDATE)));
@@ -101,7 +101,7 @@ class RelinkSearchTests {
 	void searchWhenTheListNamesThePointersOwnItemKeepsTheVerdict() {
 		// a list that lies: it names the WatchedItem that was just found deleted
 		stubList(json(200, list(WatcherBodies.live(POINTER, INFO_ITEM_ID))));
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(verdict.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(verdict.evidence()).contains("not re-linked: the list names the pointer's own WatchedItem: ");
 		watcher.verify(0, getRequestedFor(urlPathEqualTo(LIST_PATH + "/" + POINTER)));
@@ -111,7 +111,7 @@ class RelinkSearchTests {
 	void searchWhenTheLookupFindsTheCandidateDeletedKeepsTheVerdict() {
 		stubList(json(200, list(WatcherBodies.live(CANDIDATE, INFO_ITEM_ID))));
 		stubItem(CANDIDATE, json(404, WatcherBodies.WATCHED_ITEM_NOT_FOUND));
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(verdict.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(verdict.evidence()).contains(", but the lookup of " + CANDIDATE)
 			.endsWith(" did not confirm")
@@ -122,7 +122,7 @@ class RelinkSearchTests {
 	void searchWhenTheLookupFindsTheCandidateLinkedElsewhereKeepsTheVerdict() {
 		stubList(json(200, list(WatcherBodies.live(CANDIDATE, INFO_ITEM_ID))));
 		stubItem(CANDIDATE, json(200, WatcherBodies.live(CANDIDATE, OTHER_INFO_ITEM_ID)));
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(verdict.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(verdict.evidence()).endsWith(" did not confirm (links back to " + OTHER_INFO_ITEM_ID + ")");
 	}
@@ -131,7 +131,7 @@ class RelinkSearchTests {
 	void searchWhenTheLookupFindsTheCandidateUnlinkedKeepsTheVerdict() {
 		stubList(json(200, list(WatcherBodies.live(CANDIDATE, INFO_ITEM_ID))));
 		stubItem(CANDIDATE, json(200, WatcherBodies.live(CANDIDATE, null)));
-		PointerVerdict verdict = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict verdict = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(verdict.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(verdict.evidence()).endsWith(" did not confirm (links back to null)");
 	}
@@ -143,7 +143,7 @@ class RelinkSearchTests {
 		assertThat(first.outcome()).isEqualTo(Outcome.TRANSIENT);
 		assertThat(first.httpStatus()).isEqualTo(503);
 		assertThat(first.evidence()).startsWith(GONE.evidence() + "; re-link asked again later, no answer: list: ");
-		PointerVerdict last = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict last = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(last.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(last.evidence()).startsWith(GONE.evidence() + "; not re-linked, no answer: list: ");
 	}
@@ -156,7 +156,7 @@ class RelinkSearchTests {
 		assertThat(first.outcome()).isEqualTo(Outcome.TRANSIENT);
 		assertThat(first.httpStatus()).isEqualTo(502);
 		assertThat(first.evidence()).contains("re-link asked again later, no answer: lookup of " + CANDIDATE);
-		PointerVerdict last = RelinkSearch.recheck(client()).search(GONE);
+		PointerVerdict last = RelinkSearch.lastRound(client()).search(GONE);
 		assertThat(last.outcome()).isEqualTo(Outcome.GONE);
 		assertThat(last.evidence()).contains("not re-linked, no answer: lookup of " + CANDIDATE);
 	}

@@ -165,9 +165,10 @@ class WatcherPointerClassifierTests {
 		// then
 		assertThat(verdict.outcome()).isEqualTo(Outcome.TRANSIENT);
 		assertThat(verdict.httpStatus()).isEqualTo(500);
-		assertThat(verdict.evidence()).isEqualTo("HTTP 500 Internal Server Error (" + MAX_ATTEMPTS + " attempts)");
+		assertThat(verdict.evidence()).isEqualTo("HTTP 500 Internal Server Error (1 attempt)");
 		assertThat(verdict.pointer()).isSameAs(pointer);
-		assertOnlyRequestsFor(WATCHED_ID, MAX_ATTEMPTS);
+		// asked once: the recheck's rounds ask again, not the classifier
+		assertOnlyRequestsFor(WATCHED_ID, 1);
 	}
 
 	@Test
@@ -293,7 +294,7 @@ class WatcherPointerClassifierTests {
 		stubLinks("[" + WatcherBodies.live(movedTo, INFO_ITEM_ID) + "]");
 		// when
 		PointerVerdict first = WatcherPointerClassifier.firstPass(client(), true).process(pointer);
-		PointerVerdict recheck = WatcherPointerClassifier.recheck(client(), true).process(pointer);
+		PointerVerdict recheck = WatcherPointerClassifier.lastRound(client(), true).process(pointer);
 		// then
 		for (PointerVerdict verdict : List.of(first, recheck)) {
 			assertThat(verdict.outcome()).isEqualTo(Outcome.MOVED);
@@ -310,7 +311,7 @@ class WatcherPointerClassifierTests {
 		stubItem(WATCHED_ID, json(200, WatcherBodies.live(WATCHED_ID, OTHER_INFO_ITEM_ID)));
 		stubLinks("[]");
 		// when
-		PointerVerdict verdict = WatcherPointerClassifier.recheck(client(), true).process(pointer);
+		PointerVerdict verdict = WatcherPointerClassifier.lastRound(client(), true).process(pointer);
 		// then: kept as mismatched, and the search says why it did not re-link
 		assertThat(verdict.outcome()).isEqualTo(Outcome.MISMATCHED);
 		assertThat(verdict.evidence()).contains("not re-linked: list HTTP 200: 0 WatchedItem(s) link back");
@@ -324,7 +325,7 @@ class WatcherPointerClassifierTests {
 		String archivedId = "01HZZWATCHER00000000000005";
 		stubItem(archivedId, json(200, WatcherBodies.archived(archivedId, INFO_ITEM_ID)));
 		stubLinks("[]");
-		WatcherPointerClassifier classifier = WatcherPointerClassifier.recheck(client(), true);
+		WatcherPointerClassifier classifier = WatcherPointerClassifier.lastRound(client(), true);
 		// when
 		PointerVerdict live = classifier.process(new InfoItemPointer(INFO_ITEM_ID, WATCHED_ID));
 		PointerVerdict archived = classifier.process(new InfoItemPointer(INFO_ITEM_ID, archivedId));
@@ -346,7 +347,7 @@ class WatcherPointerClassifierTests {
 	}
 
 	private static WatcherPointerClassifier classifier() {
-		return WatcherPointerClassifier.recheck(client(), false);
+		return WatcherPointerClassifier.lastRound(client(), false);
 	}
 
 	private static WatcherClient client() {

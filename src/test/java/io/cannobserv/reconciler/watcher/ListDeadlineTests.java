@@ -109,7 +109,7 @@ class ListDeadlineTests {
 		// then
 		assertThat(links.outcome()).isEqualTo(LinkLookup.Outcome.UNAVAILABLE);
 		assertThat(links.evidence())
-			.isEqualTo("list: SocketTimeoutException: no complete answer within 1s (--request-timeout) (1 attempts)");
+			.isEqualTo("list: SocketTimeoutException: no complete answer within 1s (--request-timeout) (1 attempt)");
 		assertThat(took).isLessThan(Duration.ofSeconds(1).plus(PROMPTLY));
 	}
 

@@ -58,7 +58,7 @@ class RequestDeadlineTests {
 		assertThat(lookup.outcome()).isEqualTo(Outcome.UNAVAILABLE);
 		assertThat(lookup.httpStatus()).isZero();
 		assertThat(lookup.evidence())
-			.isEqualTo("SocketTimeoutException: no complete answer within 1s (--request-timeout) (1 attempts)");
+			.isEqualTo("SocketTimeoutException: no complete answer within 1s (--request-timeout) (1 attempt)");
 		assertThat(elapsed).isGreaterThanOrEqualTo(REQUEST_TIMEOUT).isLessThan(Duration.ofSeconds(5));
 	}
 
@@ -75,7 +75,7 @@ class RequestDeadlineTests {
 			// then: the timer closed the connection at the deadline
 			assertThat(lookup.outcome()).isEqualTo(Outcome.UNAVAILABLE);
 			assertThat(lookup.evidence())
-				.isEqualTo("SocketTimeoutException: no complete answer within 1s (--request-timeout) (1 attempts)");
+				.isEqualTo("SocketTimeoutException: no complete answer within 1s (--request-timeout) (1 attempt)");
 			assertThat(elapsed).isGreaterThanOrEqualTo(REQUEST_TIMEOUT).isLessThan(Duration.ofSeconds(5));
 		}
 	}

@@ -93,7 +93,7 @@ class WatcherClientLifecycleTests {
 		WatchedItemLookup stopped = lookup.join();
 		assertThat(stopped.outcome()).isEqualTo(WatchedItemLookup.Outcome.UNAVAILABLE);
 		assertThat(stopped.httpStatus()).isEqualTo(503);
-		assertThat(stopped.evidence()).endsWith("(1 attempts; not asked again: the run is stopping)")
+		assertThat(stopped.evidence()).endsWith("(1 attempt; not asked again: the run is stopping)")
 			.startsWith("HTTP 503");
 		assertThat(watcher.findAll(anyRequestedFor(anyUrl()))).hasSize(1);
 	}
