@@ -162,6 +162,39 @@ class RecheckRoundsFunctionalTests {
 		}
 	}
 
+	@Test
+	void reconcileWhenSigtermDuringThePauseBetweenRoundsStopsAtOnceAndTheResumedRunBeginsThatRound() throws Exception {
+		// given six pointers that fail twice, in a run whose pause before its second
+		// round is a minute long
+		for (int i = 1; i <= 6; i++) {
+			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
+			this.bed.watcher().flakyThenLive(Ulids.watchedItem(i), Ulids.infoItem(i), 2);
+		}
+		ChildJvm stopped = launch("rounds-sigterm", "--initial-backoff=60s", "--max-backoff=60s");
+		awaitOutput(stopped, "Recheck round 2 of 3");
+
+		// when
+		long signalled = System.nanoTime();
+		stopped.sigterm();
+		int stoppedExit = stopped.waitFor(RUN_BOUND);
+
+		// then the pause was cut short, the run STOPPED, nothing of the round asked
+		assertThat(stoppedExit).as(stopped.tail(40)).isEqualTo(1);
+		assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(30));
+		assertThat(ReportFiles.only(this.reportDir).get("status").asString()).isEqualTo("STOPPED");
+		IntStream.rangeClosed(1, 6).forEach((i) -> assertThat(asked(i)).as("pointer %d", i).hasSize(2));
+
+		// and the resumed run begins the second round again, and completes
+		ChildJvm resumed = launch("rounds-sigterm-resume", "--initial-backoff=200ms");
+		assertThat(resumed.waitFor(RUN_BOUND)).as(resumed.tail(40)).isZero();
+		assertThat(resumed.output()).contains("Recheck round 2 of 3: 6 pointer(s) still transient");
+		JsonNode report = ReportFiles.only(this.reportDir);
+		assertThat(report.get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(report.get("counts").get("live").asLong()).isEqualTo(6);
+		assertThat(report.get("counts").get("transient").asLong()).isZero();
+		IntStream.rangeClosed(1, 6).forEach((i) -> assertThat(asked(i)).as("pointer %d", i).hasSize(3));
+	}
+
 	/** The lookups of the n-th WatchedItem, in the order Watcher got them. */
 	private List<LoggedRequest> asked(int n) {
 		return this.bed.watcher()
