@@ -3,7 +3,6 @@ package io.cannobserv.reconciler.reconcile;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -127,11 +126,8 @@ class RunConclusion {
 	 * pass complete took none.
 	 */
 	private static RunReport.@Nullable Snapshot lastSnapshot(List<JobExecution> executions) {
-		return executions.stream()
-			.sorted(Comparator.comparing(JobExecution::getId).reversed())
-			.flatMap((execution) -> execution.getStepExecutions().stream())
-			.filter((step) -> step.getStepName().equals(ReconcileJobConfiguration.SNAPSHOT_STEP_NAME))
-			.map((step) -> SnapshotTasklet.recorded(step.getExecutionContext()))
+		return SnapshotTasklet.recordedNewestFirst(executions)
+			.map(SnapshotTasklet::recorded)
 			.filter(Objects::nonNull)
 			.findFirst()
 			.orElse(null);

@@ -1,13 +1,17 @@
 package io.cannobserv.reconciler.reconcile;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -152,6 +156,18 @@ final class SnapshotTasklet implements Tasklet {
 				&& StrategyChoice.recorded(snapshotStep.getExecutionContext())
 					.map((choice) -> choice.strategy() == Strategy.SNAPSHOT)
 					.orElse(false);
+	}
+
+	/**
+	 * What the snapshot steps of a run's executions recorded, the latest execution's
+	 * first.
+	 */
+	static Stream<ExecutionContext> recordedNewestFirst(List<JobExecution> executions) {
+		return executions.stream()
+			.sorted(Comparator.comparing(JobExecution::getId).reversed())
+			.flatMap((execution) -> execution.getStepExecutions().stream())
+			.filter((step) -> step.getStepName().equals(ReconcileJobConfiguration.SNAPSHOT_STEP_NAME))
+			.map(StepExecution::getExecutionContext);
 	}
 
 	/** The snapshot an execution recorded, or null when it took none. */

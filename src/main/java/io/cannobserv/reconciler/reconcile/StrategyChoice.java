@@ -1,9 +1,7 @@
 package io.cannobserv.reconciler.reconcile;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -81,12 +79,8 @@ record StrategyChoice(Strategy strategy, @Nullable String reason) {
 		if (setting != Strategy.AUTO) {
 			return new StrategyChoice(setting, null);
 		}
-		return executions.stream()
-			.sorted(Comparator.comparing(JobExecution::getId).reversed())
-			.flatMap((execution) -> execution.getStepExecutions().stream())
-			.filter((step) -> step.getStepName().equals(ReconcileJobConfiguration.SNAPSHOT_STEP_NAME))
-			.map((step) -> recorded(step.getExecutionContext()).orElse(null))
-			.filter(Objects::nonNull)
+		return SnapshotTasklet.recordedNewestFirst(executions)
+			.flatMap((context) -> recorded(context).stream())
 			.findFirst()
 			.orElse(new StrategyChoice(Strategy.AUTO, "auto: the run ended before it chose"));
 	}
