@@ -108,7 +108,7 @@ public final class ThroughputBenchmark {
 					+ " | rate cap " + capText() + " | fake Watcher: WireMock standalone "
 					+ this.options.wiremockJar().getFileName() + " (separate JVM, async responses, 64 threads)");
 			emit("Mix per 100 pointers: 90 live, 5 gone (cleared), 3 archived, 2 transient (503 on every attempt, "
-					+ "so retried up to --max-attempts with backoff)");
+					+ "so asked again in each of the recheck's --max-attempts rounds)");
 			emit("");
 			if (this.options.throughput()) {
 				failures += throughput(database, push);
