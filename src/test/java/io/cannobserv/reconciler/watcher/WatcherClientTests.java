@@ -488,6 +488,25 @@ class WatcherClientTests {
 	}
 
 	@Test
+	void lookupAgainAsksOnceAndCountsARetryWhereTheFirstAskCountsNone() {
+		// given a Watcher failing every time
+		stubItem(aResponse().withStatus(500).withBody(WatcherBodies.INTERNAL_SERVER_ERROR));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		WatcherClient client = new WatcherClient(properties(watcher.baseUrl(), MAX_ATTEMPTS, Duration.ofSeconds(1), 0),
+				LinkFile.archiverWatcher(), meters, new ReconcilerProperties(250, 8, 0, 1, Path.of("reports"),
+						Duration.ofSeconds(10), "watcher_link_reconciler", Strategy.PER_ITEM, false, false));
+		// when
+		WatchedItemLookup first = client.lookupOnce(ID);
+		WatchedItemLookup again = client.lookupAgain(ID);
+		// then one request each, the second counted as a retry
+		assertThat(first.outcome()).isEqualTo(WatchedItemLookup.Outcome.UNAVAILABLE);
+		assertThat(again.outcome()).isEqualTo(WatchedItemLookup.Outcome.UNAVAILABLE);
+		assertThat(again.attempts()).isEqualTo(1);
+		assertOnlyItemRequests(2);
+		assertThat(meters.get("reconciler.watcher.retries").counter().count()).isEqualTo(1.0);
+	}
+
+	@Test
 	void lookupWhenRunIsSplitIntoPartitionsTakesItsShareOfTheRateCap() {
 		// given: 40 requests per second for a run split into 4 partitions, so this
 		// partition takes 10 per second, and 11 lookups need at least 10 intervals of
