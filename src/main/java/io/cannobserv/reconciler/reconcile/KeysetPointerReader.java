@@ -67,15 +67,41 @@ class KeysetPointerReader implements ItemStreamReader<InfoItemPointer> {
 		this.idColumn = idColumn;
 		this.pageQuery = pageQuery;
 		this.pageSize = pageSize;
-		this.outsideChunk = new TransactionTemplate(transactionManager);
-		this.outsideChunk.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		this.outsideChunk = outsideChunk(transactionManager);
+	}
+
+	/**
+	 * Runs a page query out of the chunk's transaction, on a connection of its own in
+	 * autocommit.
+	 */
+	static TransactionTemplate outsideChunk(PlatformTransactionManager transactionManager) {
+		TransactionTemplate outsideChunk = new TransactionTemplate(transactionManager);
+		outsideChunk.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		return outsideChunk;
+	}
+
+	/** The last id a reader saved under {@code positionKey}, if any. */
+	static @Nullable String positionIn(ExecutionContext executionContext, String positionKey, String idColumn) {
+		Object position = (executionContext.get(positionKey) instanceof Map<?, ?> keys) ? keys.get(idColumn) : null;
+		return (position != null) ? position.toString() : null;
+	}
+
+	/**
+	 * Saves {@code lastRead} under {@code positionKey}, in the types
+	 * {@code JdbcPagingItemReader} saved, which the context's serializer knows.
+	 */
+	static void putPosition(ExecutionContext executionContext, String positionKey, String idColumn,
+			@Nullable String lastRead) {
+		if (lastRead != null) {
+			Map<String, Object> sortKey = new LinkedHashMap<>();
+			sortKey.put(idColumn, lastRead);
+			executionContext.put(positionKey, sortKey);
+		}
 	}
 
 	@Override
 	public void open(ExecutionContext executionContext) {
-		Object position = (executionContext.get(this.positionKey) instanceof Map<?, ?> keys) ? keys.get(this.idColumn)
-				: null;
-		this.lastRead = (position != null) ? position.toString() : null;
+		this.lastRead = positionIn(executionContext, this.positionKey, this.idColumn);
 		this.page.clear();
 		this.lastPage = false;
 	}
@@ -98,13 +124,7 @@ class KeysetPointerReader implements ItemStreamReader<InfoItemPointer> {
 	/** Called by the step in the chunk's transaction, after the chunk is written. */
 	@Override
 	public void update(ExecutionContext executionContext) {
-		String position = this.lastRead;
-		if (position != null) {
-			// the types JdbcPagingItemReader saved, which the context's serializer knows
-			Map<String, Object> sortKey = new LinkedHashMap<>();
-			sortKey.put(this.idColumn, position);
-			executionContext.put(this.positionKey, sortKey);
-		}
+		putPosition(executionContext, this.positionKey, this.idColumn, this.lastRead);
 	}
 
 	@Override

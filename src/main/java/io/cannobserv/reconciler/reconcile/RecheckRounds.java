@@ -1,9 +1,7 @@
 package io.cannobserv.reconciler.reconcile;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -14,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.cannobserv.reconciler.archiver.InfoItemPointer;
@@ -80,14 +77,12 @@ class RecheckRounds implements ItemStreamReader<RecheckRounds.Batch> {
 		this.schedule = schedule;
 		this.pageSize = pageSize;
 		this.stopping = stopping;
-		this.outsideChunk = new TransactionTemplate(transactionManager);
-		this.outsideChunk.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		this.outsideChunk = KeysetPointerReader.outsideChunk(transactionManager);
 	}
 
 	@Override
 	public void open(ExecutionContext executionContext) {
-		Object position = (executionContext.get(POSITION_KEY) instanceof Map<?, ?> keys) ? keys.get(ID_COLUMN) : null;
-		this.lastRead = (position != null) ? position.toString() : null;
+		this.lastRead = KeysetPointerReader.positionIn(executionContext, POSITION_KEY, ID_COLUMN);
 		this.round = executionContext.getInt(ROUND_KEY, 1);
 	}
 
@@ -141,13 +136,7 @@ class RecheckRounds implements ItemStreamReader<RecheckRounds.Batch> {
 	/** Called by the step in the chunk's transaction, after the chunk is written. */
 	@Override
 	public void update(ExecutionContext executionContext) {
-		String position = this.lastRead;
-		if (position != null) {
-			// the types JdbcPagingItemReader saved, which the context's serializer knows
-			Map<String, Object> sortKey = new LinkedHashMap<>();
-			sortKey.put(ID_COLUMN, position);
-			executionContext.put(POSITION_KEY, sortKey);
-		}
+		KeysetPointerReader.putPosition(executionContext, POSITION_KEY, ID_COLUMN, this.lastRead);
 		executionContext.putInt(ROUND_KEY, this.round);
 	}
 

@@ -58,14 +58,8 @@ class RecheckRoundsFunctionalTests {
 		// given six pointers that fail twice, two that fail once and are then gone, one
 		// that always fails, and two live ones: with two pointers a chunk, the recheck's
 		// rounds span four, three and two chunks
-		for (int i = 1; i <= 6; i++) {
-			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
-			this.bed.watcher().flakyThenLive(Ulids.watchedItem(i), Ulids.infoItem(i), 2);
-		}
-		for (int i = 7; i <= 8; i++) {
-			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
-			this.bed.watcher().flakyThenDeleted(Ulids.watchedItem(i), 1);
-		}
+		sixFailingTwiceThenLive();
+		twoFailingOnceThenGone();
 		this.bed.archiver().insertItem(Ulids.infoItem(9), Ulids.watchedItem(9));
 		this.bed.watcher().failing(Ulids.watchedItem(9), 503);
 		for (int i = 10; i <= 11; i++) {
@@ -121,14 +115,8 @@ class RecheckRoundsFunctionalTests {
 	@Test
 	void reconcileWhenKilledBetweenRoundsResumesInTheRoundItReachedAndKeepsWhatRoundsSettled() throws Exception {
 		// given six pointers that fail twice, and two that fail once and are then gone
-		for (int i = 1; i <= 6; i++) {
-			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
-			this.bed.watcher().flakyThenLive(Ulids.watchedItem(i), Ulids.infoItem(i), 2);
-		}
-		for (int i = 7; i <= 8; i++) {
-			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
-			this.bed.watcher().flakyThenDeleted(Ulids.watchedItem(i), 1);
-		}
+		sixFailingTwiceThenLive();
+		twoFailingOnceThenGone();
 		// a run whose pause before its second round is long: killed in it
 		ChildJvm killed = launch("rounds-sigkill", "--initial-backoff=60s", "--max-backoff=60s");
 		awaitOutput(killed, "Recheck round 2 of 3");
@@ -166,10 +154,7 @@ class RecheckRoundsFunctionalTests {
 	void reconcileWhenSigtermDuringThePauseBetweenRoundsStopsAtOnceAndTheResumedRunBeginsThatRound() throws Exception {
 		// given six pointers that fail twice, in a run whose pause before its second
 		// round is a minute long
-		for (int i = 1; i <= 6; i++) {
-			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
-			this.bed.watcher().flakyThenLive(Ulids.watchedItem(i), Ulids.infoItem(i), 2);
-		}
+		sixFailingTwiceThenLive();
 		ChildJvm stopped = launch("rounds-sigterm", "--initial-backoff=60s", "--max-backoff=60s");
 		awaitOutput(stopped, "Recheck round 2 of 3");
 
@@ -193,6 +178,20 @@ class RecheckRoundsFunctionalTests {
 		assertThat(report.get("counts").get("live").asLong()).isEqualTo(6);
 		assertThat(report.get("counts").get("transient").asLong()).isZero();
 		IntStream.rangeClosed(1, 6).forEach((i) -> assertThat(asked(i)).as("pointer %d", i).hasSize(3));
+	}
+
+	private void sixFailingTwiceThenLive() {
+		for (int i = 1; i <= 6; i++) {
+			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
+			this.bed.watcher().flakyThenLive(Ulids.watchedItem(i), Ulids.infoItem(i), 2);
+		}
+	}
+
+	private void twoFailingOnceThenGone() {
+		for (int i = 7; i <= 8; i++) {
+			this.bed.archiver().insertItem(Ulids.infoItem(i), Ulids.watchedItem(i));
+			this.bed.watcher().flakyThenDeleted(Ulids.watchedItem(i), 1);
+		}
 	}
 
 	/** The lookups of the n-th WatchedItem, in the order Watcher got them. */
