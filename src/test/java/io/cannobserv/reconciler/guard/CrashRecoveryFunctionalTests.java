@@ -22,7 +22,6 @@ import com.github.tomakehurst.wiremock.global.GlobalSettings;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +36,7 @@ import io.cannobserv.reconciler.support.ArchiverDatabase;
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ArchiverVersion;
 import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.ChildJvms;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
@@ -81,18 +81,14 @@ class CrashRecoveryFunctionalTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private final List<ChildJvm> children = new ArrayList<>();
-
 	@RegisterExtension
 	final ArchiverTestBed bed = new ArchiverTestBed();
 
+	@RegisterExtension
+	final ChildJvms children = new ChildJvms();
+
 	@TempDir
 	Path reportDir;
-
-	@AfterEach
-	void tearDown() {
-		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
-	}
 
 	@Test
 	void reconcileWhenTwoProcessesStartTogetherOneRunsAndTheOtherExitsFour() throws Exception {
@@ -412,9 +408,8 @@ class CrashRecoveryFunctionalTests {
 
 	private ChildJvm launch(String name, Path reportDir, String... options) {
 		String[] all = Stream.concat(Stream.of(RUN_OPTIONS), Stream.of(options)).toArray(String[]::new);
-		ChildJvm child = ChildJvm.start(name,
+		ChildJvm child = this.children.start(name,
 				ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(), reportDir, all));
-		this.children.add(child);
 		return child;
 	}
 

@@ -30,6 +30,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.ChildJvms;
 import io.cannobserv.reconciler.support.FakeWatcher;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
@@ -64,10 +65,11 @@ class PartitionedRunFunctionalTests {
 	private static final String[] RUN_OPTIONS = { "--apply", "--chunk-size=5", "--concurrency=2",
 			"--max-requests-per-second=0", "--read-timeout=150s", "--partitions=" + PARTITIONS };
 
-	private final List<ChildJvm> children = new ArrayList<>();
-
 	@RegisterExtension
 	final ArchiverTestBed bed = new ArchiverTestBed();
+
+	@RegisterExtension
+	final ChildJvms children = new ChildJvms();
 
 	@TempDir
 	Path reportDir;
@@ -75,7 +77,6 @@ class PartitionedRunFunctionalTests {
 	@AfterEach
 	void tearDown() {
 		this.bed.watcher().releaseHealthChecks();
-		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
 	}
 
 	@Test
@@ -182,11 +183,10 @@ class PartitionedRunFunctionalTests {
 		List<ChildJvm> partitions = new ArrayList<>();
 		for (int partition = 0; partition < 2; partition++) {
 			Path dir = Files.createDirectory(reports.resolve("partition-" + partition));
-			ChildJvm child = ChildJvm.start("hold-partition-" + partition,
+			ChildJvm child = this.children.start("hold-partition-" + partition,
 					ChildJvm.reconcileArgs(this.bed.database(), watcher, dir, "--apply", "--chunk-size=5",
 							"--concurrency=1", "--max-requests-per-second=0", "--read-timeout=150s", "--partitions=2",
 							"--partition=" + partition));
-			this.children.add(child);
 			partitions.add(child);
 		}
 		awaitAtGate(gate, partitions, 0);
@@ -307,9 +307,8 @@ class PartitionedRunFunctionalTests {
 			.flatMap((option) -> option)
 			.toArray(String[]::new);
 		Path reports = Files.createDirectory(roundDir.resolve(name));
-		ChildJvm child = ChildJvm.start(name,
+		ChildJvm child = this.children.start(name,
 				ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(), reports, options));
-		this.children.add(child);
 		return child;
 	}
 

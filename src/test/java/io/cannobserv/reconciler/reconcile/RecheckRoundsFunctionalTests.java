@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.ChildJvms;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.ReportFiles;
@@ -40,18 +40,14 @@ class RecheckRoundsFunctionalTests {
 	/** A JVM start plus a run of a few seconds, with room for a slow machine. */
 	private static final Duration RUN_BOUND = Duration.ofSeconds(90);
 
-	private final List<ChildJvm> children = new ArrayList<>();
-
 	@RegisterExtension
 	final ArchiverTestBed bed = new ArchiverTestBed();
 
+	@RegisterExtension
+	final ChildJvms children = new ChildJvms();
+
 	@TempDir
 	Path reportDir;
-
-	@AfterEach
-	void tearDown() {
-		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
-	}
 
 	@Test
 	void reconcileWhenTransientPointersSpanManyChunksAsksThemAgainInRoundsWithOnePausePerRound(CapturedOutput output) {
@@ -212,9 +208,8 @@ class RecheckRoundsFunctionalTests {
 	private ChildJvm launch(String name, String... backoff) {
 		List<String> options = new ArrayList<>(List.of("--apply", "--chunk-size=2", "--max-attempts=3"));
 		options.addAll(List.of(backoff));
-		ChildJvm child = ChildJvm.start(name, ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(),
+		ChildJvm child = this.children.start(name, ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(),
 				this.reportDir, options.toArray(String[]::new)));
-		this.children.add(child);
 		return child;
 	}
 

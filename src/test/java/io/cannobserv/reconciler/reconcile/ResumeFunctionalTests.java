@@ -2,14 +2,12 @@ package io.cannobserv.reconciler.reconcile;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.global.GlobalSettings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.ChildJvms;
 import io.cannobserv.reconciler.support.RegistryFixture;
 import io.cannobserv.reconciler.support.RegistryFixture.Entry;
 import io.cannobserv.reconciler.support.RegistryFixture.Mix;
@@ -43,18 +42,14 @@ class ResumeFunctionalTests {
 	/** The chunk in flight, the report, the exit. */
 	private static final Duration SIGTERM_BOUND = Duration.ofSeconds(20);
 
-	private final List<ChildJvm> children = new ArrayList<>();
-
 	@RegisterExtension
 	final ArchiverTestBed bed = new ArchiverTestBed();
 
+	@RegisterExtension
+	final ChildJvms children = new ChildJvms();
+
 	@TempDir
 	Path reportDir;
-
-	@AfterEach
-	void tearDown() {
-		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
-	}
 
 	@Test
 	void reconcileWhenResumedWithAnotherChunkSizeChecksEveryPointerOnce() throws Exception {
@@ -152,9 +147,8 @@ class ResumeFunctionalTests {
 	private ChildJvm launch(String name, String... options) {
 		String[] all = Stream.concat(Stream.of("--concurrency=4", "--max-requests-per-second=0"), Stream.of(options))
 			.toArray(String[]::new);
-		ChildJvm child = ChildJvm.start("resume-" + name,
+		ChildJvm child = this.children.start("resume-" + name,
 				ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(), this.reportDir, all));
-		this.children.add(child);
 		return child;
 	}
 

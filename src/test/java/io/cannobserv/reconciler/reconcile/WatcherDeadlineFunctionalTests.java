@@ -3,12 +3,10 @@ package io.cannobserv.reconciler.reconcile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.cannobserv.reconciler.support.ArchiverTestBed;
 import io.cannobserv.reconciler.support.ChildJvm;
+import io.cannobserv.reconciler.support.ChildJvms;
 import io.cannobserv.reconciler.support.Ulids;
 import io.cannobserv.reconciler.support.WatcherBodies;
 
@@ -43,18 +42,14 @@ class WatcherDeadlineFunctionalTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private final List<ChildJvm> children = new ArrayList<>();
-
 	@RegisterExtension
 	final ArchiverTestBed bed = new ArchiverTestBed();
 
+	@RegisterExtension
+	final ChildJvms children = new ChildJvms();
+
 	@TempDir
 	Path reportDir;
-
-	@AfterEach
-	void tearDown() {
-		this.children.stream().filter(ChildJvm::isAlive).forEach(ChildJvm::kill9);
-	}
 
 	@Test
 	void reconcileWhenSigtermWhileAnswersDripStopsWithinTheDeadlineThenTheNextRunChecksEveryPointer() throws Exception {
@@ -145,9 +140,8 @@ class WatcherDeadlineFunctionalTests {
 	}
 
 	private ChildJvm launch(String name) {
-		ChildJvm child = ChildJvm.start(name, ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(),
+		ChildJvm child = this.children.start(name, ChildJvm.reconcileArgs(this.bed.database(), this.bed.watcher(),
 				this.reportDir, "--apply", "--chunk-size=10", "--concurrency=2", "--request-timeout=3s"));
-		this.children.add(child);
 		return child;
 	}
 
