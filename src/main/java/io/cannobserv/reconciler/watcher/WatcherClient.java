@@ -186,7 +186,8 @@ public class WatcherClient {
 	 */
 	public WatchedItemLookup lookupAgain(String ulid) {
 		this.retries.increment();
-		return lookup(ulid, this.once);
+		// asked again: a 5xx it gets is expected, not a sign of load
+		return lookup(ulid, this.once, false);
 	}
 
 	/**
@@ -217,8 +218,11 @@ public class WatcherClient {
 	}
 
 	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate) {
+		return lookup(ulid, retryTemplate, retryTemplate == this.once);
+	}
+
+	private WatchedItemLookup lookup(String ulid, RetryTemplate retryTemplate, boolean firstAsk) {
 		URI uri = this.link.resource().itemUri(this.properties.requiredBaseUrl(), ulid);
-		boolean firstAsk = retryTemplate == this.once;
 		return retrying(retryTemplate, (attempts) -> attempt(uri, ulid, firstAsk, attempts), (status, evidence,
 				attempts) -> new WatchedItemLookup(Outcome.UNAVAILABLE, status, evidence, null, attempts));
 	}

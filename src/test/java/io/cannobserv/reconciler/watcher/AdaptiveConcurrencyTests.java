@@ -105,6 +105,20 @@ class AdaptiveConcurrencyTests {
 	}
 
 	@Test
+	void limitWhenARecheckRoundsLookupsAnswer5xxAgainStays() {
+		// given: a round of the recheck asks, once each, pointers that answered 5xx
+		// before
+		stub(aResponse().withStatus(503).withBody("still broken"));
+		WatcherClient client = client(64, false);
+		// when
+		for (int i = 0; i < 6; i++) {
+			client.lookupAgain(ID);
+		}
+		// then
+		assertThat(limit(client)).isEqualTo(8);
+	}
+
+	@Test
 	void limitWhenAFewItemsAnswer5xxWhateverTheLoadStays() {
 		// given: one WatchedItem in twenty answers 503, the others at once
 		stub(json(WatcherBodies.live(ID, null)));
