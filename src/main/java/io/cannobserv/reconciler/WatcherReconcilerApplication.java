@@ -1,13 +1,17 @@
 package io.cannobserv.reconciler;
 
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import io.cannobserv.reconciler.cli.Command;
 import io.cannobserv.reconciler.cli.CommandLine;
@@ -16,6 +20,7 @@ import io.cannobserv.reconciler.cli.SettingsCheck;
 import io.cannobserv.reconciler.cli.StartupFailures;
 import io.cannobserv.reconciler.cli.UsageException;
 import io.cannobserv.reconciler.guard.GracefulStop;
+import io.cannobserv.reconciler.metrics.MetricsAutoConfigurations;
 import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.metrics.RunMetrics;
 import io.cannobserv.reconciler.notify.RunNotifier;
@@ -82,15 +87,16 @@ public class WatcherReconcilerApplication {
 		try {
 			SpringApplication application = new SpringApplication(WatcherReconcilerApplication.class);
 			application.setBannerMode(Banner.Mode.OFF);
-			// on every structured log line from the first, where a property set by the
-			// operator still wins
-			application.setDefaultProperties(Map.of(ECS_SERVICE_VERSION, BuildVersion.current().label()));
+			// report, prune and restore use a few of the beans a run needs (no Batch, no
+			// Watcher client): created when first asked for, they start sooner
+			application.setLazyInitialization(!labels.reconciles());
+			application.setDefaultProperties(defaultProperties(labels));
 			application.addInitializers(labels);
 			// the settings are checked after the notifier has seen them, so that it can
-			// tell
-			// of a refused setting too
+			// tell of a refused setting too
 			application.addListeners(startFailure, settings);
 			context = application.run(commandLine.springArgs().toArray(String[]::new));
+			reachDatabase(context);
 		}
 		catch (RuntimeException ex) {
 			String failure = "cannot start: " + StartupFailures.describe(ex, settings.database());
@@ -104,13 +110,7 @@ public class WatcherReconcilerApplication {
 			if (ownsProcess) {
 				context.getBean(GracefulStop.class).install();
 			}
-			Command command = context.getBeansOfType(Command.class)
-				.values()
-				.stream()
-				.filter((candidate) -> candidate.name().equals(commandLine.command()))
-				.findFirst()
-				.orElseThrow(() -> new UsageException("Command '" + commandLine.command() + "' is not available"));
-			exitCode = command.run(commandLine, out);
+			exitCode = command(context, commandLine.command()).run(commandLine, out);
 		}
 		catch (UsageException ex) {
 			failure = ex.getMessage();
@@ -126,6 +126,11 @@ public class WatcherReconcilerApplication {
 			failure = "run failed: " + StartupFailures.describe(ex);
 			err.println(NAME + ": " + failure + " (run again to resume)");
 			exitCode = ExitCode.RESUMABLE;
+		}
+		if (!labels.reconciles()) {
+			// only a run is notified of and measured
+			context.close();
+			return exitCode.code();
 		}
 		try {
 			// a run that ended without a report is told of here; one with, already
@@ -145,6 +150,44 @@ public class WatcherReconcilerApplication {
 			err.println(NAME + ": metrics not recorded: " + StartupFailures.describe(ex));
 		}
 		return exitCode.code();
+	}
+
+	private static Map<String, Object> defaultProperties(RunLabels labels) {
+		Map<String, Object> properties = new HashMap<>();
+		// on every structured log line from the first, where a property set by the
+		// operator still wins
+		properties.put(ECS_SERVICE_VERSION, BuildVersion.current().label());
+		if (!labels.reconciles()) {
+			// only a run is measured
+			properties.put(MetricsAutoConfigurations.EXCLUDE,
+					MetricsAutoConfigurations.names(WatcherReconcilerApplication.class.getClassLoader()));
+		}
+		return properties;
+	}
+
+	/**
+	 * Every command needs the database: reached before the command runs, so that a wrong
+	 * host, database, role or password is a failure to start that names the setting, even
+	 * for a command whose beans are created lazily (the first query would find it too
+	 * late, as a failed run).
+	 */
+	private static void reachDatabase(ConfigurableApplicationContext context) {
+		DataSource dataSource = context.getBean(DataSource.class);
+		try {
+			DataSourceUtils.releaseConnection(DataSourceUtils.getConnection(dataSource), dataSource);
+		}
+		catch (RuntimeException ex) {
+			context.close();
+			throw ex;
+		}
+	}
+
+	/** The command's bean, named as the command is typed ({@link Command}). */
+	private static Command command(ConfigurableApplicationContext context, String name) {
+		if (!context.containsBean(name)) {
+			throw new UsageException("Command '" + name + "' is not available");
+		}
+		return context.getBean(name, Command.class);
 	}
 
 }

@@ -13,6 +13,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.watcher.WatcherClient;
@@ -46,13 +47,17 @@ public class GracefulStop implements JobExecutionListener {
 
 	private final AtomicReference<@Nullable JobExecution> running = new AtomicReference<>();
 
-	private final WatcherClient watcherClient;
+	/**
+	 * Only a run has one: {@code report}, {@code prune} and {@code restore} never create
+	 * it.
+	 */
+	private final ObjectProvider<WatcherClient> watcherClient;
 
 	private volatile boolean stopRequested;
 
 	private volatile @Nullable Map<String, String> logContext;
 
-	public GracefulStop(WatcherClient watcherClient) {
+	public GracefulStop(ObjectProvider<WatcherClient> watcherClient) {
 		this.watcherClient = watcherClient;
 	}
 
@@ -98,7 +103,7 @@ public class GracefulStop implements JobExecutionListener {
 		}
 		this.stopRequested = true;
 		stop(execution);
-		this.watcherClient.stop();
+		this.watcherClient.getObject().stop();
 		// logged after the flags are set: the step thread takes the same appender lock
 		// when it logs the
 		// chunk, so it sees them (they are not volatile)

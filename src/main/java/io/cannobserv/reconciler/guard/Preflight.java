@@ -9,6 +9,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -41,11 +42,15 @@ public class Preflight {
 
 	private final RolePrivileges privileges;
 
-	private final WatcherClient watcherClient;
+	/**
+	 * Asked for by a run only: {@code prune} and {@code restore} check the database
+	 * alone.
+	 */
+	private final ObjectProvider<WatcherClient> watcherClient;
 
 	private final WatcherProperties watcherProperties;
 
-	Preflight(PointerTable pointerTable, RolePrivileges privileges, WatcherClient watcherClient,
+	Preflight(PointerTable pointerTable, RolePrivileges privileges, ObjectProvider<WatcherClient> watcherClient,
 			WatcherProperties watcherProperties) {
 		this.pointerTable = pointerTable;
 		this.privileges = privileges;
@@ -139,7 +144,7 @@ public class Preflight {
 
 	private void checkWatcher() {
 		String baseUrl = String.valueOf(this.watcherProperties.baseUrl());
-		Resource resource = this.watcherClient.link().resource();
+		Resource resource = this.watcherClient.getObject().link().resource();
 		String healthPath = resource.health();
 		if (healthPath != null) {
 			WatcherAnswer health = get(healthPath, false);
@@ -167,7 +172,7 @@ public class Preflight {
 
 	private WatcherAnswer get(String path, boolean authenticated) {
 		try {
-			return this.watcherClient.get(path, authenticated);
+			return this.watcherClient.getObject().get(path, authenticated);
 		}
 		catch (SocketTimeoutException ex) {
 			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET "

@@ -40,7 +40,7 @@ import io.cannobserv.reconciler.store.PrunedRuns.PrunedRun;
  * goes in short transactions (see {@link RunPruner}), so it is safe to stop and run
  * again.
  */
-@Component
+@Component("prune")
 class PruneCommand implements Command {
 
 	/** The argument that says which runs are old: a duration or a date. */
@@ -77,11 +77,6 @@ class PruneCommand implements Command {
 		this.pruner = pruner;
 		this.rows = rows;
 		this.clock = Clock.systemUTC();
-	}
-
-	@Override
-	public String name() {
-		return "prune";
 	}
 
 	@Override

@@ -28,7 +28,7 @@ import io.cannobserv.reconciler.store.JobSchema;
  * report, sets the metrics and anything else that listens; then show the summary
  * (printed, or one log event under a structured log format).
  */
-@Component
+@Component("reconcile")
 public class ReconcileCommand implements Command {
 
 	private final RunLocks runLocks;
@@ -61,11 +61,6 @@ public class ReconcileCommand implements Command {
 		this.summary = summary;
 		this.properties = properties;
 		this.table = table;
-	}
-
-	@Override
-	public String name() {
-		return "reconcile";
 	}
 
 	@Override

@@ -28,7 +28,7 @@ import io.cannobserv.reconciler.store.PrunedRuns;
  * database: no Watcher, no lock, and it never creates the job's schema just to find it
  * empty.
  */
-@Component
+@Component("report")
 class ReportCommand implements Command {
 
 	/** Runs in the list and in a trend. */
@@ -53,11 +53,6 @@ class ReportCommand implements Command {
 		this.jobSchema = jobSchema;
 		this.prunedRuns = prunedRuns;
 		this.clock = Clock.systemUTC();
-	}
-
-	@Override
-	public String name() {
-		return "report";
 	}
 
 	@Override

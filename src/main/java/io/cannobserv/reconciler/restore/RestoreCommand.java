@@ -42,7 +42,7 @@ import io.cannobserv.reconciler.store.PrunedRuns;
  * superseded; both are reported. Every decision of an applying restore is recorded. A dry
  * run (the default) says what it would do, decided by the same rule.
  */
-@Component
+@Component("restore")
 class RestoreCommand implements Command {
 
 	private static final Logger logger = LoggerFactory.getLogger(RestoreCommand.class);
@@ -72,11 +72,6 @@ class RestoreCommand implements Command {
 		this.pointerTable = pointerTable;
 		this.preflight = preflight;
 		this.prunedRuns = prunedRuns;
-	}
-
-	@Override
-	public String name() {
-		return "restore";
 	}
 
 	@Override
