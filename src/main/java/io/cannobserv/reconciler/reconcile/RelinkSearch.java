@@ -55,10 +55,22 @@ final class RelinkSearch {
 				false);
 	}
 
-	/** One request per question, then falls back: no round follows. */
+	/**
+	 * One request per question, the search counted as asked again: one that gets no
+	 * usable answer waits for the next round.
+	 */
+	static RelinkSearch round(WatcherClient watcherClient) {
+		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedToAgain,
+				watcherClient::lookupOnce, false);
+	}
+
+	/**
+	 * One request per question, the search counted as asked again, then falls back: no
+	 * round follows.
+	 */
 	static RelinkSearch lastRound(WatcherClient watcherClient) {
-		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedToOnce, watcherClient::lookupOnce,
-				true);
+		return new RelinkSearch(watcherClient.link().resource(), watcherClient::linkedToAgain,
+				watcherClient::lookupOnce, true);
 	}
 
 	/**

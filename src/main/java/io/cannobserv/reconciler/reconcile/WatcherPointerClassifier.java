@@ -56,7 +56,7 @@ final class WatcherPointerClassifier implements ItemProcessor<InfoItemPointer, P
 	 */
 	static WatcherPointerClassifier round(WatcherClient watcherClient, boolean relink) {
 		return new WatcherPointerClassifier(watcherClient.link().resource(), watcherClient::lookupAgain,
-				relink ? RelinkSearch.firstPass(watcherClient) : null);
+				relink ? RelinkSearch.round(watcherClient) : null);
 	}
 
 	/**

@@ -251,9 +251,25 @@ public class WatcherClient {
 		return linkedTo(infoItemUlid, this.once);
 	}
 
+	/**
+	 * Like {@link #linkedToOnce}, asked again by a round of the recheck: counted as a
+	 * retry, and a 5xx it gets is expected, not a sign of load (as {@link #lookupAgain}).
+	 * @param infoItemUlid a validated ULID (never raw input: it becomes part of the
+	 * query)
+	 * @return what Watcher said
+	 * @throws WatcherAuthenticationException when Watcher rejects the key
+	 */
+	public LinkLookup linkedToAgain(String infoItemUlid) {
+		this.retries.increment();
+		return linkedTo(infoItemUlid, this.once, false);
+	}
+
 	private LinkLookup linkedTo(String infoItemUlid, RetryTemplate retryTemplate) {
+		return linkedTo(infoItemUlid, retryTemplate, retryTemplate == this.once);
+	}
+
+	private LinkLookup linkedTo(String infoItemUlid, RetryTemplate retryTemplate, boolean firstAsk) {
 		URI uri = search().uri(this.properties.requiredBaseUrl(), infoItemUlid);
-		boolean firstAsk = retryTemplate == this.once;
 		return retrying(retryTemplate, (attempts) -> {
 			WatcherHttp.Answer answer = exchange(uri, Endpoint.LIST, firstAsk, attempts);
 			if (answer.status() != 200) {

@@ -24,6 +24,7 @@ import io.cannobserv.reconciler.support.WatcherBodies;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,6 +114,21 @@ class AdaptiveConcurrencyTests {
 		// when
 		for (int i = 0; i < 6; i++) {
 			client.lookupAgain(ID);
+		}
+		// then
+		assertThat(limit(client)).isEqualTo(8);
+	}
+
+	@Test
+	void limitWhenARecheckRoundsReLinkSearchesAnswer5xxAgainStays() {
+		// given: a round of the recheck asks again, once each, the back-link searches
+		// that answered 5xx before
+		watcher.stubFor(get(urlPathEqualTo(FakeWatcher.WATCHED_ITEMS_PATH))
+			.willReturn(aResponse().withStatus(503).withBody("still broken")));
+		WatcherClient client = client(64, false);
+		// when
+		for (int i = 0; i < 6; i++) {
+			client.linkedToAgain(ID);
 		}
 		// then
 		assertThat(limit(client)).isEqualTo(8);
