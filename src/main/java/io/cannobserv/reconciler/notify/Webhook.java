@@ -3,6 +3,7 @@ package io.cannobserv.reconciler.notify;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +56,9 @@ final class Webhook {
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.proxy(ProxySelector.getDefault())
 			.build();
+		// one clock for the whole post, the wait below: a request timeout of the client's
+		// own would race it and end in its own words
 		HttpRequest request = HttpRequest.newBuilder(this.uri)
-			.timeout(this.timeout)
 			.header("Content-Type", "application/json; charset=utf-8")
 			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("text", text)),
 					StandardCharsets.UTF_8))
@@ -64,8 +66,6 @@ final class Webhook {
 		CompletableFuture<HttpResponse<String>> answer = client.sendAsync(request,
 				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 		try {
-			// the request's own timeout ends with the status line: this bounds the body
-			// too
 			HttpResponse<String> response = answer.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (response.statusCode() / 100 == 2) {
 				return new Outcome(true, "HTTP " + response.statusCode());
@@ -77,6 +77,10 @@ final class Webhook {
 			return new Outcome(false, "no answer within " + this.timeout.toMillis() + " ms");
 		}
 		catch (ExecutionException ex) {
+			if (Failures.root(ex) instanceof HttpConnectTimeoutException) {
+				// the connect timeout is the same length: whichever notices first
+				return new Outcome(false, "no answer within " + this.timeout.toMillis() + " ms");
+			}
 			return new Outcome(false, Failures.root(ex).getClass().getSimpleName() + " " + Failures.rootMessage(ex));
 		}
 		catch (InterruptedException ex) {
