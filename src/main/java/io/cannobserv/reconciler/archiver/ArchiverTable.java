@@ -1,34 +1,30 @@
 package io.cannobserv.reconciler.archiver;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.jspecify.annotations.Nullable;
 
-import io.cannobserv.reconciler.run.SqlIdentifier;
 import io.cannobserv.reconciler.store.ReconciledTable;
 
 /**
- * Where Archiver keeps the pointers. The defaults are Archiver's own names; they are
- * properties so that a renamed copy can be reconciled too.
+ * Where the link's pointers are, as a run uses it: the link's source with
+ * {@code reconciler.archiver.*} laid over it ({@link TableSettings}). The names are
+ * checked identifiers, spliced into SQL.
  *
- * @param schema the schema of Archiver's tables
- * @param table the table of InfoItems
- * @param idColumn the InfoItem id: unique, the keyset of the reader
- * @param pointerColumn the pointer to a Watcher WatchedItem
- * @param watchStatusTable Archiver's cache of Watcher's status (4.10 and later), whose
- * row is deleted with a clear where the table exists
+ * @param schema the table's schema
+ * @param table the table holding the pointers (Archiver's InfoItems)
+ * @param idColumn the row's key: unique, the keyset of the reader
+ * @param pointerColumn the pointer to the resource (a Watcher WatchedItem)
+ * @param watchStatusTable the table of the same schema whose row is deleted with a clear
+ * where it exists (Archiver's cache of Watcher's status, 4.10 and later); null for none
+ * @param changedAtColumn the timestamp every write sets to {@code now()} and restore
+ * compares; null when the table has none
  */
-@ConfigurationProperties("reconciler.archiver")
-public record ArchiverTable(@DefaultValue("information") String schema, @DefaultValue("info_items") String table,
-		@DefaultValue("info_item_id") String idColumn, @DefaultValue("watcher_item_id") String pointerColumn,
-		@DefaultValue("watch_status") String watchStatusTable) implements ReconciledTable {
+public record ArchiverTable(String schema, String table, String idColumn, String pointerColumn,
+		@Nullable String watchStatusTable, @Nullable String changedAtColumn) implements ReconciledTable {
 
-	public ArchiverTable {
-		// these names are spliced into SQL, so only plain lower-case identifiers pass
-		SqlIdentifier.check(schema, "reconciler.archiver.schema");
-		SqlIdentifier.check(table, "reconciler.archiver.table");
-		SqlIdentifier.check(idColumn, "reconciler.archiver.id-column");
-		SqlIdentifier.check(pointerColumn, "reconciler.archiver.pointer-column");
-		SqlIdentifier.check(watchStatusTable, "reconciler.archiver.watch-status-table");
+	/** A table whose writes set {@code updated_at}, as Archiver's. */
+	public ArchiverTable(String schema, String table, String idColumn, String pointerColumn,
+			@Nullable String watchStatusTable) {
+		this(schema, table, idColumn, pointerColumn, watchStatusTable, "updated_at");
 	}
 
 	public String qualifiedTable() {

@@ -24,14 +24,16 @@ import io.cannobserv.reconciler.store.JobSchema;
 @Component
 public class PointerTable {
 
-	/** The column every write of this job sets to {@code now()} with the pointer. */
-	public static final String UPDATED_AT = "updated_at";
-
 	private final NamedParameterJdbcTemplate jdbc;
 
 	private final ArchiverTable table;
 
 	private final JobSchema jobSchema;
+
+	/**
+	 * The key column's type, as a cast names it: read from the catalog when first needed.
+	 */
+	private volatile @Nullable String keyType;
 
 	public PointerTable(NamedParameterJdbcTemplate jdbc, ArchiverTable table, JobSchema jobSchema) {
 		this.jdbc = jdbc;
@@ -61,19 +63,28 @@ public class PointerTable {
 		return hasColumns(this.table.table(), this.table.idColumn(), this.table.pointerColumn());
 	}
 
-	/** Whether the table has the {@code updated_at} column that every write sets. */
-	public boolean hasUpdatedAt() {
-		return hasColumns(this.table.table(), UPDATED_AT);
+	/**
+	 * Whether the table has the changed-at column that every write sets
+	 * ({@code updated_at}), or the link names none.
+	 */
+	public boolean hasChangedAt() {
+		String changedAt = this.table.changedAtColumn();
+		return changedAt == null || hasColumns(this.table.table(), changedAt);
 	}
 
-	/** Whether Archiver's {@code watch_status} cache exists here (4.10 and later). */
+	/**
+	 * Whether the side-effect table exists here (Archiver's {@code watch_status}, 4.10
+	 * and later); false when the link names none.
+	 */
 	public boolean hasWatchStatus() {
-		return relationExists(this.table.watchStatusTable());
+		String watchStatus = this.table.watchStatusTable();
+		return watchStatus != null && relationExists(watchStatus);
 	}
 
 	/** Whether {@code watch_status} has the id column that a clear deletes its row by. */
 	public boolean watchStatusHasIdColumn() {
-		return hasColumns(this.table.watchStatusTable(), this.table.idColumn());
+		String watchStatus = this.table.watchStatusTable();
+		return watchStatus != null && hasColumns(watchStatus, this.table.idColumn());
 	}
 
 	/** Whether the current role may use Archiver's schema (reach the tables in it). */
@@ -104,7 +115,10 @@ public class PointerTable {
 	 */
 	public List<InfoItemPointer> page(long partition, long partitions, @Nullable String afterId, int limit) {
 		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit);
-		String sql = "SELECT " + this.table.idColumn() + ", " + this.table.pointerColumn() + " FROM "
+		// the key as text under a name of its own: ORDER BY a bare name would sort the
+		// output
+		// column of that name, so a number key as text
+		String sql = "SELECT " + this.table.idColumn() + "::text AS key_text, " + this.table.pointerColumn() + " FROM "
 				+ this.table.qualifiedTable() + " WHERE " + selection("", partition, partitions)
 				+ after("", afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";
 		return this.jdbc.query(sql, parameters, (rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2)));
@@ -119,11 +133,12 @@ public class PointerTable {
 		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit).addValue("runId", runId);
 		String id = this.table.idColumn();
 		String pointer = this.table.pointerColumn();
-		String sql = "SELECT i." + id + ", i." + pointer + ", s.watched_item_id IS NOT NULL AS listed,"
-				+ " s.archiver_info_item_id, s.archived FROM " + this.table.qualifiedTable() + " i LEFT JOIN "
-				+ this.jobSchema.table("watcher_snapshot") + " s ON s.run_id = :runId AND s.watched_item_id = i."
-				+ pointer + " WHERE " + selection("i.", partition, partitions) + after("i.", afterId, parameters)
-				+ " ORDER BY i." + id + " LIMIT :limit";
+		String sql = "SELECT i." + id + "::text AS key_text, i." + pointer
+				+ ", s.watched_item_id IS NOT NULL AS listed," + " s.archiver_info_item_id, s.archived FROM "
+				+ this.table.qualifiedTable() + " i LEFT JOIN " + this.jobSchema.table("watcher_snapshot")
+				+ " s ON s.run_id = :runId AND s.watched_item_id = i." + pointer + " WHERE "
+				+ selection("i.", partition, partitions) + after("i.", afterId, parameters) + " ORDER BY i." + id
+				+ " LIMIT :limit";
 		return this.jdbc.query(sql, parameters,
 				(rs, i) -> new InfoItemPointer(rs.getString(1), rs.getString(2), rs.getBoolean("listed")
 						? new InfoItemPointer.Listed(rs.getString("archiver_info_item_id"), rs.getBoolean("archived"))
@@ -169,11 +184,14 @@ public class PointerTable {
 			return Map.of();
 		}
 		String id = this.table.idColumn();
+		String changedAt = changedAt("i.");
 		String sql = "SELECT c.clear_id, i." + id + " IS NOT NULL AS row_exists, i." + this.table.pointerColumn()
-				+ " AS pointer, i.updated_at, i.updated_at = c.row_updated_at AS unchanged, c.row_updated_at,"
+				+ " AS pointer, " + changedAt + " AS updated_at, " + changedAt
+				+ " IS NOT DISTINCT FROM c.row_updated_at AS unchanged, c.row_updated_at,"
 				+ " later.run_id AS later_run_id, later.watcher_item_id AS later_pointer, later.relinked_to AS later_relinked_to FROM "
 				+ this.jobSchema.table("pointer_clear") + " c LEFT JOIN " + this.table.qualifiedTable() + " i ON i."
-				+ id + " = c.info_item_id LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id, l.relinked_to FROM "
+				+ id + " = " + key("c.info_item_id")
+				+ " LEFT JOIN LATERAL (SELECT l.run_id, l.watcher_item_id, l.relinked_to FROM "
 				+ this.jobSchema.table("pointer_clear") + " l WHERE l.archiver_table = c.archiver_table"
 				+ " AND l.info_item_id = c.info_item_id AND l.clear_id > c.clear_id ORDER BY l.clear_id DESC LIMIT 1)"
 				+ " later ON true WHERE c.clear_id IN (:clearIds) AND c.archiver_table = :archiverTable";
@@ -182,12 +200,12 @@ public class PointerTable {
 				new MapSqlParameterSource("clearIds", clearIds).addValue("archiverTable", this.table.identity()),
 				(rs) -> {
 					Timestamp updatedAt = rs.getTimestamp("updated_at");
+					Timestamp left = rs.getTimestamp("row_updated_at");
 					since.put(rs.getLong("clear_id"),
 							new SinceClear(rs.getBoolean("row_exists"), rs.getString("pointer"),
 									(updatedAt != null) ? updatedAt.toInstant() : null, rs.getBoolean("unchanged"),
-									rs.getTimestamp("row_updated_at").toInstant(),
-									rs.getObject("later_run_id", Long.class), rs.getString("later_pointer"),
-									rs.getString("later_relinked_to")));
+									(left != null) ? left.toInstant() : null, rs.getObject("later_run_id", Long.class),
+									rs.getString("later_pointer"), rs.getString("later_relinked_to")));
 				});
 		return since;
 	}
@@ -211,10 +229,10 @@ public class PointerTable {
 		String id = this.table.idColumn();
 		String clears = this.jobSchema.table("pointer_clear");
 		String sql = "SELECT c.run_id, count(*) AS writes FROM " + clears + " c JOIN " + this.table.qualifiedTable()
-				+ " i ON i." + id
-				+ " = c.info_item_id WHERE c.run_id IN (:runIds) AND c.archiver_table = :archiverTable" + " AND i."
-				+ this.table.pointerColumn() + " IS NOT DISTINCT FROM c.relinked_to"
-				+ " AND i.updated_at = c.row_updated_at AND NOT EXISTS (SELECT 1 FROM " + clears
+				+ " i ON i." + id + " = " + key("c.info_item_id")
+				+ " WHERE c.run_id IN (:runIds) AND c.archiver_table = :archiverTable" + " AND i."
+				+ this.table.pointerColumn() + " IS NOT DISTINCT FROM c.relinked_to AND " + changedAt("i.")
+				+ " IS NOT DISTINCT FROM c.row_updated_at AND NOT EXISTS (SELECT 1 FROM " + clears
 				+ " l WHERE l.archiver_table = c.archiver_table AND l.info_item_id = c.info_item_id"
 				+ " AND l.clear_id > c.clear_id) AND NOT EXISTS (SELECT 1 FROM "
 				+ this.jobSchema.table("pointer_restore")
@@ -244,12 +262,13 @@ public class PointerTable {
 		}
 		String id = this.table.idColumn();
 		String pointer = this.table.pointerColumn();
+		String changedAt = this.table.changedAtColumn();
 		String forgetStatus = watchStatus ? ", forgotten_status AS (DELETE FROM "
-				+ this.table.qualifiedWatchStatusTable() + " s USING cleared c WHERE s." + id + " = c.info_item_id)"
-				: "";
-		String sql = "WITH cleared AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
-				+ " = :relinkedTo, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " = :watcherItemId RETURNING " + id + " AS info_item_id, updated_at)" + forgetStatus + " INSERT INTO "
+				+ this.table.qualifiedWatchStatusTable() + " s USING cleared c WHERE s." + id + " = c.key)" : "";
+		String sql = "WITH cleared AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer + " = :relinkedTo"
+				+ ((changedAt != null) ? ", " + changedAt + " = now()" : "") + " WHERE " + id + " = "
+				+ key(":infoItemId") + " AND " + pointer + " = :watcherItemId RETURNING " + id + " AS key, " + id
+				+ "::text AS info_item_id, " + changedAt("") + " AS updated_at)" + forgetStatus + " INSERT INTO "
 				+ this.jobSchema.table("pointer_clear")
 				+ " (run_id, job_execution_id, archiver_table, info_item_id, watcher_item_id, http_status, evidence,"
 				+ " row_updated_at, relinked_to, list_evidence, confirm_evidence) SELECT :runId, :jobExecutionId,"
@@ -283,11 +302,15 @@ public class PointerTable {
 		String id = this.table.idColumn();
 		String pointer = this.table.pointerColumn();
 		String clears = this.jobSchema.table("pointer_clear");
-		String sql = "WITH restored AS (UPDATE " + this.table.qualifiedTable() + " SET " + pointer
-				+ " = :watcherItemId, updated_at = now() WHERE " + id + " = :infoItemId AND " + pointer
-				+ " IS NOT DISTINCT FROM :relinkedTo AND updated_at = (SELECT c.row_updated_at FROM " + clears
+		String changedAt = this.table.changedAtColumn();
+		// the row is t: inside the audit's subquery, a bare name could be the audit row's
+		String sql = "WITH restored AS (UPDATE " + this.table.qualifiedTable() + " AS t SET " + pointer
+				+ " = :watcherItemId" + ((changedAt != null) ? ", " + changedAt + " = now()" : "") + " WHERE " + id
+				+ " = " + key(":infoItemId") + " AND " + pointer
+				+ " IS NOT DISTINCT FROM :relinkedTo AND EXISTS (SELECT 1 FROM " + clears
 				+ " c WHERE c.clear_id = :clearId AND c.archiver_table = :archiverTable AND c.relinked_to IS NOT"
-				+ " DISTINCT FROM :relinkedTo) AND NOT EXISTS (SELECT 1 FROM " + clears
+				+ " DISTINCT FROM :relinkedTo AND c.row_updated_at IS NOT DISTINCT FROM " + changedAt("t.")
+				+ ") AND NOT EXISTS (SELECT 1 FROM " + clears
 				+ " l WHERE l.archiver_table = :archiverTable AND l.info_item_id = :infoItemId"
 				+ " AND l.clear_id > :clearId) RETURNING " + id + ") INSERT INTO "
 				+ this.jobSchema.table("pointer_restore")
@@ -312,7 +335,7 @@ public class PointerTable {
 	private String selection(String alias, long partition, long partitions) {
 		String condition = alias + this.table.pointerColumn() + " IS NOT NULL";
 		if (partitions > 1) {
-			condition += " AND mod(mod(hashtextextended(" + alias + this.table.idColumn() + ", 0), " + partitions
+			condition += " AND mod(mod(hashtextextended(" + alias + this.table.idColumn() + "::text, 0), " + partitions
 					+ ") + " + partitions + ", " + partitions + ") = " + partition;
 		}
 		return condition;
@@ -324,7 +347,33 @@ public class PointerTable {
 			return "";
 		}
 		parameters.addValue("after", afterId);
-		return " AND " + alias + this.table.idColumn() + " > :after";
+		return " AND " + alias + this.table.idColumn() + " > " + key(":after");
+	}
+
+	/**
+	 * {@code text}, an id as the job keeps it, as a value of the key column's type: a
+	 * comparison with the column keeps its order and its index, whatever the type.
+	 */
+	private String key(String text) {
+		String type = this.keyType;
+		if (type == null) {
+			type = this.jdbc.getJdbcTemplate()
+				.queryForObject("SELECT a.atttypid::regtype::text FROM pg_attribute a JOIN pg_class c"
+						+ " ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
+						+ " AND c.relname = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped", String.class,
+						this.table.schema(), this.table.table(), this.table.idColumn());
+			this.keyType = type;
+		}
+		return "CAST(" + text + " AS " + type + ")";
+	}
+
+	/**
+	 * The changed-at column of the row under {@code alias}, or a null timestamp when the
+	 * table has none: restore then compares the pointer alone.
+	 */
+	private String changedAt(String alias) {
+		String changedAt = this.table.changedAtColumn();
+		return (changedAt != null) ? alias + changedAt : "CAST(NULL AS timestamptz)";
 	}
 
 	private boolean relationExists(String table) {
@@ -352,14 +401,15 @@ public class PointerTable {
 	 * @param watcherItemId its pointer now, null when it has none
 	 * @param updatedAt its {@code updated_at} now, null when it no longer exists
 	 * @param unchanged whether {@code updated_at} is still what the clear left
-	 * @param clearLeftUpdatedAt the {@code updated_at} the clear left
+	 * @param clearLeftUpdatedAt the {@code updated_at} the clear left, null where the
+	 * table has no changed-at column
 	 * @param laterRunId the run that cleared or re-linked it last since, null when none
 	 * did
 	 * @param laterWatcherItemId the pointer that later run cleared or re-linked
 	 * @param laterRelinkedTo what that later run re-linked it to, null for a clear
 	 */
 	public record SinceClear(boolean rowExists, @Nullable String watcherItemId, @Nullable Instant updatedAt,
-			boolean unchanged, Instant clearLeftUpdatedAt, @Nullable Long laterRunId,
+			boolean unchanged, @Nullable Instant clearLeftUpdatedAt, @Nullable Long laterRunId,
 			@Nullable String laterWatcherItemId, @Nullable String laterRelinkedTo) {
 	}
 

@@ -200,9 +200,10 @@ public final class Options {
 	private static Map<String, String> properties() {
 		Map<String, String> renamed = Map.of("reconciler.brake.min-sample", "brake-min-sample",
 				"reconciler.watcher.base-url", "watcher-base-url", "reconciler.snapshot.max-items",
-				"snapshot-max-items", "reconciler.snapshot.timeout", "snapshot-timeout");
+				"snapshot-max-items", "reconciler.snapshot.timeout", "snapshot-timeout", "reconciler.link.file",
+				"link-file");
 		Map<String, String> options = new LinkedHashMap<>();
-		for (String property : List.of("reconciler.chunk-size", "reconciler.concurrency",
+		for (String property : List.of("reconciler.link.file", "reconciler.chunk-size", "reconciler.concurrency",
 				"reconciler.fixed-concurrency", "reconciler.partition", "reconciler.partitions",
 				"reconciler.report-dir", "reconciler.job-schema", "reconciler.strategy", "reconciler.relink",
 				"reconciler.snapshot.max-items", "reconciler.snapshot.timeout", "reconciler.brake.max-clear-fraction",

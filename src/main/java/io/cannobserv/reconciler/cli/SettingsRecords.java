@@ -78,7 +78,8 @@ final class SettingsRecords {
 	private static Map<String, String> records() {
 		Map<String, String> records = new LinkedHashMap<>();
 		records.put("reconciler", "io.cannobserv.reconciler.run.ReconcilerProperties");
-		records.put("reconciler.archiver", "io.cannobserv.reconciler.archiver.ArchiverTable");
+		records.put("reconciler.archiver", "io.cannobserv.reconciler.archiver.TableSettings");
+		records.put("reconciler.link", "io.cannobserv.reconciler.link.LinkSettings");
 		records.put("reconciler.brake", "io.cannobserv.reconciler.guard.SafetyBrakeProperties");
 		records.put("reconciler.notify", "io.cannobserv.reconciler.notify.NotifyProperties");
 		records.put("reconciler.snapshot", "io.cannobserv.reconciler.watcher.SnapshotProperties");

@@ -129,8 +129,8 @@ public class Preflight {
 					+ this.archiver.idColumn() + "): Archiver 4.13 and later dropped the pointer and "
 					+ "Watcher links back itself, so there is nothing to reconcile in this database");
 		}
-		if ((use != DatabaseUse.RECONCILE || mode == RunMode.APPLY) && !this.pointerTable.hasUpdatedAt()) {
-			throw new PreflightException(table + " has no column " + PointerTable.UPDATED_AT + ", which "
+		if ((use != DatabaseUse.RECONCILE || mode == RunMode.APPLY) && !this.pointerTable.hasChangedAt()) {
+			throw new PreflightException(table + " has no column " + this.archiver.changedAtColumn() + ", which "
 					+ describe(use, mode) + " needs (every write sets it, and restore compares it with what a clear"
 					+ " left): check reconciler.archiver.table");
 		}

@@ -73,20 +73,26 @@ class RolePrivileges {
 	private List<Need> needs(DatabaseUse use, RunMode mode) {
 		ArchiverTable archiver = this.pointerTable.table();
 		String table = archiver.table();
+		String changedAt = archiver.changedAtColumn();
+		String watchStatus = archiver.watchStatusTable();
 		List<String> read = new ArrayList<>(List.of(archiver.idColumn(), archiver.pointerColumn()));
 		// restore compares updated_at with what the clear left, and prune whether restore
 		// still could; a clear records it
-		if (use != DatabaseUse.RECONCILE || mode == RunMode.APPLY) {
-			read.add(PointerTable.UPDATED_AT);
+		if ((use != DatabaseUse.RECONCILE || mode == RunMode.APPLY) && changedAt != null) {
+			read.add(changedAt);
 		}
 		List<Need> needs = new ArrayList<>();
 		needs.add(new Need(table, "SELECT", read));
 		if (mode == RunMode.APPLY && use != DatabaseUse.PRUNE) {
-			needs.add(new Need(table, "UPDATE", List.of(archiver.pointerColumn(), PointerTable.UPDATED_AT)));
-			if (use == DatabaseUse.RECONCILE && this.pointerTable.hasWatchStatus()) {
+			List<String> written = new ArrayList<>(List.of(archiver.pointerColumn()));
+			if (changedAt != null) {
+				written.add(changedAt);
+			}
+			needs.add(new Need(table, "UPDATE", written));
+			if (use == DatabaseUse.RECONCILE && watchStatus != null && this.pointerTable.hasWatchStatus()) {
 				// DELETE ... USING reads the id column of the row it deletes
-				needs.add(new Need(archiver.watchStatusTable(), "SELECT", List.of(archiver.idColumn())));
-				needs.add(new Need(archiver.watchStatusTable(), "DELETE", List.of()));
+				needs.add(new Need(watchStatus, "SELECT", List.of(archiver.idColumn())));
+				needs.add(new Need(watchStatus, "DELETE", List.of()));
 			}
 		}
 		return needs;

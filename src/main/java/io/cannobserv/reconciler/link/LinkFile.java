@@ -26,6 +26,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 
+import io.cannobserv.reconciler.run.SqlIdentifier;
+
 /**
  * Reads a link file: YAML whose keys are read under {@code link}, so that an error names
  * {@code link.gone[0].body}. A link has a name, its resource and its gone rules (the
@@ -67,7 +69,12 @@ public final class LinkFile {
 
 	private static final String RESOURCE = "resource";
 
-	private static final Set<String> LINK_KEYS = Set.of("name", RESOURCE, GONE);
+	private static final String SOURCE = "source";
+
+	private static final Set<String> LINK_KEYS = Set.of("name", SOURCE, RESOURCE, GONE);
+
+	private static final Set<String> SOURCE_KEYS = Set.of("schema", "table", "key", "pointer", "changed-at",
+			"side-effect");
 
 	private static final Set<String> RESOURCE_KEYS = Set.of("name", "item", "id", "probe", "auth", "health", "fields",
 			"list", "back-link-search");
@@ -138,14 +145,40 @@ public final class LinkFile {
 		catch (YAMLException ex) {
 			throw new LinkDefinitionException(source, "not a link file: " + oneLine(String.valueOf(ex.getMessage())));
 		}
-		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys: name, resource and gone", LINK_KEYS);
+		Map<String, Object> link = mapping(ROOT, root, "a mapping of keys: name, source, resource and gone", LINK_KEYS);
 		GoneRules gone = gone(link.get(GONE));
 		String name = required(ROOT + ".name", link.get("name"), "the link's name, as billing-customers");
 		if (!NAME.matcher(name).matches()) {
 			throw new LinkDefinitionException(ROOT + ".name", "'" + oneLine(name)
 					+ "' is not a link name: lower-case letters, digits and hyphens, starting with a letter, as billing-customers");
 		}
-		return new Link(name, resource(ROOT + "." + RESOURCE, link.get(RESOURCE)), gone);
+		Source table = link.containsKey(SOURCE) ? source(ROOT + "." + SOURCE, link.get(SOURCE)) : null;
+		return new Link(name, resource(ROOT + "." + RESOURCE, link.get(RESOURCE)), gone, table);
+	}
+
+	private static Source source(String key, @Nullable Object value) {
+		Map<String, Object> source = mapping(key, value,
+				"a mapping with schema, table, key and pointer, and optionally changed-at and side-effect",
+				SOURCE_KEYS);
+		return new Source(identifier(key + ".schema", source.get("schema"), "the table's schema, as billing"),
+				identifier(key + ".table", source.get("table"), "the table holding the pointers, as accounts"),
+				identifier(key + ".key", source.get("key"), "the column that names a row, as account_id"),
+				identifier(key + ".pointer", source.get("pointer"),
+						"the column holding the pointer, as stripe_customer_id"),
+				source.containsKey("changed-at") ? identifier(key + ".changed-at", source.get("changed-at"),
+						"the timestamp column every write sets, as updated_at") : null,
+				source.containsKey("side-effect") ? identifier(key + ".side-effect", source.get("side-effect"),
+						"a table of the same schema whose rows a clear deletes, as watch_status") : null);
+	}
+
+	/** A plain lower-case PostgreSQL identifier: it is spliced into SQL. */
+	private static String identifier(String key, @Nullable Object value, String what) {
+		String name = required(key, value, what);
+		if (!SqlIdentifier.valid(name)) {
+			throw new LinkDefinitionException(key, "'" + oneLine(name)
+					+ "' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)");
+		}
+		return name;
 	}
 
 	private static GoneRules gone(@Nullable Object gone) {

@@ -4,13 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
-import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.archiver.ArchiverTableConfiguration;
 import io.cannobserv.reconciler.cli.CommandLine;
 import io.cannobserv.reconciler.run.RunMode;
 
@@ -68,8 +67,7 @@ public record RunLabels(String command,
 	 */
 	private static Optional<String> table(ConfigurableEnvironment environment) {
 		try {
-			return Optional
-				.of(Binder.get(environment).bindOrCreate("reconciler.archiver", ArchiverTable.class).identity());
+			return Optional.of(ArchiverTableConfiguration.of(environment).identity());
 		}
 		catch (RuntimeException ex) {
 			return Optional.empty();

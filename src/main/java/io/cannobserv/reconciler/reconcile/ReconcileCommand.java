@@ -14,12 +14,15 @@ import io.cannobserv.reconciler.guard.Preflight;
 import io.cannobserv.reconciler.guard.PreflightException;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
+import io.cannobserv.reconciler.link.Link;
+import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.report.ConsoleSummary;
 import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Strategy;
 import io.cannobserv.reconciler.store.JobSchema;
 
 /**
@@ -49,9 +52,11 @@ public class ReconcileCommand implements Command {
 
 	private final ArchiverTable table;
 
+	private final Link link;
+
 	ReconcileCommand(RunLocks runLocks, Preflight preflight, JobSchema jobSchema, RunLauncher runLauncher,
 			RunConclusion runConclusion, ApplicationEventPublisher events, ConsoleSummary summary,
-			ReconcilerProperties properties, ArchiverTable table) {
+			ReconcilerProperties properties, ArchiverTable table, Link link) {
 		this.runLocks = runLocks;
 		this.preflight = preflight;
 		this.jobSchema = jobSchema;
@@ -61,6 +66,7 @@ public class ReconcileCommand implements Command {
 		this.summary = summary;
 		this.properties = properties;
 		this.table = table;
+		this.link = link;
 	}
 
 	@Override
@@ -78,6 +84,7 @@ public class ReconcileCommand implements Command {
 	 * written
 	 */
 	public ExitCode run(RunMode mode, boolean fresh, PrintStream out) throws Exception {
+		refuseWhatTheLinkCannotDo();
 		RunLogContext.open(new RunIdentity(mode, this.properties.partition(), this.properties.partitions(),
 				this.table.identity()));
 		// the lock first: a second process leaves at once, having asked nothing of anyone
@@ -98,6 +105,21 @@ public class ReconcileCommand implements Command {
 		finally {
 			RunLogContext.close();
 			BrakeHaltLog.ended();
+		}
+	}
+
+	/** A strategy that needs a part of the API the link does not declare. */
+	private void refuseWhatTheLinkCannotDo() {
+		Resource resource = this.link.resource();
+		if (this.properties.strategy() == Strategy.SNAPSHOT && resource.list() == null) {
+			throw new CommandRefusedException(ExitCode.NOT_STARTED,
+					"--strategy=snapshot needs the list of every " + "resource, which the link " + this.link.name()
+							+ " does not declare (resource.list): use " + "--strategy=auto or per-item");
+		}
+		if (this.properties.relink() && resource.backLinkSearch() == null) {
+			throw new CommandRefusedException(ExitCode.NOT_STARTED,
+					"--relink needs the search of the resources that " + "link back, which the link " + this.link.name()
+							+ " does not declare (resource.back-link-search):" + " leave --relink out");
 		}
 	}
 

@@ -38,7 +38,8 @@ final class RelinkSearch {
 			boolean last) {
 		BackLinkSearch search = resource.backLinkSearch();
 		if (search == null) {
-			throw new IllegalStateException(resource.name() + " has no back-link search (resource.back-link-search)");
+			throw new IllegalArgumentException("--relink needs the search of the resources that link back, which "
+					+ resource.name() + " does not have (the link's resource.back-link-search): leave --relink out");
 		}
 		this.key = search.key();
 		this.resourceName = resource.name();

@@ -13,12 +13,17 @@ public final class SqlIdentifier {
 	private SqlIdentifier() {
 	}
 
+	/** Whether {@code name} is a plain lower-case PostgreSQL identifier. */
+	public static boolean valid(String name) {
+		return IDENTIFIER.matcher(name).matches();
+	}
+
 	/**
 	 * Whether {@code name} is a plain lower-case PostgreSQL identifier; the message names
 	 * {@code option}.
 	 */
 	public static void check(String name, String option) {
-		if (!IDENTIFIER.matcher(name).matches()) {
+		if (!valid(name)) {
 			throw new IllegalArgumentException(option + " '" + name
 					+ "' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)");
 		}

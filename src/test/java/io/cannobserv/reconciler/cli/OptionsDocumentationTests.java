@@ -22,9 +22,10 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.ClassUtils;
 
-import io.cannobserv.reconciler.archiver.ArchiverTable;
+import io.cannobserv.reconciler.archiver.TableSettings;
 import io.cannobserv.reconciler.cli.Options.Option;
 import io.cannobserv.reconciler.guard.SafetyBrakeProperties;
+import io.cannobserv.reconciler.link.LinkSettings;
 import io.cannobserv.reconciler.notify.NotifyProperties;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.watcher.SnapshotProperties;
@@ -159,8 +160,8 @@ class OptionsDocumentationTests {
 		for (Map.Entry<String, Class<?>> settings : Map
 			.<String, Class<?>>of("reconciler", ReconcilerProperties.class, "reconciler.brake",
 					SafetyBrakeProperties.class, "reconciler.watcher", WatcherProperties.class, "reconciler.archiver",
-					ArchiverTable.class, "reconciler.notify", NotifyProperties.class, "reconciler.snapshot",
-					SnapshotProperties.class)
+					TableSettings.class, "reconciler.notify", NotifyProperties.class, "reconciler.snapshot",
+					SnapshotProperties.class, "reconciler.link", LinkSettings.class)
 			.entrySet()) {
 			assertThat(documented.bindOrCreate(settings.getKey(), settings.getValue())).as(settings.getKey())
 				.isEqualTo(nothingSet.bindOrCreate(settings.getKey(), settings.getValue()));

@@ -94,6 +94,46 @@ class LinkTests {
 	}
 
 	@Test
+	void archiverWatcherWhenLoadedNamesArchiversTable() {
+		assertThat(LinkFile.archiverWatcher().source()).isEqualTo(new Source("information", "info_items",
+				"info_item_id", "watcher_item_id", "updated_at", "watch_status"));
+	}
+
+	@Test
+	void billingLinkWhenReadNamesItsTableWithoutChangedAtOrSideEffect() throws IOException {
+		try (Reader file = Files.newBufferedReader(Path.of("links/billing-customers.yaml"))) {
+			assertThat(LinkFile.read("links/billing-customers.yaml", file).source())
+				.isEqualTo(new Source("billing", "accounts", "account_id", "stripe_customer_id", null, null));
+		}
+	}
+
+	@Test
+	void readWhenNoSourceLeavesItForTheRunToRefuse() {
+		assertThat(LinkFile.read("test.yaml", new StringReader(GONE + NAME_AND_RESOURCE)).source()).isNull();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					no schema                | 'source: {table: t, key: k, pointer: p}'                      | link.source.schema: missing: the table's schema, as billing; got nothing
+					no table                 | 'source: {schema: s, key: k, pointer: p}'                     | link.source.table: missing: the table holding the pointers, as accounts; got nothing
+					no key                   | 'source: {schema: s, table: t, pointer: p}'                   | link.source.key: missing: the column that names a row, as account_id; got nothing
+					no pointer               | 'source: {schema: s, table: t, key: k}'                       | link.source.pointer: missing: the column holding the pointer, as stripe_customer_id; got nothing
+					a name that needs quotes | 'source: {schema: s, table: Accounts, key: k, pointer: p}'    | link.source.table: 'Accounts' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)
+					SQL in a name            | 'source: {schema: s, table: t, key: "k; drop", pointer: p}'   | link.source.key: 'k; drop' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)
+					a changed-at not a name  | 'source: {schema: s, table: t, key: k, pointer: p, changed-at: "now()"}' | link.source.changed-at: 'now()' is not a plain lower-case PostgreSQL identifier (letters, digits, underscores)
+					an empty side effect     | 'source: {schema: s, table: t, key: k, pointer: p, side-effect: ""}' | link.source.side-effect: missing: a table of the same schema whose rows a clear deletes, as watch_status; got ''
+					an unknown key           | 'source: {schema: s, table: t, key: k, pointer: p, column: c}' | link.source.column: unknown key: give changed-at, key, pointer, schema, side-effect, table
+					not a mapping            | 'source: billing.accounts'                                    | link.source: a mapping with schema, table, key and pointer, and optionally changed-at and side-effect; got 'billing.accounts'
+					""")
+	void readWhenSourceIsWrongRefusesWithOneLineNamingTheKey(String why, String source, String message) {
+		String yaml = GONE + NAME_AND_RESOURCE + source + "\n";
+		assertThatExceptionOfType(LinkDefinitionException.class).as(why)
+			.isThrownBy(() -> LinkFile.read("test.yaml", new StringReader(yaml)))
+			.withMessage(message);
+	}
+
+	@Test
 	void itemUriWhenIdHoldsWhatALinkFormatMightAllowKeepsItInItsSegment() {
 		Resource resource = link("item: /v1/things/{id}", "format: \".+\"").resource();
 		assertThat(resource.itemUri(URI.create("http://api"), "../admin?x=1#y z/é"))
@@ -128,7 +168,7 @@ class LinkTests {
 			textBlock = """
 					no name                        | name: test                                  | ''                                            | link.name: missing: the link's name, as billing-customers; got nothing
 					a name with capitals           | name: test                                  | name: Billing                                 | link.name: 'Billing' is not a link name: lower-case letters, digits and hyphens, starting with a letter, as billing-customers
-					no resource                    | resource:                                   | 'resource_:'                                  | link.resource_: unknown key: give gone, name, resource
+					no resource                    | resource:                                   | 'resource_:'                                  | link.resource_: unknown key: give gone, name, resource, source
 					an unknown key in a resource   | 'name: the test API'                        | 'name: the test API\\n  itme: /x'             | link.resource.itme: unknown key: give auth, back-link-search, fields, health, id, item, list, name, probe
 					no item                        | 'item: /items/{id}'                         | ''                                            | link.resource.item: missing: a path under the base URL, as /v1/customers/{id}; got nothing
 					an item without its id         | 'item: /items/{id}'                         | 'item: /items/'                               | link.resource.item: '/items/' is not a path under the base URL with {id} once, as /v1/customers/{id}
