@@ -389,6 +389,18 @@ class DeploymentManifestTests {
 	}
 
 	@Test
+	void billingLinkWhenDeployedShipsTheLinkFileAsItIsAndProductionsImage() throws IOException {
+		// kustomize reads no file outside its directory: the deployment holds a copy
+		assertThat(K8S.resolve("links/billing-customers/link.yaml"))
+			.hasSameTextualContentAs(Path.of("links/billing-customers.yaml"));
+		Map<String, Object> production = document(K8S.resolve("overlays/production/kustomization.yaml"));
+		Map<String, Object> billing = document(K8S.resolve("overlays/production-billing-customers/kustomization.yaml"));
+		assertThat(maps(billing, "images")).isEqualTo(maps(production, "images"));
+		assertThat(billing.get("namespace")).isEqualTo(production.get("namespace"));
+		assertThat(billing.get("labels")).isEqualTo(production.get("labels"));
+	}
+
+	@Test
 	void overlaysWhenRenderedSetNamespaceAndImageTag() throws IOException {
 		List<Path> overlays;
 		try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {

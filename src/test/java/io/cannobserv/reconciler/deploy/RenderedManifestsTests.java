@@ -94,6 +94,62 @@ class RenderedManifestsTests {
 	}
 
 	@Test
+	void billingLinkWhenRenderedIsADeploymentOfItsOwnReadingItsLinkFileAndItsSecret() throws IOException {
+		String link = APP + "-billing-customers";
+		List<Map<String, Object>> rendered = render(copyOfK8s().resolve("overlays/production-billing-customers"));
+
+		// its own CronJobs, every one reading the link file and this link's Secret
+		List<Map<String, Object>> cronJobs = rendered.stream()
+			.filter((document) -> "CronJob".equals(document.get("kind")))
+			.toList();
+		assertThat(cronJobs).extracting(RenderedManifestsTests::name)
+			.containsExactlyInAnyOrder(link, APP + "-partitioned-billing-customers", APP + "-prune-billing-customers");
+		Map<String, Object> linkFile = rendered.stream()
+			.filter((document) -> "ConfigMap".equals(document.get("kind"))
+					&& name(document).startsWith(APP + "-link-billing-customers"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(map(linkFile, "data")).containsEntry("link.yaml",
+				Files.readString(Path.of("links/billing-customers.yaml")));
+		for (Map<String, Object> cronJob : cronJobs) {
+			Map<String, Object> pod = map(map(map(map(cronJob, "spec"), "jobTemplate"), "spec"), "template");
+			assertThat(map(map(pod, "metadata"), "labels")).as(name(cronJob))
+				.containsEntry("reconciler.cannobserv.io/link", "billing-customers");
+			assertThat(maps(map(pod, "spec"), "volumes")).as(name(cronJob))
+				.anySatisfy((volume) -> assertThat(map(volume, "configMap")).containsEntry("name", name(linkFile)));
+			Map<String, Object> container = maps(map(pod, "spec"), "containers").get(0);
+			assertThat(maps(container, "volumeMounts")).as(name(cronJob))
+				.anySatisfy((mount) -> assertThat(mount).containsEntry("mountPath", "/etc/reconciler/link"));
+			List<Object> secrets = maps(container, "env").stream()
+				.map((variable) -> variable.get("valueFrom"))
+				.filter((from) -> from instanceof Map<?, ?> map && map.containsKey("secretKeyRef"))
+				.map((from) -> (Object) ((Map<?, ?>) ((Map<?, ?>) from).get("secretKeyRef")).get("name"))
+				.toList();
+			assertThat(secrets).as(name(cronJob)).hasSizeGreaterThanOrEqualTo(2).containsOnly(link);
+			assertThat(maps(container, "envFrom")).as(name(cronJob))
+				.singleElement()
+				.satisfies((from) -> assertThat(map(from, "configMapRef")).containsEntry("name", link));
+			assertThat(container.get("image")).isEqualTo("ghcr.io/cannobserv/watcher-link-reconciler:0.2.0");
+		}
+		assertThat(map(single(rendered, "ConfigMap", link), "data"))
+			.containsEntry("RECONCILER_LINK_FILE", "/etc/reconciler/link/link.yaml")
+			.containsEntry("SPRING_DATASOURCE_URL",
+					"jdbc:postgresql://postgresql.billing.svc.cluster.local:5432/billing");
+
+		// a NetworkPolicy of its pods alone: DNS, the billing database, the API over
+		// HTTPS
+		Map<String, Object> policy = map(single(rendered, "NetworkPolicy", link), "spec");
+		assertThat(map(map(policy, "podSelector"), "matchLabels")).containsEntry("reconciler.cannobserv.io/link",
+				"billing-customers");
+		assertThat(maps(policy, "egress"))
+			.extracting((rule) -> String.join(",",
+					maps(rule, "ports").stream().map((port) -> port.get("protocol") + "/" + port.get("port")).toList()))
+			.containsExactly("UDP/53,TCP/53", "TCP/5432", "TCP/443");
+		assertThat(rendered).as("no Namespace: the production overlay creates it")
+			.noneMatch((document) -> "Namespace".equals(document.get("kind")));
+	}
+
+	@Test
 	void monitoringWhenRenderedWithAnotherRunbookBaseLinksEveryAlertThere() throws IOException {
 		Path k8s = copyOfK8s();
 		replace(k8s.resolve("monitoring/kustomization.yaml"),
