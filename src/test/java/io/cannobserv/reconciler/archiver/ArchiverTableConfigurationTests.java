@@ -1,13 +1,13 @@
 package io.cannobserv.reconciler.archiver;
 
-import java.io.StringReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.mock.env.MockEnvironment;
-
-import io.cannobserv.reconciler.link.Link;
-import io.cannobserv.reconciler.link.LinkFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -46,23 +46,19 @@ class ArchiverTableConfigurationTests {
 	}
 
 	@Test
-	void ofWhenTheLinkHasNoSourceRefusesNamingTheKey() {
-		Link link = LinkFile.read("test.yaml", new StringReader("""
-				name: test
-				resource:
-				  name: the test API
-				  item: /items/{id}
-				  id: {format: "[a-z]+", called: a test id}
-				  probe: nothing
-				  auth: bearer
-				  fields: {id: /id}
-				gone:
-				  - {status: 404, media-type: application/json, body: {"detail": "x"}}
-				"""));
+	void ofWhenTheLinkHasNoSourceRefusesNamingTheKey(@TempDir Path files) throws IOException {
+		// given the billing link without its source
+		String billing = Files.readString(Path.of("links/billing-customers.yaml"));
+		Path file = files.resolve("no-source.yaml");
+		Files.writeString(file,
+				billing.substring(0, billing.indexOf("source:")) + billing.substring(billing.indexOf("resource:")));
+
+		// when, then
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ArchiverTableConfiguration.of(link, new TableSettings(null, null, null, null, null)))
-			.withMessage("link.source is missing from the link test: give the table that holds the pointers"
-					+ " (schema, table, key, pointer), see docs/reference/link-file.md");
+			.isThrownBy(() -> ArchiverTableConfiguration
+				.of(new MockEnvironment().withProperty("reconciler.link.file", file.toString())))
+			.withMessage("link.source is missing from the link billing-customers: give the table that holds the"
+					+ " pointers (schema, table, key, pointer), see docs/reference/link-file.md");
 	}
 
 }
