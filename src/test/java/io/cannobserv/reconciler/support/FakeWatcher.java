@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,9 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.jspecify.annotations.Nullable;
+
+import io.cannobserv.reconciler.link.LinkFile;
+import io.cannobserv.reconciler.link.Resource;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -53,12 +57,20 @@ public final class FakeWatcher implements AutoCloseable {
 
 	public static final String DEFAULT_API_KEY = "test-watcher-api-key";
 
-	public static final String API_KEY_HEADER = "X-API-Key";
+	/**
+	 * The built-in link the fake speaks for: its paths and its key's header are read from
+	 * the link file, not restated (LinkTests holds the file to Watcher's contract). The
+	 * bodies are Watcher's own answers, captured, so that a link file that misread them
+	 * fails here.
+	 */
+	private static final Resource WATCHER = LinkFile.archiverWatcher().resource();
 
-	public static final String WATCHED_ITEMS_PATH = "/api/v1/watched-items";
+	public static final String API_KEY_HEADER = WATCHER.auth().header();
 
 	/** One WatchedItem's path, before its id. */
-	public static final String ITEM_PATH = WATCHED_ITEMS_PATH + "/";
+	public static final String ITEM_PATH = WATCHER.item().substring(0, WATCHER.item().indexOf('{'));
+
+	public static final String WATCHED_ITEMS_PATH = ITEM_PATH.substring(0, ITEM_PATH.length() - 1);
 
 	// WireMock tries the lowest priority number first; equal priorities: newest stub
 	// first
@@ -434,8 +446,8 @@ public final class FakeWatcher implements AutoCloseable {
 	}
 
 	private void installDefaults() {
-		this.server.stubFor(
-				get(urlPathEqualTo("/health")).atPriority(PER_ITEM).willReturn(json(200, WatcherBodies.HEALTH_OK)));
+		this.server.stubFor(get(urlPathEqualTo(Objects.requireNonNull(WATCHER.health()))).atPriority(PER_ITEM)
+			.willReturn(json(200, WatcherBodies.HEALTH_OK)));
 		this.server
 			.stubFor(get(urlPathEqualTo("/ready")).atPriority(PER_ITEM).willReturn(json(200, WatcherBodies.READY)));
 
