@@ -2,6 +2,8 @@ package io.cannobserv.reconciler.link;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -177,6 +179,30 @@ class BillingLinkIntegrationTests {
 	}
 
 	@Test
+	void pruneKeepsARunRestoreCouldStillUndoUntilItIsUndone() throws InterruptedException {
+		// given an applied run whose clears restore could still undo
+		assertThat(billingRun("reconcile", "--apply").exitCode()).isZero();
+		Thread.sleep(1_100);
+		String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+
+		// when
+		Result kept = billingRun("prune", "--apply", "--older-than=" + now);
+
+		// then its clears stay, for restore
+		assertThat(kept.exitCode()).as(kept.out() + kept.err()).isZero();
+		assertThat(clears()).isEqualTo(3);
+
+		assertThat(kept.out()).contains("table billing.accounts(account_id,stripe_customer_id)")
+			.contains("3 clear(s) or re-link(s) that restore could still put back (restore --run 1)");
+
+		// when the run is undone, nothing is left to put back
+		assertThat(billingRun("restore", "--run=1", "--apply").exitCode()).isZero();
+		Result after = billingRun("prune", "--older-than=" + now);
+		assertThat(after.exitCode()).as(after.out() + after.err()).isZero();
+		assertThat(after.out()).contains("run 1 (apply").doesNotContain("restore could still put back");
+	}
+
+	@Test
 	void applyWhenKilledMidRunResumesAndClearsEachGoneCustomerOnce() throws Exception {
 		// given an API slow enough, one request at a time, that a kill lands mid-run
 		api.setGlobalFixedDelay(40);
@@ -262,6 +288,10 @@ class BillingLinkIntegrationTests {
 		args.add("--max-backoff=20ms");
 		args.addAll(List.of(options));
 		return args;
+	}
+
+	private int clears() {
+		return this.billing.queryForObject("SELECT count(*) FROM watcher_link_reconciler.pointer_clear", Integer.class);
 	}
 
 	private static int customerLookups() {
