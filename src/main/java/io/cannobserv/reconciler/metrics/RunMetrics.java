@@ -126,20 +126,17 @@ public class RunMetrics {
 	}
 
 	/**
-	 * The command ended with {@code exitCode}: called whichever way it ended, before the
-	 * context closes (closing pushes). A reconcile run refused before it started (exit 2,
-	 * 4) or failed outside the job (exit 1) has no report, and its exit code must reach
-	 * the group all the same. The last success of this kind of run comes from the run
-	 * history, so that a failed run pushes the previous one again instead of dropping it:
-	 * the Pushgateway's advice is to alert on the age of the last success, not on a
-	 * missing push.
+	 * The run ended with {@code exitCode}: called whichever way it ended, before the
+	 * context closes (closing pushes); only for {@code reconcile}, the one command
+	 * measured. A reconcile run refused before it started (exit 2, 4) or failed outside
+	 * the job (exit 1) has no report, and its exit code must reach the group all the
+	 * same. The last success of this kind of run comes from the run history, so that a
+	 * failed run pushes the previous one again instead of dropping it: the Pushgateway's
+	 * advice is to alert on the age of the last success, not on a missing push.
 	 * @param labels the command and its mode
 	 * @param exitCode the process's exit code
 	 */
 	public void ended(RunLabels labels, ExitCode exitCode) {
-		if (!labels.reconciles()) {
-			return;
-		}
 		exitCode(exitCode.code());
 		// the final push replaces the group: never with a run still marked running
 		running(false);

@@ -50,15 +50,16 @@ public class RunNotifier {
 	}
 
 	/**
-	 * The command ended with {@code exitCode}: called whichever way it ended, before the
-	 * context closes. A reconcile run that ended without a report (it could not start, or
-	 * failed outside the job) is told of here; one whose end was heard, already.
+	 * The run ended with {@code exitCode}: called whichever way it ended, before the
+	 * context closes; only for {@code reconcile}, the one command notified of. A
+	 * reconcile run that ended without a report (it could not start, or failed outside
+	 * the job) is told of here; one whose end was heard, already.
 	 * @param labels the command and its mode
 	 * @param exitCode the process's exit code
 	 * @param failure the one line the command printed, if it failed
 	 */
 	public void ended(RunLabels labels, ExitCode exitCode, @Nullable String failure) {
-		if (!labels.reconciles() || exitCode == this.heard) {
+		if (exitCode == this.heard) {
 			return;
 		}
 		String partition = this.properties.partitioned()
