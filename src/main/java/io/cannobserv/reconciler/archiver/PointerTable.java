@@ -115,9 +115,8 @@ public class PointerTable {
 	 */
 	public List<InfoItemPointer> page(long partition, long partitions, @Nullable String afterId, int limit) {
 		MapSqlParameterSource parameters = new MapSqlParameterSource("limit", limit);
-		// the key as text under a name of its own: ORDER BY a bare name would sort the
-		// output
-		// column of that name, so a number key as text
+		// the key as text under a name of its own: ORDER BY a bare name sorts the output
+		// column of that name, and a number key would be sorted as text
 		String sql = "SELECT " + this.table.idColumn() + "::text AS key_text, " + this.table.pointerColumn() + " FROM "
 				+ this.table.qualifiedTable() + " WHERE " + selection("", partition, partitions)
 				+ after("", afterId, parameters) + " ORDER BY " + this.table.idColumn() + " LIMIT :limit";

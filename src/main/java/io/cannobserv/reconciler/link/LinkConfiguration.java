@@ -51,15 +51,15 @@ public class LinkConfiguration {
 			return LinkFile.read(ROOT_KEY, reader);
 		}
 		catch (LinkDefinitionException ex) {
-			// no cause: a start failure is told by its root's message, and this line is
-			// whole
+			// no cause: a failure to start is told by its root cause's message; this line
+			// is the whole of it
 			throw new IllegalArgumentException("--link-file=" + file + ": " + ex.getMessage());
 		}
 		catch (IOException | InvalidPathException ex) {
+			// no cause either, for the same reason
 			throw new IllegalArgumentException(
 					"--link-file=" + file + " cannot be read (" + ex.getClass().getSimpleName() + " " + ex.getMessage()
-							+ "): give the path of a link file, see docs/reference/link-file.md",
-					ex);
+							+ "): give the path of a link file, see docs/reference/link-file.md");
 		}
 	}
 

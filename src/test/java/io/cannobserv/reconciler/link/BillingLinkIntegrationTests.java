@@ -1,5 +1,7 @@
 package io.cannobserv.reconciler.link;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -249,6 +251,41 @@ class BillingLinkIntegrationTests {
 		assertThat(this.billing.queryForObject("SELECT count(*) FROM watcher_link_reconciler.pointer_clear",
 				Integer.class))
 			.isZero();
+	}
+
+	@Test
+	void reconcileWhenTheLinkFileIsMissingRefusesInOneLineNamingIt() {
+		// when
+		List<String> args = billingArgs("reconcile");
+		args.replaceAll((arg) -> arg.equals(LINK) ? "--link-file=links/nothing.yaml" : arg);
+		Result result = ReconcilerRun.run(args.toArray(String[]::new));
+
+		// then
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err())
+			.isEqualTo("watcher-link-reconciler: cannot start: --link-file=links/nothing.yaml cannot"
+					+ " be read (NoSuchFileException links/nothing.yaml): give the path of a link file, see"
+					+ " docs/reference/link-file.md\n");
+		api.verify(0, anyRequestedFor(anyUrl()));
+	}
+
+	@Test
+	void reconcileWhenTheLinkFileIsWrongRefusesInOneLineNamingTheKey() throws IOException {
+		// given
+		Path file = this.reports.resolve("broken.yaml");
+		Files.writeString(file, Files.readString(Path.of("links/billing-customers.yaml"))
+			.replace("pointer: stripe_customer_id", "pointer: Stripe"));
+
+		// when
+		List<String> args = billingArgs("reconcile");
+		args.replaceAll((arg) -> arg.equals(LINK) ? "--link-file=" + file : arg);
+		Result result = ReconcilerRun.run(args.toArray(String[]::new));
+
+		// then
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err()).isEqualTo("watcher-link-reconciler: cannot start: --link-file=" + file
+				+ ": link.source.pointer: 'Stripe' is not a plain lower-case PostgreSQL identifier (letters, digits,"
+				+ " underscores)\n");
 	}
 
 	@Test
