@@ -15,7 +15,6 @@ import io.cannobserv.reconciler.guard.PreflightException;
 import io.cannobserv.reconciler.guard.RunLock;
 import io.cannobserv.reconciler.guard.RunLocks;
 import io.cannobserv.reconciler.link.Link;
-import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.report.ConsoleSummary;
 import io.cannobserv.reconciler.report.RunEnded;
 import io.cannobserv.reconciler.run.ExitCode;
@@ -108,18 +107,16 @@ public class ReconcileCommand implements Command {
 		}
 	}
 
-	/** A strategy that needs a part of the API the link does not declare. */
+	/**
+	 * A strategy that needs a part of the API the link does not declare. (--relink
+	 * without a back-link search is refused earlier, by RelinkSearch, as its bean is
+	 * made.)
+	 */
 	private void refuseWhatTheLinkCannotDo() {
-		Resource resource = this.link.resource();
-		if (this.properties.strategy() == Strategy.SNAPSHOT && resource.list() == null) {
+		if (this.properties.strategy() == Strategy.SNAPSHOT && this.link.resource().list() == null) {
 			throw new CommandRefusedException(ExitCode.NOT_STARTED,
-					"--strategy=snapshot needs the list of every " + "resource, which the link " + this.link.name()
-							+ " does not declare (resource.list): use " + "--strategy=auto or per-item");
-		}
-		if (this.properties.relink() && resource.backLinkSearch() == null) {
-			throw new CommandRefusedException(ExitCode.NOT_STARTED,
-					"--relink needs the search of the resources that " + "link back, which the link " + this.link.name()
-							+ " does not declare (resource.back-link-search):" + " leave --relink out");
+					"--strategy=snapshot needs the list of every" + " resource, which the link " + this.link.name()
+							+ " does not declare (resource.list): use --strategy=auto or per-item");
 		}
 	}
 
