@@ -178,8 +178,15 @@ class MetricsPushIntegrationTests {
 		// last one says it no longer runs
 		assertThat(result.exitCode()).as(result.err()).isZero();
 		List<Map<String, Double>> exports = new ArrayList<>();
+		// the newest export is the one of the newest data points, not the last to arrive:
+		// a
+		// periodic export collected before the run ended can reach the collector after
+		// the
+		// final one sent at close
+		Map<Map<String, Double>, Long> collectedAt = new java.util.IdentityHashMap<>();
 		for (LoggedRequest export : this.collector.findAll(anyRequestedFor(anyUrl()))) {
 			Map<String, Double> values = new HashMap<>();
+			long[] newest = { 0 };
 			ExportMetricsServiceRequest.parseFrom(export.getBody())
 				.getResourceMetricsList()
 				.forEach((resource) -> resource.getScopeMetricsList()
@@ -192,16 +199,19 @@ class MetricsPushIntegrationTests {
 								.findFirst()
 								.orElse("");
 							values.put(metric.getName() + outcome, point.getAsDouble());
+							newest[0] = Math.max(newest[0], point.getTimeUnixNano());
 						}
 					})));
 			exports.add(values);
+			collectedAt.put(values, newest[0]);
 		}
 		assertThat(exports).anySatisfy((values) -> {
 			assertThat(values).containsEntry("reconciler.run.running", 1.0)
 				.containsEntry("reconciler.run.progress.total.pointers", 12.0);
 			assertThat(values.get("reconciler.run.progress.pointers{read}")).isLessThan(12.0);
 		});
-		assertThat(exports.get(exports.size() - 1)).containsEntry("reconciler.run.running", 0.0)
+		Map<String, Double> last = exports.stream().max(java.util.Comparator.comparing(collectedAt::get)).orElseThrow();
+		assertThat(last).containsEntry("reconciler.run.running", 0.0)
 			.containsEntry("reconciler.run.progress.pointers{read}", 12.0)
 			.containsEntry("reconciler.run.pointers{read}", 12.0);
 	}
