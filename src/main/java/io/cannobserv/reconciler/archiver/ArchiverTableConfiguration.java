@@ -8,6 +8,7 @@ import org.springframework.core.env.Environment;
 import io.cannobserv.reconciler.link.Link;
 import io.cannobserv.reconciler.link.LinkConfiguration;
 import io.cannobserv.reconciler.link.Source;
+import io.cannobserv.reconciler.run.Words;
 
 /** The table a run reconciles: the link's source, with the settings over it. */
 @Configuration(proxyBeanMethods = false)
@@ -16,6 +17,12 @@ public class ArchiverTableConfiguration {
 	@Bean
 	ArchiverTable archiverTable(Link link, TableSettings settings) {
 		return of(link, settings);
+	}
+
+	/** What the reports and messages of this table's runs call its things. */
+	@Bean
+	Words words(Link link, ArchiverTable table) {
+		return link.words(table.identity(), table.qualifiedTable());
 	}
 
 	/**

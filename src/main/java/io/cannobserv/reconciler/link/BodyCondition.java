@@ -1,6 +1,7 @@
 package io.cannobserv.reconciler.link;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +16,12 @@ public sealed interface BodyCondition permits BodyCondition.Exact, BodyCondition
 	boolean matches(JsonNode body);
 
 	/**
+	 * The condition for a message, after "a body": {@code {"detail":"WatchedItem not
+	 * found"}}, or {@code with /error/code "resource_missing"}.
+	 */
+	String described();
+
+	/**
 	 * The body is exactly this value: no key more or less, nothing in another case.
 	 *
 	 * @param body the value
@@ -24,6 +31,11 @@ public sealed interface BodyCondition permits BodyCondition.Exact, BodyCondition
 		@Override
 		public boolean matches(JsonNode body) {
 			return this.body.equals(body);
+		}
+
+		@Override
+		public String described() {
+			return this.body.toString();
 		}
 
 	}
@@ -45,6 +57,13 @@ public sealed interface BodyCondition permits BodyCondition.Exact, BodyCondition
 		@Override
 		public boolean matches(JsonNode body) {
 			return this.conditions.stream().allMatch((condition) -> condition.matches(body));
+		}
+
+		@Override
+		public String described() {
+			return "with " + this.conditions.stream()
+				.map((condition) -> condition.pointer() + " " + condition.value())
+				.collect(Collectors.joining(" and "));
 		}
 
 	}

@@ -71,7 +71,11 @@ public final class LinkFile {
 
 	private static final String SOURCE = "source";
 
-	private static final Set<String> LINK_KEYS = Set.of("name", SOURCE, RESOURCE, GONE);
+	private static final String CALLED = "called";
+
+	private static final Set<String> LINK_KEYS = Set.of("name", SOURCE, RESOURCE, GONE, CALLED);
+
+	private static final Set<String> CALLED_KEYS = Set.of("source", "row", "item");
 
 	private static final Set<String> SOURCE_KEYS = Set.of("schema", "table", "key", "pointer", "changed-at",
 			"side-effect");
@@ -153,7 +157,21 @@ public final class LinkFile {
 					+ "' is not a link name: lower-case letters, digits and hyphens, starting with a letter, as billing-customers");
 		}
 		Source table = link.containsKey(SOURCE) ? source(ROOT + "." + SOURCE, link.get(SOURCE)) : null;
-		return new Link(name, resource(ROOT + "." + RESOURCE, link.get(RESOURCE)), gone, table);
+		Called called = link.containsKey(CALLED) ? called(ROOT + "." + CALLED, link.get(CALLED)) : Called.NOTHING;
+		return new Link(name, resource(ROOT + "." + RESOURCE, link.get(RESOURCE)), gone, table, called);
+	}
+
+	private static Called called(String key, @Nullable Object value) {
+		Map<String, Object> called = mapping(key, value, "a mapping with source, row and item, each optional",
+				CALLED_KEYS);
+		return new Called(word(key + ".source", called, "what owns the table, as billing"),
+				word(key + ".row", called, "what one row is called, as account"),
+				word(key + ".item", called, "what one resource is called, as customer"));
+	}
+
+	private static @Nullable String word(String key, Map<String, Object> called, String what) {
+		String name = key.substring(key.lastIndexOf('.') + 1);
+		return called.containsKey(name) ? required(key, called.get(name), what) : null;
 	}
 
 	private static Source source(String key, @Nullable Object value) {

@@ -10,6 +10,7 @@ import io.cannobserv.reconciler.report.RunReport;
 import io.cannobserv.reconciler.report.RunReports;
 import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.Words;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
@@ -29,8 +30,10 @@ final class Notices {
 	/**
 	 * The message for a run that ended with a report, if it needs a human: why, then the
 	 * run's Markdown summary.
+	 * @param words what the run's link calls its things
+	 * @param markdown the run's Markdown summary
 	 */
-	static Optional<String> ofRun(RunReport report, ExitCode exitCode) {
+	static Optional<String> ofRun(RunReport report, ExitCode exitCode, Words words, String markdown) {
 		List<String> reasons = new ArrayList<>();
 		if (exitCode == ExitCode.BRAKE) {
 			reasons.add("the safety brake halted the run before it wrote the chunk that tripped it");
@@ -41,14 +44,14 @@ final class Notices {
 		}
 		long unconfirmed = report.counts().get(Outcome.NOT_FOUND_UNCONFIRMED);
 		if (unconfirmed > 0) {
-			reasons.add(unconfirmed + ((unconfirmed == 1) ? " pointer" : " pointers")
-					+ " got a 404 that is not Watcher's typed answer, kept: check that WATCHER_BASE_URL"
-					+ " reaches Watcher itself");
+			reasons.add(unconfirmed + ((unconfirmed == 1) ? " pointer" : " pointers") + " got a 404 that is not "
+					+ words.api() + "'s typed answer, kept: check that WATCHER_BASE_URL" + " reaches " + words.api()
+					+ " itself");
 		}
 		if (reasons.isEmpty()) {
 			return Optional.empty();
 		}
-		return Optional.of("**Needs a human:** " + String.join("; ", reasons) + ".\n\n" + RunReports.markdown(report));
+		return Optional.of("**Needs a human:** " + String.join("; ", reasons) + ".\n\n" + markdown);
 	}
 
 	/**

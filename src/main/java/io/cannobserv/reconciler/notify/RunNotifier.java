@@ -13,6 +13,8 @@ import org.springframework.stereotype.Component;
 
 import io.cannobserv.reconciler.metrics.RunLabels;
 import io.cannobserv.reconciler.report.RunEnded;
+import io.cannobserv.reconciler.report.RunReport;
+import io.cannobserv.reconciler.report.RunReports;
 import io.cannobserv.reconciler.run.ExitCode;
 import io.cannobserv.reconciler.run.ReconcilerProperties;
 import io.cannobserv.reconciler.version.BuildVersion;
@@ -35,16 +37,21 @@ public class RunNotifier {
 	/** The exit code of the run's end this process told of, if any. */
 	private volatile @Nullable ExitCode heard;
 
-	RunNotifier(NotifyProperties notifyProperties, Environment environment, ReconcilerProperties properties) {
+	private final RunReports runReports;
+
+	RunNotifier(NotifyProperties notifyProperties, Environment environment, ReconcilerProperties properties,
+			RunReports runReports) {
 		this.notifier = Notifier.of(notifyProperties, environment);
 		this.properties = properties;
+		this.runReports = runReports;
 	}
 
 	@EventListener
 	@Order(RunEnded.TELL)
 	void onRunEnded(RunEnded ended) {
 		this.heard = ended.exitCode();
-		Notices.ofRun(ended.report(), ended.exitCode())
+		RunReport report = ended.report();
+		Notices.ofRun(report, ended.exitCode(), this.runReports.words(report), this.runReports.markdown(report))
 			.ifPresent((message) -> send(message,
 					"run " + ended.report().runId() + " ended with exit code " + ended.exitCode().code()));
 	}

@@ -10,11 +10,13 @@ import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.Strategy;
+import io.cannobserv.reconciler.run.Words;
 
 /**
  * What every human format of a run's report puts first, decided once: the next commands
  * after a halt, the kept pointers grouped by why with what to do about each, and which
- * rows a run's features make worth showing. The words come from {@link Outcome}.
+ * rows a run's features make worth showing. The words come from {@link Outcome}, in the
+ * link's {@link Words}.
  */
 final class Actions {
 
@@ -55,8 +57,8 @@ final class Actions {
 	}
 
 	/** What to do about {@code outcome}'s pointers in this run, in one line. */
-	static String action(Outcome outcome, long runId) {
-		return outcome.action().replace("--run ID", "--run " + runId);
+	static String action(Outcome outcome, long runId, Words words) {
+		return outcome.action(words).replace("--run ID", "--run " + runId);
 	}
 
 	/** The kept pointers by why, in the order to read them. */
@@ -75,7 +77,7 @@ final class Actions {
 	 * The commands to run next, when the brake tripped or would have: exact, with the
 	 * limits computed from the figures. Empty otherwise.
 	 */
-	static List<Step> next(RunReport report) {
+	static List<Step> next(RunReport report, Words words) {
 		BrakeState state = report.brake().state();
 		if (state == BrakeState.CLEAR) {
 			return List.of();
@@ -88,17 +90,17 @@ final class Actions {
 		RunCounts counts = report.counts();
 		if (state == BrakeState.TRIPPED) {
 			steps.add(new Step("preview every pointer the run would clear, writing nothing", "reconcile" + identity));
-			steps.add(new Step(
-					"proceed, once the pointers above are really gone in Watcher (resumes at the halted chunk)",
-					"reconcile --apply" + identity + override));
+			steps.add(new Step("proceed, once the pointers above are really gone in " + words.api()
+					+ " (resumes at the halted chunk)", "reconcile --apply" + identity + override));
 			long written = counts.get(Outcome.CLEARED) + counts.get(Outcome.RELINKED);
 			if (written > 0) {
-				steps.add(new Step("undo the " + written + " pointer(s) written before the halt, if Watcher was wrong",
+				steps.add(new Step(
+						"undo the " + written + " pointer(s) written before the halt, if " + words.api() + " was wrong",
 						"restore --run " + report.runId() + " --apply"));
 			}
 		}
 		else {
-			steps.add(new Step("apply anyway, once these pointers are really gone in Watcher",
+			steps.add(new Step("apply anyway, once these pointers are really gone in " + words.api(),
 					"reconcile --apply" + identity + override));
 		}
 		return steps;

@@ -15,6 +15,7 @@ import io.cannobserv.reconciler.report.TextRunList.Column;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.Words;
 
 /**
  * A run, or the run list, as one self-contained HTML page: inline CSS (the
@@ -40,17 +41,17 @@ final class HtmlReport {
 	 * @param schema the job schema it was read from
 	 * @param now when the page is made
 	 */
-	static String run(RunReport report, List<RunSummary> trend, String schema, Instant now) {
+	static String run(RunReport report, List<RunSummary> trend, String schema, Instant now, Words words) {
 		StringBuilder html = new StringBuilder(16_384);
 		head(html, "Run " + report.runId() + " · Watcher link reconciler");
 		runHeader(html, report);
-		alerts(html, report);
-		kpis(html, report);
+		alerts(html, report, words);
+		kpis(html, report, words);
 		// what needs a look before what went well
-		keptSection(html, report);
+		keptSection(html, report, words);
 		charts(html, report, trend);
-		clearedSection(html, report);
-		relinkedSection(html, report);
+		clearedSection(html, report, words);
+		relinkedSection(html, report, words);
 		footer(html, schema, now);
 		return html.toString();
 	}
@@ -83,7 +84,7 @@ final class HtmlReport {
 		html.append("</p></header>");
 	}
 
-	private static void alerts(StringBuilder html, RunReport report) {
+	private static void alerts(StringBuilder html, RunReport report, Words words) {
 		RunSummary run = report.summary();
 		if (report.exitMessage() != null && !run.halted()) {
 			html.append("<div class=\"alert\" data-alert=\"stopped\"><b>Stopped because:</b> ")
@@ -115,15 +116,15 @@ final class HtmlReport {
 		}
 		html.append(": ").append(Html.text(String.valueOf(brake.message()))).append('.');
 		if (halted && (!report.wouldClear().isEmpty() || !report.wouldRelink().isEmpty())) {
-			html.append(
-					"<p><b>To judge:</b> the pointers that chunk would have cleared or re-linked, with Watcher's answer.</p>");
-			pointerTable(html, report.wouldClear(), report.runId());
+			html.append("<p><b>To judge:</b> the pointers that chunk would have cleared or re-linked, with "
+					+ Html.text(words.api()) + "'s answer.</p>");
+			pointerTable(html, report.wouldClear(), report.runId(), words);
 			if (!report.wouldRelink().isEmpty()) {
-				relinkTable(html, report.wouldRelink(), report.runId());
+				relinkTable(html, report.wouldRelink(), report.runId(), words);
 			}
 		}
 		html.append("<p><b>Next:</b></p><ul class=\"next\">");
-		for (Actions.Step step : Actions.next(report)) {
+		for (Actions.Step step : Actions.next(report, words)) {
 			html.append("<li>")
 				.append(Html.text(capitalised(step.why())))
 				.append(": <code>")
@@ -137,7 +138,7 @@ final class HtmlReport {
 		return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
 	}
 
-	private static void kpis(StringBuilder html, RunReport report) {
+	private static void kpis(StringBuilder html, RunReport report, Words words) {
 		RunCounts counts = report.counts();
 		html.append("<section class=\"kpis\">");
 		kpi(html, "checked", Outcome.READ.label(), counts.get(Outcome.READ), "pointers read", Outcome.READ.colour());
@@ -160,8 +161,8 @@ final class HtmlReport {
 				kpi(html, Outcome.WOULD_RELINK, counts, "dry run: nothing written; --apply re-links");
 			}
 		}
-		kpi(html, Outcome.TRANSIENT, counts, "Watcher did not answer; checked again next run");
-		kpi(html, Outcome.NOT_FOUND_UNCONFIRMED, counts, "not Watcher's typed 404: kept");
+		kpi(html, Outcome.TRANSIENT, counts, capitalised(words.api()) + " did not answer; checked again next run");
+		kpi(html, Outcome.NOT_FOUND_UNCONFIRMED, counts, "not " + words.api() + "'s typed 404: kept");
 		html.append("<div class=\"kpi\" data-kpi=\"brake\" style=\"--accent: ")
 			.append(brakeAccent(report.brake().state()))
 			.append("\"><div class=\"label\">Safety brake</div><div class=\"value\">");
@@ -199,7 +200,7 @@ final class HtmlReport {
 		html.append("</figure></section>");
 	}
 
-	private static void clearedSection(StringBuilder html, RunReport report) {
+	private static void clearedSection(StringBuilder html, RunReport report, Words words) {
 		boolean applied = report.summary().applied();
 		Outcome outcome = applied ? Outcome.CLEARED : Outcome.WOULD_CLEAR;
 		List<ClearedPointer> cleared = applied ? report.cleared() : report.wouldClear();
@@ -213,15 +214,18 @@ final class HtmlReport {
 			html.append("<p class=\"empty\">None.</p>");
 		}
 		else {
-			html.append("<p class=\"note\">").append(Html.text(Actions.action(outcome, report.runId()))).append("</p>");
-			pointerTable(html, cleared, report.runId());
+			html.append("<p class=\"note\">")
+				.append(Html.text(Actions.action(outcome, report.runId(), words)))
+				.append("</p>");
+			pointerTable(html, cleared, report.runId(), words);
 		}
 		html.append("</section>");
 	}
 
-	private static void pointerTable(StringBuilder html, List<ClearedPointer> pointers, long runId) {
-		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th class=\"num\">HTTP</th>")
-			.append("<th>Watcher's answer</th></tr></thead><tbody>");
+	private static void pointerTable(StringBuilder html, List<ClearedPointer> pointers, long runId, Words words) {
+		html.append("<table><thead><tr><th>" + Html.text(capitalised(words.row()))
+				+ "</th><th>Pointer</th><th class=\"num\">HTTP</th>")
+			.append("<th>" + Html.text(capitalised(words.api())) + "'s answer</th></tr></thead><tbody>");
 		for (ClearedPointer pointer : pointers.stream().limit(ITEM_LIMIT).toList()) {
 			html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
 			html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));
@@ -232,7 +236,7 @@ final class HtmlReport {
 		more(html, runId, pointers.size());
 	}
 
-	private static void relinkedSection(StringBuilder html, RunReport report) {
+	private static void relinkedSection(StringBuilder html, RunReport report, Words words) {
 		boolean applied = report.summary().applied();
 		Outcome outcome = applied ? Outcome.RELINKED : Outcome.WOULD_RELINK;
 		List<RelinkedPointer> relinked = applied ? report.relinked() : report.wouldRelink();
@@ -249,14 +253,17 @@ final class HtmlReport {
 			html.append("<p class=\"empty\">None.</p></section>");
 			return;
 		}
-		html.append("<p class=\"note\">").append(Html.text(Actions.action(outcome, report.runId()))).append("</p>");
-		relinkTable(html, relinked, report.runId());
+		html.append("<p class=\"note\">")
+			.append(Html.text(Actions.action(outcome, report.runId(), words)))
+			.append("</p>");
+		relinkTable(html, relinked, report.runId(), words);
 		html.append("</section>");
 	}
 
-	private static void relinkTable(StringBuilder html, List<RelinkedPointer> relinked, long runId) {
-		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th>Re-linked to</th>")
-			.append("<th>Watcher's answers</th></tr></thead><tbody>");
+	private static void relinkTable(StringBuilder html, List<RelinkedPointer> relinked, long runId, Words words) {
+		html.append("<table><thead><tr><th>" + Html.text(capitalised(words.row()))
+				+ "</th><th>Pointer</th><th>Re-linked to</th>")
+			.append("<th>" + Html.text(capitalised(words.api())) + "'s answers</th></tr></thead><tbody>");
 		for (RelinkedPointer pointer : relinked.stream().limit(ITEM_LIMIT).toList()) {
 			html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
 			html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));
@@ -273,7 +280,7 @@ final class HtmlReport {
 		more(html, runId, relinked.size());
 	}
 
-	private static void keptSection(StringBuilder html, RunReport report) {
+	private static void keptSection(StringBuilder html, RunReport report, Words words) {
 		html.append("<section class=\"panel\" id=\"skipped\"><h2>Kept, to look at (")
 			.append(Figures.count(report.skipped().size()))
 			.append(")</h2>");
@@ -290,12 +297,13 @@ final class HtmlReport {
 			html.append(" <b>")
 				.append(Figures.count(pointers.size()))
 				.append("</b> ")
-				.append(Html.text(Actions.action(outcome, report.runId())))
+				.append(Html.text(Actions.action(outcome, report.runId(), words)))
 				.append("</li>");
 		});
 		html.append("</ul>");
-		html.append("<table><thead><tr><th>InfoItem</th><th>Pointer</th><th>Verdict</th><th class=\"num\">HTTP</th>")
-			.append("<th>Watcher's answer</th></tr></thead><tbody>");
+		html.append("<table><thead><tr><th>" + Html.text(capitalised(words.row()))
+				+ "</th><th>Pointer</th><th>Verdict</th><th class=\"num\">HTTP</th>")
+			.append("<th>" + Html.text(capitalised(words.api())) + "'s answer</th></tr></thead><tbody>");
 		for (SkippedPointer pointer : kept.values().stream().flatMap(List::stream).limit(ITEM_LIMIT).toList()) {
 			html.append("<tr><td class=\"mono\">").append(Html.text(pointer.infoItemId()));
 			html.append("</td><td class=\"mono\">").append(Html.text(PointerText.quoted(pointer.watcherItemId())));

@@ -15,6 +15,7 @@ import io.cannobserv.reconciler.report.TextRunList.Column;
 import io.cannobserv.reconciler.run.BrakeState;
 import io.cannobserv.reconciler.run.Outcome;
 import io.cannobserv.reconciler.run.RunCounts;
+import io.cannobserv.reconciler.run.Words;
 import io.cannobserv.reconciler.version.BuildVersion;
 
 /**
@@ -35,7 +36,7 @@ final class MarkdownReport {
 	private MarkdownReport() {
 	}
 
-	static String run(RunReport report) {
+	static String run(RunReport report, Words words) {
 		RunCounts counts = report.counts();
 		RunSummary run = report.summary();
 		StringBuilder md = new StringBuilder();
@@ -63,14 +64,14 @@ final class MarkdownReport {
 				.append(escape(report.exitMessage()))
 				.append(" Run the same command again: it resumes from the last committed chunk.\n\n");
 		}
-		brake(md, report);
+		brake(md, report, words);
 		RunReport.Snapshot snapshot = report.snapshot();
 		if (snapshot != null && !snapshot.used()) {
 			md.append("> **Snapshot not used:** ")
 				.append(escape(String.valueOf(snapshot.reason())))
 				.append("; every pointer was looked up by id.\n\n");
 		}
-		kept(md, report);
+		kept(md, report, words);
 		md.append("| Outcome | Pointers |\n|:--|--:|\n");
 		for (Outcome outcome : Outcome.values()) {
 			if (!Actions.shown(report, outcome)) {
@@ -86,12 +87,12 @@ final class MarkdownReport {
 			.append(Figures.brakeLimits(report.brake()))
 			.append(").\n");
 		if (report.summary().applied()) {
-			pointers(md, report, Outcome.CLEARED, report.cleared());
-			relinks(md, report, Outcome.RELINKED, report.relinked());
+			pointers(md, report, Outcome.CLEARED, report.cleared(), words);
+			relinks(md, report, Outcome.RELINKED, report.relinked(), words);
 		}
 		else {
-			pointers(md, report, Outcome.WOULD_CLEAR, report.wouldClear());
-			relinks(md, report, Outcome.WOULD_RELINK, report.wouldRelink());
+			pointers(md, report, Outcome.WOULD_CLEAR, report.wouldClear(), words);
+			relinks(md, report, Outcome.WOULD_RELINK, report.wouldRelink(), words);
 		}
 		return md.toString();
 	}
@@ -100,7 +101,7 @@ final class MarkdownReport {
 	 * The halt, or the trip a dry run foresaw, with the pointers to judge and the next
 	 * commands.
 	 */
-	private static void brake(StringBuilder md, RunReport report) {
+	private static void brake(StringBuilder md, RunReport report, Words words) {
 		RunReport.Brake brake = report.brake();
 		if (brake.state() == BrakeState.CLEAR) {
 			return;
@@ -145,7 +146,7 @@ final class MarkdownReport {
 				.append(".\n\n");
 		}
 		md.append("**Next:**\n\n");
-		for (Actions.Step step : Actions.next(report)) {
+		for (Actions.Step step : Actions.next(report, words)) {
 			md.append("- ").append(escape(capitalised(step.why()))).append(": `").append(step.command()).append("`\n");
 		}
 		md.append('\n');
@@ -154,7 +155,7 @@ final class MarkdownReport {
 	/**
 	 * The kept pointers, by why, each why with what to do; first, as they need a look.
 	 */
-	private static void kept(StringBuilder md, RunReport report) {
+	private static void kept(StringBuilder md, RunReport report, Words words) {
 		Map<Outcome, List<SkippedPointer>> kept = Actions.kept(report.skipped());
 		if (kept.isEmpty()) {
 			return;
@@ -165,9 +166,10 @@ final class MarkdownReport {
 			.append("** (")
 			.append(pointers.size())
 			.append("): ")
-			.append(escape(Actions.action(outcome, report.runId())))
+			.append(escape(Actions.action(outcome, report.runId(), words)))
 			.append('\n'));
-		md.append("\n| InfoItem | Pointer | Verdict | Watcher's answer |\n|:--|:--|:--|:--|\n");
+		md.append("\n| " + escape(capitalised(words.row())) + " | Pointer | Verdict | "
+				+ escape(capitalised(words.api())) + "'s answer |\n|:--|:--|:--|:--|\n");
 		kept.values()
 			.stream()
 			.flatMap(List::stream)
@@ -185,12 +187,13 @@ final class MarkdownReport {
 		md.append('\n');
 	}
 
-	private static void pointers(StringBuilder md, RunReport report, Outcome outcome, List<ClearedPointer> cleared) {
+	private static void pointers(StringBuilder md, RunReport report, Outcome outcome, List<ClearedPointer> cleared,
+			Words words) {
 		if (cleared.isEmpty() || (outcome == Outcome.WOULD_CLEAR && report.summary().halted())) {
 			return;
 		}
 		md.append("\n**").append(outcome.label()).append("** (").append(cleared.size()).append("): ");
-		md.append(escape(Actions.action(outcome, report.runId()))).append("\n\n");
+		md.append(escape(Actions.action(outcome, report.runId(), words))).append("\n\n");
 		cleared.stream()
 			.limit(ITEM_LIMIT)
 			.forEach((c) -> md.append("- ")
@@ -201,12 +204,13 @@ final class MarkdownReport {
 		more(md, report.runId(), cleared.size());
 	}
 
-	private static void relinks(StringBuilder md, RunReport report, Outcome outcome, List<RelinkedPointer> relinked) {
+	private static void relinks(StringBuilder md, RunReport report, Outcome outcome, List<RelinkedPointer> relinked,
+			Words words) {
 		if (relinked.isEmpty()) {
 			return;
 		}
 		md.append("\n**").append(outcome.label()).append("** (").append(relinked.size()).append("): ");
-		md.append(escape(Actions.action(outcome, report.runId()))).append("\n\n");
+		md.append(escape(Actions.action(outcome, report.runId(), words))).append("\n\n");
 		relinked.stream()
 			.limit(ITEM_LIMIT)
 			.forEach((r) -> md.append("- ")

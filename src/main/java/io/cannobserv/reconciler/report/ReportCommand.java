@@ -82,9 +82,9 @@ class ReportCommand implements Command {
 		return switch (format) {
 			case TEXT -> text(report);
 			case JSON -> this.runReports.toJson(report);
-			case MARKDOWN -> MarkdownReport.run(report);
+			case MARKDOWN -> this.runReports.markdown(report);
 			case HTML -> HtmlReport.run(report, this.history.upTo(report.summary(), RECENT_RUNS), this.jobSchema.name(),
-					this.clock.instant());
+					this.clock.instant(), this.runReports.words(report));
 		};
 	}
 

@@ -45,6 +45,7 @@ import io.cannobserv.reconciler.run.RunCounts;
 import io.cannobserv.reconciler.run.RunIdentity;
 import io.cannobserv.reconciler.run.RunMode;
 import io.cannobserv.reconciler.run.Strategy;
+import io.cannobserv.reconciler.run.Words;
 import io.cannobserv.reconciler.store.JobSchema;
 import io.cannobserv.reconciler.version.BuildVersion;
 
@@ -74,8 +75,11 @@ public class RunReports {
 
 	private final Path reportDir;
 
+	private final Words words;
+
 	RunReports(JdbcTemplate jdbc, RunHistory history, JobSchema jobSchema, JsonMapper jsonMapper,
-			ReconcilerProperties properties) {
+			ReconcilerProperties properties, Words words) {
+		this.words = words;
 		this.jdbc = jdbc;
 		this.history = history;
 		this.jobSchema = jobSchema;
@@ -197,8 +201,17 @@ public class RunReports {
 	 * The report in Markdown, as {@code report --format markdown} writes it: short enough
 	 * for a chat message.
 	 */
-	public static String markdown(RunReport report) {
-		return MarkdownReport.run(report);
+	public String markdown(RunReport report) {
+		return MarkdownReport.run(report, words(report));
+	}
+
+	/**
+	 * What {@code report} calls its things: the link's words for a run of the link's
+	 * table, plain ones for another table's (a report asked of a process given another
+	 * link).
+	 */
+	public Words words(RunReport report) {
+		return this.words.forTable(report.table());
 	}
 
 	/** {@code text} escaped for a line or a table cell of Markdown. */
@@ -218,6 +231,7 @@ public class RunReports {
 	 * {@code elsewhere}"
 	 */
 	void print(RunReport report, @Nullable Path file, PrintStream out, int limit, String elsewhere) {
+		Words words = words(report);
 		RunCounts counts = report.counts();
 		RunSummary run = report.summary();
 		out.println();
@@ -244,13 +258,13 @@ public class RunReports {
 		out.printf("  %s %d%s%n", Outcome.READ.lowerLabel(), counts.get(Outcome.READ),
 				found.isEmpty() ? "" : (": " + found));
 		out.println("  " + writes(report));
-		brake(report, out, limit, elsewhere);
+		brake(report, out, limit, elsewhere, words);
 		Map<Outcome, List<SkippedPointer>> kept = Actions.kept(report.skipped());
 		if (!kept.isEmpty()) {
 			out.printf("  kept, to look at (%d):%n", report.skipped().size());
 			kept.forEach((outcome, pointers) -> {
 				out.printf("    %s (%d): %s%n", outcome.lowerLabel(), pointers.size(),
-						Actions.action(outcome, report.runId()));
+						Actions.action(outcome, report.runId(), words));
 				list(out, "      ", pointers.stream()
 					.map((s) -> s.infoItemId() + " -> " + PointerText.quoted(s.watcherItemId()) + "  " + s.reason())
 					.toList(), limit, elsewhere);
@@ -258,15 +272,15 @@ public class RunReports {
 		}
 		if (report.mode() == RunMode.APPLY) {
 			titled(out, Outcome.CLEARED, report.runId(), report.cleared().stream().map(RunReports::describe).toList(),
-					limit, elsewhere);
+					limit, elsewhere, words);
 			titled(out, Outcome.RELINKED, report.runId(), report.relinked().stream().map(RunReports::describe).toList(),
-					limit, elsewhere);
+					limit, elsewhere, words);
 		}
 		else {
 			titled(out, Outcome.WOULD_CLEAR, report.runId(),
-					report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere);
+					report.wouldClear().stream().map(RunReports::describe).toList(), limit, elsewhere, words);
 			titled(out, Outcome.WOULD_RELINK, report.runId(),
-					report.wouldRelink().stream().map(RunReports::describe).toList(), limit, elsewhere);
+					report.wouldRelink().stream().map(RunReports::describe).toList(), limit, elsewhere, words);
 		}
 		if (file != null) {
 			out.println("  report: " + file.toAbsolutePath().normalize());
@@ -293,7 +307,7 @@ public class RunReports {
 	 * The halt, or the trip a dry run foresaw: which limit, the pointers to judge, and
 	 * the exact commands to run next.
 	 */
-	private static void brake(RunReport report, PrintStream out, int limit, String elsewhere) {
+	private static void brake(RunReport report, PrintStream out, int limit, String elsewhere, Words words) {
 		RunReport.Brake brake = report.brake();
 		if (brake.state() == BrakeState.CLEAR) {
 			return;
@@ -305,8 +319,8 @@ public class RunReports {
 			report.wouldClear().forEach((pointer) -> judge.add(describe(pointer) + "  " + pointer.evidence()));
 			report.wouldRelink().forEach((pointer) -> judge.add(describe(pointer) + "  " + pointer.confirmEvidence()));
 			if (!judge.isEmpty()) {
-				out.printf("  to judge: the %d pointer(s) that chunk would clear or re-link, with Watcher's answer:%n",
-						judge.size());
+				out.printf("  to judge: the %d pointer(s) that chunk would clear or re-link, with %s's answer:%n",
+						judge.size(), words.api());
 				list(out, "    ", judge, limit, elsewhere);
 			}
 		}
@@ -314,17 +328,17 @@ public class RunReports {
 			out.println("  safety brake: an applying run would halt: " + brake.message());
 		}
 		out.println("  next:");
-		for (Actions.Step step : Actions.next(report)) {
+		for (Actions.Step step : Actions.next(report, words)) {
 			out.println("    " + step.command() + "    # " + step.why());
 		}
 	}
 
 	private static void titled(PrintStream out, Outcome outcome, long runId, List<String> lines, int limit,
-			String elsewhere) {
+			String elsewhere, Words words) {
 		if (lines.isEmpty()) {
 			return;
 		}
-		out.printf("  %s (%d): %s%n", outcome.lowerLabel(), lines.size(), Actions.action(outcome, runId));
+		out.printf("  %s (%d): %s%n", outcome.lowerLabel(), lines.size(), Actions.action(outcome, runId, words));
 		list(out, "    ", lines, limit, elsewhere);
 	}
 

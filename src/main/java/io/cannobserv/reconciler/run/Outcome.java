@@ -28,29 +28,29 @@ public enum Outcome {
 	LIVE("Live", "#5b9e7c", "Nothing to do.", Trait.VERDICT, Trait.DEFINITE),
 
 	/** Watcher has the WatchedItem, archived: it still exists, the pointer stays. */
-	ARCHIVED("Archived", "#8db5d6", "Nothing to do: Watcher keeps an archived WatchedItem, so the pointer stays.",
+	ARCHIVED("Archived", "#8db5d6", "Nothing to do: {api} keeps an archived {item}, so the pointer stays.",
 			Trait.VERDICT, Trait.DEFINITE, Trait.KEPT),
 
 	/**
 	 * Watcher answered the typed 404: the WatchedItem was deleted. The only clearable
 	 * verdict.
 	 */
-	GONE("Gone", "#c0392b", "Watcher confirmed the deletion with its typed 404: the pointer is cleared.", Trait.VERDICT,
+	GONE("Gone", "#c0392b", "{api} confirmed the deletion with {gone}: the pointer is cleared.", Trait.VERDICT,
 			Trait.DEFINITE, Trait.STALE),
 
 	/** A gone pointer cleared, with its audit row. */
 	CLEARED("Cleared", "#c0392b",
-			"If Watcher was wrong (the wrong one behind WATCHER_BASE_URL, or an empty backup), restore --run ID --apply puts them back.",
+			"If {api} was wrong (the wrong one behind WATCHER_BASE_URL, or an empty backup), restore --run ID --apply puts them back.",
 			Trait.WRITE),
 
 	/** A gone pointer a dry run would clear. */
 	WOULD_CLEAR("Would clear", "#e8a7a0",
-			"Not written: check a few of these in Watcher before an applying run clears them.", Trait.WRITE,
+			"Not written: check a few of these in {api} before an applying run clears them.", Trait.WRITE,
 			Trait.FINDING),
 
 	/** A gone pointer re-linked since it was read: the compare-and-set left it alone. */
 	CHANGED_CONCURRENTLY("Re-linked meanwhile", "#f0a07a",
-			"Left alone: the pointer changed in Archiver while the run judged it. Nothing to do.", Trait.WRITE,
+			"Left alone: the pointer changed in {source} while the run judged it. Nothing to do.", Trait.WRITE,
 			Trait.FINDING, Trait.REPORTED),
 
 	/**
@@ -58,12 +58,11 @@ public enum Outcome {
 	 * WatchedItem tracks this InfoItem, confirmed by a lookup of it ({@code --relink}):
 	 * the pointer is re-linked to it.
 	 */
-	MOVED("Moved", "#2e86c1",
-			"Another WatchedItem tracks this InfoItem, confirmed by Watcher: the pointer is re-linked to it.",
+	MOVED("Moved", "#2e86c1", "Another {item} tracks this {row}, confirmed by {api}: the pointer is re-linked to it.",
 			Trait.VERDICT, Trait.DEFINITE, Trait.STALE),
 
 	/** A moved pointer re-linked to the WatchedItem that tracks its InfoItem, audited. */
-	RELINKED("Re-linked", "#2e86c1", "If Watcher was wrong, restore --run ID --apply puts the old pointers back.",
+	RELINKED("Re-linked", "#2e86c1", "If {api} was wrong, restore --run ID --apply puts the old pointers back.",
 			Trait.WRITE),
 
 	/** A moved pointer a dry run would re-link. */
@@ -75,22 +74,22 @@ public enum Outcome {
 	 * re-linked.
 	 */
 	RELINK_CHANGED_CONCURRENTLY("Changed meanwhile", "#f5b041",
-			"Left alone, not re-linked: the pointer changed in Archiver while the run judged it. Nothing to do; the next run judges it again.",
+			"Left alone, not re-linked: the pointer changed in {source} while the run judged it. Nothing to do; the next run judges it again.",
 			Trait.WRITE, Trait.FINDING, Trait.REPORTED),
 
 	/** A 404 that is not Watcher's typed one: not proof of deletion. */
 	NOT_FOUND_UNCONFIRMED("Unconfirmed 404", "#d99a1e",
-			"Kept: a 404 without Watcher's body {\"detail\":\"WatchedItem not found\"} is no proof of deletion. Something between the job and Watcher answers 404 (an ingress, a proxy, a wrong path in WATCHER_BASE_URL); each row shows the body it got.",
+			"Kept: a 404 without {gone-404} is no proof of deletion. Something between the job and {api} answers 404 (an ingress, a proxy, a wrong path in WATCHER_BASE_URL); each row shows the body it got.",
 			Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/** The pointer is not a ULID; it was never sent. */
 	MALFORMED("Malformed", "#9aa3ad",
-			"Kept, never sent to Watcher: the pointer is not a ULID. Correct or empty it in Archiver.", Trait.VERDICT,
+			"Kept, never sent to {api}: the pointer is not {id}. Correct or empty it in {source}.", Trait.VERDICT,
 			Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/** The WatchedItem links back to another InfoItem. */
 	MISMATCHED("Mismatched", "#5f6f81",
-			"Kept: the WatchedItem links back to another InfoItem. Check which InfoItem it belongs to; --relink re-links where Watcher confirms the right one.",
+			"Kept: the {item} links back to another {row}. Check which {row} it belongs to; --relink re-links where {api} confirms the right one.",
 			Trait.VERDICT, Trait.DEFINITE, Trait.KEPT, Trait.FINDING, Trait.REPORTED),
 
 	/**
@@ -98,7 +97,7 @@ public enum Outcome {
 	 * run.
 	 */
 	TRANSIENT("Transient", "#7e57c2",
-			"Kept, and asked again next run: Watcher gave no usable answer (5xx, 429, timeout) after every retry. Many of them? Watcher is flaky, or RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND is too high for it.",
+			"Kept, and asked again next run: {api} gave no usable answer (5xx, 429, timeout) after every retry. Many of them? {api} is flaky, or RECONCILER_WATCHER_MAX_REQUESTS_PER_SECOND is too high for it.",
 			Trait.VERDICT, Trait.KEPT, Trait.FINDING, Trait.REPORTED);
 
 	private final String label;
@@ -131,11 +130,16 @@ public enum Outcome {
 	}
 
 	/**
-	 * What to do about pointers of this outcome, in one line (the alerts say the same);
-	 * empty for the counts that are no verdict.
+	 * What to do about pointers of this outcome, in one line, in the built-in link's
+	 * words (the alerts say the same); empty for the counts that are no verdict.
 	 */
 	public String action() {
-		return this.action;
+		return action(Words.WATCHER);
+	}
+
+	/** What to do about pointers of this outcome, in {@code words}. */
+	public String action(Words words) {
+		return words.render(this.action);
 	}
 
 	/** Its colour in charts and tables. */

@@ -153,6 +153,15 @@ class BillingLinkIntegrationTests {
 				"SELECT info_item_id FROM watcher_link_reconciler.pointer_clear WHERE archiver_table = ? ORDER BY 1",
 				String.class, "billing.accounts(account_id,stripe_customer_id)"))
 			.containsExactly("2", "3", "4");
+		// and its summary speaks of the link's table and API, in the link file's words
+		assertThat(applied.out())
+			.contains("unconfirmed 404 (2): Kept: a 404 without the customers API's body with /error/code "
+					+ "\"resource_missing\" is no proof of deletion. Something between the job and the customers API "
+					+ "answers 404")
+			.contains("malformed (1): Kept, never sent to the customers API: the pointer is not a customer id. "
+					+ "Correct or empty it in billing.")
+			.contains("cleared (3): If the customers API was wrong")
+			.doesNotContain("Watcher", "WatchedItem", "InfoItem", "Archiver", "ULID");
 
 		// when the run is undone
 		long run = this.billing.queryForObject("SELECT max(run_id) FROM watcher_link_reconciler.pointer_clear",
@@ -162,6 +171,25 @@ class BillingLinkIntegrationTests {
 		// then every pointer is back
 		assertThat(restored.exitCode()).as(restored.out() + restored.err()).isZero();
 		assertThat(pointers()).containsEntry(2L, MISSING).containsEntry(3L, PURGED).containsEntry(4L, DELETED);
+	}
+
+	@Test
+	void reportOfABillingRunSpeaksTheLinksWordsInEveryFormat() {
+		// given
+		Result applied = billingRun("reconcile", "--apply");
+		assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
+
+		// when
+		Result html = billingRun("report", "--run=1", "--format=html");
+		Result markdown = billingRun("report", "--run=1", "--format=markdown");
+
+		// then
+		assertThat(html.exitCode()).as(html.out() + html.err()).isZero();
+		assertThat(html.out()).contains("<th>Account</th>", "<th>The customers API's answer</th>")
+			.doesNotContain("WatchedItem", "InfoItem", "Archiver", "ULID", "Watcher&#39;s");
+		assertThat(markdown.exitCode()).as(markdown.out() + markdown.err()).isZero();
+		assertThat(markdown.out()).contains("| Account | Pointer | Verdict | The customers API's answer |")
+			.doesNotContain("WatchedItem", "InfoItem", "Archiver", "ULID", "Watcher's");
 	}
 
 	@Test
@@ -246,7 +274,7 @@ class BillingLinkIntegrationTests {
 
 		// then the brake halts the run before its chunk is written
 		assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);
-		assertThat(result.out()).contains("HALTED");
+		assertThat(result.out()).contains("HALTED", "once the pointers above are really gone in the customers API");
 		assertThat(pointers()).containsEntry(2L, MISSING).containsEntry(11L, "cus_Live000000000011");
 		assertThat(this.billing.queryForObject("SELECT count(*) FROM watcher_link_reconciler.pointer_clear",
 				Integer.class))

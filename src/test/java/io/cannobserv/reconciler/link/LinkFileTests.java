@@ -136,10 +136,10 @@ class LinkFileTests {
 			textBlock = """
 											an empty file                 | ''                                                                                   | link: a mapping of keys: name, source, resource and gone; got nothing
 											a list at the top             | '- status: 404'                                                                      | link: a mapping of keys: name, source, resource and gone; got a list
-											an unknown key at the top     | 'gone: []\\nsourse: x'                                                              | link.sourse: unknown key: give gone, name, resource, source
+											an unknown key at the top     | 'gone: []\\nsourse: x'                                                              | link.sourse: unknown key: give called, gone, name, resource, source
 											no gone rule                  | 'gone: []'                                                                           | link.gone: a link needs a list of at least one gone rule (- status: 404, media-type: application/json, body: …)
 											gone not a list               | 'gone: 404'                                                                          | link.gone: a link needs a list of at least one gone rule (- status: 404, media-type: application/json, body: …)
-											a number as a key at the top  | 'gone: []\\n404: x'                                                                  | link.404: unknown key: give gone, name, resource, source
+											a number as a key at the top  | 'gone: []\\n404: x'                                                                  | link.404: unknown key: give called, gone, name, resource, source
 									a rule not a mapping          | 'gone: [404]'                                                                        | link.gone[0]: a mapping with status, media-type, and body or when; got '404'
 											an unknown key in a rule      | 'gone: [{status: 404, media-type: application/json, body: {}, stauts: 404}]'        | link.gone[0].stauts: unknown key: give body, media-type, status, when
 											a status not a number         | 'gone: [{status: not-found, media-type: application/json, body: {}}]'              | link.gone[0].status: 'not-found' is not an HTTP status: give one, as 404

@@ -14,6 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.core.JsonPointer;
 
+import io.cannobserv.reconciler.run.Outcome;
+import io.cannobserv.reconciler.run.Words;
+
 import static io.cannobserv.reconciler.link.GoneRuleTests.equalsAt;
 import static io.cannobserv.reconciler.link.GoneRuleTests.pointers;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +103,55 @@ class LinkTests {
 	}
 
 	@Test
+	void archiverWatcherWhenLoadedSpeaksTheWordsEveryReportSpokeBeforeLinksHadWords() {
+		Link link = LinkFile.archiverWatcher();
+		assertThat(link.words("information.info_items(info_item_id,watcher_item_id)", "information.info_items"))
+			.isEqualTo(Words.WATCHER);
+	}
+
+	@Test
+	void billingLinkWhenReadSpeaksOfItsOwnTableAndApi() throws IOException {
+		try (Reader file = Files.newBufferedReader(Path.of("links/billing-customers.yaml"))) {
+			Words words = LinkFile.read("links/billing-customers.yaml", file)
+				.words("billing.accounts(account_id,stripe_customer_id)", "billing.accounts");
+			assertThat(words).isEqualTo(new Words("billing.accounts(account_id,stripe_customer_id)",
+					"the customers API", "customer", "account", "billing", "a customer id", "one of its gone answers",
+					"the customers API's body with /error/code \"resource_missing\""));
+			assertThat(Outcome.MALFORMED.action(words))
+				.isEqualTo("Kept, never sent to the customers API: the pointer is not a customer id. Correct or empty "
+						+ "it in billing.");
+		}
+	}
+
+	@Test
+	void linkWhenItCallsNothingByNameSpeaksPlainWords() {
+		Link link = LinkFile.read("plain.yaml", new StringReader("""
+				name: plain
+				resource:
+				  name: the tickets API
+				  item: /tickets/{id}
+				  id:
+				    format: "T-[0-9]+"
+				    called: a ticket number
+				  probe: T-0
+				  auth: bearer
+				  fields:
+				    id: /id
+				gone:
+				  - status: 410
+				    media-type: application/json
+				    body: {"gone": true}
+				"""));
+		Words words = link.words("support.cases(case_id,ticket)", "support.cases");
+		assertThat(Outcome.MISMATCHED.action(words)).startsWith("Kept: the resource links back to another row.");
+		assertThat(Outcome.CHANGED_CONCURRENTLY.action(words)).contains("the pointer changed in support.cases while");
+		assertThat(Outcome.NOT_FOUND_UNCONFIRMED.action(words))
+			.startsWith("Kept: a 404 without a gone answer of the link (none is a 404) is no proof of deletion.");
+		assertThat(Outcome.GONE.action(words))
+			.isEqualTo("The tickets API confirmed the deletion with one of its gone answers: the pointer is cleared.");
+	}
+
+	@Test
 	void billingLinkWhenReadNamesItsTableWithoutChangedAtOrSideEffect() throws IOException {
 		try (Reader file = Files.newBufferedReader(Path.of("links/billing-customers.yaml"))) {
 			assertThat(LinkFile.read("links/billing-customers.yaml", file).source())
@@ -168,7 +220,11 @@ class LinkTests {
 			textBlock = """
 					no name                        | name: test                                  | ''                                            | link.name: missing: the link's name, as billing-customers; got nothing
 					a name with capitals           | name: test                                  | name: Billing                                 | link.name: 'Billing' is not a link name: lower-case letters, digits and hyphens, starting with a letter, as billing-customers
-					no resource                    | resource:                                   | 'resource_:'                                  | link.resource_: unknown key: give gone, name, resource, source
+					no resource                    | resource:                                   | 'resource_:'                                  | link.resource_: unknown key: give called, gone, name, resource, source
+					called not a mapping           | name: test                                  | 'name: test\ncalled: billing'                | link.called: a mapping with source, row and item, each optional; got 'billing'
+					an unknown key in called       | name: test                                  | 'name: test\ncalled: {rows: account}'       | link.called.rows: unknown key: give item, row, source
+					an empty word in called        | name: test                                  | 'name: test\ncalled: {row: ""}'             | link.called.row: missing: what one row is called, as account; got ''
+					a word on two lines in called  | name: test                                  | 'name: test\ncalled: {item: "a\tb"}'       | link.called.item: holds a control character, such as a line break: give one line
 					an unknown key in a resource   | 'name: the test API'                        | 'name: the test API\\n  itme: /x'             | link.resource.itme: unknown key: give auth, back-link-search, fields, health, id, item, list, name, probe
 					no item                        | 'item: /items/{id}'                         | ''                                            | link.resource.item: missing: a path under the base URL, as /v1/customers/{id}; got nothing
 					an item without its id         | 'item: /items/{id}'                         | 'item: /items/'                               | link.resource.item: '/items/' is not a path under the base URL with {id} once, as /v1/customers/{id}
