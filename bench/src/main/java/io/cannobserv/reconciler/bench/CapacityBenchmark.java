@@ -150,7 +150,7 @@ public final class CapacityBenchmark {
 		HttpClient client = HttpClient.newHttpClient();
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create(watcher.baseUrl() + WireMockWatcher.ITEM_PATH + WireMockWatcher.LIVE_ID))
-			.header("X-API-Key", WireMockWatcher.API_KEY)
+			.header(WatcherContract.KEY_HEADER, WireMockWatcher.API_KEY)
 			.build();
 		List<Long> micros = new ArrayList<>();
 		for (int i = 0; i < 220; i++) {

@@ -34,8 +34,6 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class QueueingWatcher implements Closeable {
 
-	private static final String DELETED = "{\"detail\":\"WatchedItem not found\"}";
-
 	private static final String ITEM = "{\"id\":\"%s\",\"archiver_info_item_id\":null,\"name\":\"Test WatchedItem\","
 			+ "\"is_active\":true,\"archived_at\":%s,\"health_status\":\"ok\",\"created_at\":\"2026-06-10T00:00:00Z\"}";
 
@@ -179,11 +177,11 @@ final class QueueingWatcher implements Closeable {
 		long arrived = System.nanoTime();
 		String path = exchange.getRequestURI().getPath();
 		try (exchange) {
-			if (path.equals("/health")) {
+			if (path.equals(WatcherContract.HEALTH_PATH)) {
 				send(exchange, 200, "{\"status\":\"ok\"}");
 				return;
 			}
-			boolean keyed = WireMockWatcher.API_KEY.equals(exchange.getRequestHeaders().getFirst("X-API-Key"));
+			boolean keyed = WireMockWatcher.API_KEY.equals(exchange.getRequestHeaders().getFirst(WatcherContract.KEY_HEADER));
 			if (keyed && path.equals(WireMockWatcher.LIST_PATH)) {
 				this.listRequests.incrementAndGet();
 				this.firstItemRequest = arrived;
@@ -249,7 +247,7 @@ final class QueueingWatcher implements Closeable {
 		}
 		else {
 			// gone, and the probe of an id that cannot exist
-			send(exchange, 404, DELETED);
+			send(exchange, WatcherContract.GONE_STATUS, WatcherContract.GONE_BODY);
 		}
 	}
 

@@ -273,7 +273,7 @@ public final class ThroughputBenchmark {
 		}
 		int connections = this.options.concurrency();
 		List<String> base = List.of("wrk", "-t" + Math.min(2, connections), "-c" + connections, "-H",
-				"X-API-Key: " + WireMockWatcher.API_KEY);
+				WatcherContract.KEY_HEADER + ": " + WireMockWatcher.API_KEY);
 		// a warm-up first (WireMock's JIT, its template cache): measured cold after 3 s,
 		// the same
 		// WireMock answered from 1 100 to 3 100 requests/s, below what the job then got

@@ -30,9 +30,9 @@ final class WireMockWatcher implements Closeable {
 
 	static final String API_KEY = "benchmark-api-key";
 
-	static final String ITEM_PATH = "/api/v1/watched-items/";
+	static final String ITEM_PATH = WatcherContract.ITEM_PATH;
 
-	static final String LIST_PATH = "/api/v1/watched-items";
+	static final String LIST_PATH = WatcherContract.LIST_PATH;
 
 	/** The list's answer, written for each seeded registry (WireMock reads it per request). */
 	static final String LIST_FILE = "watched-items.json";
@@ -40,14 +40,14 @@ final class WireMockWatcher implements Closeable {
 	/** A live id, for wrk. */
 	static final String LIVE_ID = "01W" + BenchDatabase.LIVE + "0000000000000000000001";
 
-	private static final String PROBE_ID = "00000000000000000000000000";
 
-	private static final String DELETED = "{\"detail\":\"WatchedItem not found\"}";
+	/** WireMock's template of the id in the request's path. */
+	private static final String ECHOED_ID = "{{request.pathSegments.[" + WatcherContract.ID_SEGMENT + "]}}";
 
 	/**
 	 * Watcher's WatchedItem (watcher-contract.md), its id echoed from the request path.
 	 */
-	private static final String ITEM_BODY = "{\"id\":\"{{request.pathSegments.[3]}}\",\"archiver_info_item_id\":null,"
+	private static final String ITEM_BODY = "{\"id\":\"" + ECHOED_ID + "\",\"archiver_info_item_id\":null,"
 			+ "\"name\":\"Test WatchedItem\",\"description\":null,\"is_active\":%s,\"archived_at\":%s,"
 			+ "\"last_reviewed_at\":null,\"last_checked_at\":\"2026-06-10T00:05:00Z\",\"last_changed_at\":null,"
 			+ "\"health_status\":\"ok\",\"default_schedule_config\":{\"interval\":\"1d\"},"
@@ -108,15 +108,16 @@ final class WireMockWatcher implements Closeable {
 
 	private static List<Map<String, Object>> mappings(int latencyMillis) {
 		List<Map<String, Object>> stubs = new ArrayList<>();
-		stubs.add(stub(1, Map.of("method", "GET", "urlPath", "/health"),
+		stubs.add(stub(1, Map.of("method", "GET", "urlPath", WatcherContract.HEALTH_PATH),
 				response(200, "application/json", "{\"status\":\"ok\"}", 0, false)));
-		Map<String, Object> key = Map.of("X-API-Key", Map.of("equalTo", API_KEY));
-		stubs.add(stub(1, Map.of("method", "GET", "urlPath", ITEM_PATH + PROBE_ID, "headers", key),
-				response(404, "application/json", DELETED, latencyMillis, false)));
+		Map<String, Object> key = Map.of(WatcherContract.KEY_HEADER, Map.of("equalTo", API_KEY));
+		stubs.add(stub(1, Map.of("method", "GET", "urlPath", ITEM_PATH + WatcherContract.PROBE_ID, "headers", key),
+				response(WatcherContract.GONE_STATUS, "application/json", WatcherContract.GONE_BODY, latencyMillis, false)));
 		stubs.add(stub(2, item(BenchDatabase.LIVE, key),
 				response(200, "application/json", ITEM_BODY.formatted("true", "null"), latencyMillis, true)));
 		stubs.add(stub(2, item(BenchDatabase.GONE, key),
-				response(404, "application/json", DELETED, latencyMillis, false)));
+				response(WatcherContract.GONE_STATUS, "application/json", WatcherContract.GONE_BODY, latencyMillis,
+						false)));
 		stubs.add(stub(2, item(BenchDatabase.ARCHIVED, key), response(200, "application/json",
 				ITEM_BODY.formatted("false", "\"2026-06-12T09:30:00Z\""), latencyMillis, true)));
 		stubs.add(stub(2, item(BenchDatabase.TRANSIENT, key),
@@ -131,7 +132,7 @@ final class WireMockWatcher implements Closeable {
 			list.put("fixedDelayMilliseconds", latencyMillis);
 		}
 		stubs.add(stub(2, Map.of("method", "GET", "urlPath", LIST_PATH, "headers", key, "queryParameters",
-				Map.of("include_archived", Map.of("equalTo", "true"))), list));
+				Map.of(WatcherContract.LIST_QUERY[0], Map.of("equalTo", WatcherContract.LIST_QUERY[1]))), list));
 		// without the key: Watcher's answer; anything else: FastAPI's route 404 (and no
 		// near-miss search)
 		stubs.add(stub(5, Map.of("method", "ANY", "urlPathPattern", "/api/v1/.*"),
@@ -184,7 +185,7 @@ final class WireMockWatcher implements Closeable {
 				first = false;
 				String id = BenchDatabase.watchedItemId(i);
 				boolean archived = kind == BenchDatabase.ARCHIVED;
-				out.write(ITEM_BODY.replace("{{request.pathSegments.[3]}}", id)
+				out.write(ITEM_BODY.replace(ECHOED_ID, id)
 					.formatted(archived ? "false" : "true", archived ? "\"2026-06-12T09:30:00Z\"" : "null"));
 			}
 			out.write(']');
@@ -212,11 +213,11 @@ final class WireMockWatcher implements Closeable {
 				throw new IOException("WireMock exited with " + this.process.exitValue() + ": see its log");
 			}
 			try {
-				HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+				HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + WatcherContract.HEALTH_PATH))
 					.timeout(Duration.ofSeconds(2))
 					.build(), HttpResponse.BodyHandlers.ofString());
 				HttpResponse<String> live = client.send(HttpRequest.newBuilder(URI.create(liveItemUrl()))
-					.header("X-API-Key", API_KEY)
+					.header(WatcherContract.KEY_HEADER, API_KEY)
 					.timeout(Duration.ofSeconds(5))
 					.build(), HttpResponse.BodyHandlers.ofString());
 				if (health.statusCode() == 200 && live.statusCode() == 200 && live.body().contains(LIVE_ID)) {
