@@ -198,8 +198,18 @@ step_done "rendered ${#overlays[@]} overlay(s)"
 step "validate against the Kubernetes OpenAPI schema"
 rendered=("$WORK"/rendered/*.yaml)
 if [[ -e ${rendered[0]} ]]; then
-	if ! mvn -B -Dstyle.color=never -f .ci/manifest-validator/pom.xml dependency:build-classpath \
-		-Dmdep.outputFile="$PWD/$WORK/classpath.txt" -Dmdep.includeScope=runtime >"$WORK/maven.log" 2>&1; then
+	# a download that does not answer once is the network's, not the manifests': three tries
+	resolved=false
+	for attempt in 1 2 3; do
+		if mvn -B -Dstyle.color=never -f .ci/manifest-validator/pom.xml dependency:build-classpath \
+			-Dmdep.outputFile="$PWD/$WORK/classpath.txt" -Dmdep.includeScope=runtime >"$WORK/maven.log" 2>&1; then
+			resolved=true
+			break
+		fi
+		echo "validate-deploy: resolving the validator's classpath failed (try $attempt of 3)" >&2
+		sleep $((attempt * 10))
+	done
+	if [[ $resolved != true ]]; then
 		cat "$WORK/maven.log" >&2
 		echo "validate-deploy: cannot resolve the validator's classpath (.ci/manifest-validator/pom.xml)" >&2
 		exit 1
