@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +25,10 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 
 import io.cannobserv.reconciler.support.ChildJvm;
 import io.cannobserv.reconciler.support.ChildJvms;
+import io.cannobserv.reconciler.support.NeedsTool;
+import io.cannobserv.reconciler.support.NeedsTool.Tool;
+import io.cannobserv.reconciler.support.PrometheusText.Sample;
+import io.cannobserv.reconciler.support.Pushgateway;
 import io.cannobserv.reconciler.support.ReconcilerRun;
 import io.cannobserv.reconciler.support.ReconcilerRun.Result;
 import io.cannobserv.reconciler.support.TestDatabase;
@@ -171,6 +177,47 @@ class BillingLinkIntegrationTests {
 		// then every pointer is back
 		assertThat(restored.exitCode()).as(restored.out() + restored.err()).isZero();
 		assertThat(pointers()).containsEntry(2L, MISSING).containsEntry(3L, PURGED).containsEntry(4L, DELETED);
+	}
+
+	@Test
+	@NeedsTool(Tool.PUSHGATEWAY)
+	void applyPushesItsFiguresToAPushgatewayGroupOfItsOwnTable() {
+		try (Pushgateway gateway = Pushgateway.startOrSkip()) {
+			// when
+			Result applied = billingRun("reconcile", "--apply",
+					"--management.prometheus.metrics.export.pushgateway.enabled=true",
+					"--management.prometheus.metrics.export.pushgateway.address=" + gateway.address());
+
+			// then the run's figures are in the group of the billing table, not the
+			// built-in
+			// link's
+			assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
+			Map<String, String> group = new LinkedHashMap<>();
+			group.put("job", "watcher-link-reconciler");
+			group.put("command", "reconcile");
+			group.put("mode", "apply");
+			group.put("partition", "0");
+			group.put("partitions", "1");
+			group.put("table", "billing.accounts(account_id,stripe_customer_id)");
+			List<Sample> samples = gateway.group(group);
+			assertThat(value(samples, "reconciler_run_exit_code", null)).isEqualTo(0.0);
+			assertThat(value(samples, "reconciler_run_pointers", "read")).isEqualTo(119.0);
+			assertThat(value(samples, "reconciler_run_pointers", "gone")).isEqualTo(3.0);
+			assertThat(value(samples, "reconciler_run_pointers", "cleared")).isEqualTo(3.0);
+			assertThat(value(samples, "reconciler_run_pointers", "notFoundUnconfirmed")).isEqualTo(2.0);
+			assertThat(gateway.metrics()).filteredOn((sample) -> sample.name().startsWith("reconciler_run_"))
+				.allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("table",
+						"billing.accounts(account_id,stripe_customer_id)"));
+		}
+	}
+
+	private static double value(List<Sample> samples, String name, @Nullable String outcome) {
+		return samples.stream()
+			.filter((sample) -> sample.name().equals(name))
+			.filter((sample) -> outcome == null || outcome.equals(sample.labels().get("outcome")))
+			.map(Sample::value)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " " + outcome + " not in " + samples));
 	}
 
 	@Test
