@@ -2,6 +2,7 @@ package io.cannobserv.reconciler.guard;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,7 @@ import io.cannobserv.reconciler.cli.Failures;
 import io.cannobserv.reconciler.link.Resource;
 import io.cannobserv.reconciler.run.Evidence;
 import io.cannobserv.reconciler.run.RunMode;
+import io.cannobserv.reconciler.run.Words;
 import io.cannobserv.reconciler.watcher.WatcherClient;
 import io.cannobserv.reconciler.watcher.WatcherClient.WatcherAnswer;
 import io.cannobserv.reconciler.watcher.WatcherProperties;
@@ -50,8 +52,12 @@ public class Preflight {
 
 	private final WatcherProperties watcherProperties;
 
+	/** What the link calls its API and its gone answer, in the refusals. */
+	private final Words words;
+
 	Preflight(PointerTable pointerTable, RolePrivileges privileges, ObjectProvider<WatcherClient> watcherClient,
-			WatcherProperties watcherProperties) {
+			WatcherProperties watcherProperties, Words words) {
+		this.words = words;
 		this.pointerTable = pointerTable;
 		this.privileges = privileges;
 		this.archiver = pointerTable.table();
@@ -149,25 +155,27 @@ public class Preflight {
 		if (healthPath != null) {
 			WatcherAnswer health = get(healthPath, false);
 			if (health.status() != 200) {
-				throw new PreflightException("Watcher at " + baseUrl + " is not healthy: GET " + healthPath
+				throw new PreflightException(said("{api} at ") + baseUrl + " is not healthy: GET " + healthPath
 						+ " answered HTTP " + health.status() + " " + abbreviate(health.body())
-						+ ": check WATCHER_BASE_URL (Watcher's root URL, no /api/v1) and Watcher itself");
+						+ said(": check WATCHER_BASE_URL ({api}'s root URL" + rootHint(resource)
+								+ ") and {api} itself"));
 			}
 		}
 		// an id that cannot exist must get exactly a gone answer (for Watcher, the lowest
 		// ULID and its typed 404)
 		WatcherAnswer probe = get(resource.probePath(), true);
 		if (probe.status() == 401 || probe.status() == 403) {
-			throw new PreflightException("Watcher at " + baseUrl + " rejected the API key (HTTP " + probe.status() + " "
-					+ abbreviate(probe.body()) + "): set WATCHER_API_KEY to a key Watcher accepts");
+			throw new PreflightException(said("{api} at ") + baseUrl + " rejected the API key (HTTP " + probe.status()
+					+ " " + abbreviate(probe.body()) + said("): set WATCHER_API_KEY to a key {api} accepts"));
 		}
 		if (!probe.typedNotFound()) {
-			throw new PreflightException("Watcher at " + baseUrl + " did not answer an unknown id with its typed 404 "
-					+ "(got HTTP " + probe.status() + " " + abbreviate(probe.body())
-					+ "), so its 404s cannot be trusted as deletions: check WATCHER_BASE_URL and any proxy in front of Watcher");
+			throw new PreflightException(said("{api} at ") + baseUrl
+					+ said(" did not answer an unknown id with {gone} ") + "(got HTTP " + probe.status() + " "
+					+ abbreviate(probe.body())
+					+ said("), so its 404s cannot be trusted as deletions: check WATCHER_BASE_URL and any proxy in front of {api}"));
 		}
-		logger.info("Preflight passed: {} has {}, Watcher at {} is healthy and accepts the key",
-				this.archiver.qualifiedTable(), this.archiver.pointerColumn(), baseUrl);
+		logger.info("Preflight passed: {} has {}, {} at {} is healthy and accepts the key",
+				this.archiver.qualifiedTable(), this.archiver.pointerColumn(), this.words.api(), baseUrl);
 	}
 
 	private WatcherAnswer get(String path, boolean authenticated) {
@@ -175,16 +183,31 @@ public class Preflight {
 			return this.watcherClient.getObject().get(path, authenticated);
 		}
 		catch (SocketTimeoutException ex) {
-			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " did not answer GET "
+			throw new PreflightException(said("{api} at ") + this.watcherProperties.baseUrl() + " did not answer GET "
 					+ path + " in time (connect timeout " + this.watcherProperties.connectTimeout() + ", read timeout "
 					+ this.watcherProperties.readTimeout() + ", request timeout "
 					+ this.watcherProperties.requestTimeout() + "): check WATCHER_BASE_URL and the network");
 		}
 		catch (IOException ex) {
-			throw new PreflightException("Watcher at " + this.watcherProperties.baseUrl() + " is unreachable ("
+			throw new PreflightException(said("{api} at ") + this.watcherProperties.baseUrl() + " is unreachable ("
 					+ ex.getClass().getSimpleName() + ((ex.getMessage() != null) ? ": " + ex.getMessage() : "")
 					+ "): check WATCHER_BASE_URL and the network");
 		}
+	}
+
+	/** {@code template} in the link's words ({@link Words#render}). */
+	private String said(String template) {
+		return this.words.render(template);
+	}
+
+	/**
+	 * What the base URL leaves out of the link's paths, as {@code , no /api/v1}: the item
+	 * path's segments before the collection and the id.
+	 */
+	private static String rootHint(Resource resource) {
+		String[] segments = resource.item().split("/");
+		String prefix = String.join("/", Arrays.copyOfRange(segments, 0, Math.max(0, segments.length - 2)));
+		return prefix.isEmpty() ? "" : ", no " + prefix;
 	}
 
 	private static String abbreviate(String body) {

@@ -6,8 +6,15 @@ package io.cannobserv.reconciler.watcher;
  */
 public class WatcherAuthenticationException extends RuntimeException {
 
-	public WatcherAuthenticationException(int status, String body) {
-		super("Watcher answered HTTP " + status + " " + body + ": check WATCHER_API_KEY");
+	/**
+	 * The refusal, in the link's words.
+	 * @param api what the link calls its API, as {@code Watcher}
+	 * @param status 401 or 403
+	 * @param body the answer's body, as evidence
+	 */
+	public WatcherAuthenticationException(String api, int status, String body) {
+		super(Character.toUpperCase(api.charAt(0)) + api.substring(1) + " answered HTTP " + status + " " + body
+				+ ": check WATCHER_API_KEY");
 	}
 
 }

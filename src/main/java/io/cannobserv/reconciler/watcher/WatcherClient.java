@@ -539,7 +539,8 @@ public class WatcherClient {
 		int status = response.status();
 		String body = response.body();
 		if (status == 401 || status == 403) {
-			throw new WatcherAuthenticationException(status, Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
+			throw new WatcherAuthenticationException(this.link.resource().name(), status,
+					Evidence.of(withoutKey(body), EVIDENCE_BODY_LIMIT));
 		}
 		if (status == 429 || status >= 500) {
 			if (response.retryAfter() != null) {

@@ -386,6 +386,44 @@ class BillingLinkIntegrationTests {
 		assertThat(result.err()).contains("--relink").contains("the customers API").doesNotContain("\tat ");
 	}
 
+	@Test
+	void reconcileWhenTheApiRejectsTheKeyIsRefusedInTheLinksWords() {
+		// given an API that refuses the secret key
+		api.stubFor(get(urlPathMatching("/v1/customers/.*")).atPriority(1)
+			.willReturn(json(401, "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid API Key\"}}")));
+
+		// when
+		Result result = billingRun("reconcile", "--apply");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(2);
+		assertThat(result.err()).contains("The customers API at " + api.baseUrl() + " rejected the API key (HTTP 401 ")
+			.contains("set WATCHER_API_KEY to a key the customers API accepts")
+			.doesNotContain("Watcher at", "\tat ");
+		assertThat(pointers()).containsEntry(2L, MISSING).containsEntry(4L, DELETED);
+	}
+
+	@Test
+	void reconcileWhenAProxyAnswersTheProbeIsRefusedInTheLinksWords() {
+		// given a proxy in front of the API that answers 404 for any path
+		answer("cus_00000000000000",
+				aResponse().withStatus(404)
+					.withHeader("Content-Type", "text/html")
+					.withBody("<html><body><h1>404 Not Found</h1></body></html>"));
+
+		// when
+		Result result = billingRun("reconcile", "--apply");
+
+		// then
+		assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(2);
+		assertThat(result.err())
+			.contains("The customers API at " + api.baseUrl()
+					+ " did not answer an unknown id with one of its gone answers (got HTTP 404 ")
+			.contains("check WATCHER_BASE_URL and any proxy in front of the customers API")
+			.doesNotContain("Watcher at", "\tat ");
+		assertThat(pointers()).containsEntry(2L, MISSING).containsEntry(4L, DELETED);
+	}
+
 	private Result billingRun(String command, String... options) {
 		return ReconcilerRun.run(billingArgs(command, options).toArray(String[]::new));
 	}

@@ -305,6 +305,19 @@ class ReconcileJobIntegrationTests {
 	}
 
 	@Test
+	void reconcileWhenRefusedAtStartSaysSoInWatchersWordsAsEveryEarlierRelease() {
+		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(2));
+		this.bed.watcher().wrongBaseUrl();
+
+		Result result = ReconcilerRun.reconcile(this.bed.database(), this.bed.watcher(), this.reportDir, "--apply");
+
+		assertThat(result.exitCode()).isEqualTo(2);
+		assertThat(result.err()).contains("Watcher at " + this.bed.watcher().baseUrl()
+				+ " is not healthy: GET /health answered HTTP 404 {\"detail\":\"Not Found\"}: check WATCHER_BASE_URL "
+				+ "(Watcher's root URL, no /api/v1) and Watcher itself");
+	}
+
+	@Test
 	void reconcileWhenKeyIsRejectedExitsTwoAndTouchesNothing() {
 		RegistryFixture.create(this.bed.archiver(), this.bed.watcher(), Mix.none().live(2).gone(2));
 		Map<String, Map<String, @Nullable Object>> before = this.bed.archiver().snapshot();
@@ -316,8 +329,8 @@ class ReconcileJobIntegrationTests {
 
 		assertThat(result.exitCode()).isEqualTo(2);
 		assertThat(result.err().strip()).doesNotContain("\n")
-			.contains("rejected the API key")
-			.contains("WATCHER_API_KEY");
+			.contains("Watcher at " + this.bed.watcher().baseUrl() + " rejected the API key (HTTP 401 ")
+			.contains("): set WATCHER_API_KEY to a key Watcher accepts");
 		assertNothingReadOrWritten(before);
 	}
 
