@@ -44,7 +44,7 @@ final class HtmlReport {
 	static String run(RunReport report, List<RunSummary> trend, String schema, Instant now, Words words) {
 		StringBuilder html = new StringBuilder(16_384);
 		head(html, "Run " + report.runId() + " · Watcher link reconciler");
-		runHeader(html, report);
+		runHeader(html, report, words);
 		alerts(html, report, words);
 		kpis(html, report, words);
 		// what needs a look before what went well
@@ -56,7 +56,7 @@ final class HtmlReport {
 		return html.toString();
 	}
 
-	private static void runHeader(StringBuilder html, RunReport report) {
+	private static void runHeader(StringBuilder html, RunReport report, Words words) {
 		html.append("<header><div class=\"eyebrow\">Watcher link reconciler · run report</div>");
 		html.append("<h1>Run ").append(report.runId()).append(' ');
 		badge(html, "status-" + report.summary().displayStatus(), report.summary().displayStatus());
@@ -75,7 +75,7 @@ final class HtmlReport {
 		html.append(" · <span data-strategy=\"")
 			.append(report.strategy().label())
 			.append("\">")
-			.append(Html.text(RunReports.describeStrategy(report)))
+			.append(Html.text(RunReports.describeStrategy(report, words)))
 			.append("</span>");
 		html.append(" · ")
 			.append(report.executions())

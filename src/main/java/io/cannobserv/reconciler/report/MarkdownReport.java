@@ -55,7 +55,7 @@ final class MarkdownReport {
 			.append(", ")
 			.append(run.durations())
 			.append(". ")
-			.append(escape(capitalised(RunReports.describeStrategy(report))))
+			.append(escape(capitalised(RunReports.describeStrategy(report, words))))
 			.append(". Version ")
 			.append(build(report.build()))
 			.append(".\n\n");

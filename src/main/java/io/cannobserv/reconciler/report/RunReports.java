@@ -247,7 +247,7 @@ public class RunReports {
 		if (report.startedAt() != null && report.endedAt() != null) {
 			out.printf("  started %s, %s%n", report.startedAt(), run.durations());
 		}
-		out.println("  " + describeStrategy(report));
+		out.println("  " + describeStrategy(report, words));
 		// the verdicts found: a zero says nothing on one screen, and the JSON report has
 		// every count
 		String found = Outcome.verdicts()
@@ -447,12 +447,12 @@ public class RunReports {
 	 * used; with why {@code auto} chose the strategy, where it did; then the requests in
 	 * flight.
 	 */
-	static String describeStrategy(RunReport report) {
+	static String describeStrategy(RunReport report, Words words) {
 		RequestsInFlight requests = report.requestsInFlight();
-		return strategy(report) + ((requests != null) ? "; requests in flight " + requests.describe() : "");
+		return strategy(report, words) + ((requests != null) ? "; requests in flight " + requests.describe() : "");
 	}
 
-	private static String strategy(RunReport report) {
+	private static String strategy(RunReport report, Words words) {
 		String relink = report.relink() ? "re-link on" : "no re-link";
 		String strategy = "strategy " + report.strategy().label()
 				+ ((report.strategyReason() != null) ? " (" + report.strategyReason() + ")" : "");
@@ -464,9 +464,9 @@ public class RunReports {
 			return strategy + ", NOT USED (" + snapshot.reason() + "): every pointer looked up by id, " + relink;
 		}
 		return String.format(Locale.ROOT,
-				"strategy snapshot (%s%d WatchedItems in %.1f s, %d request(s); %d pointers "
+				"strategy snapshot (%s%d %ss in %.1f s, %d request(s); %d pointers "
 						+ "decided from it, the others looked up by id), %s",
-				(report.strategyReason() != null) ? report.strategyReason() + "; " : "", snapshot.items(),
+				(report.strategyReason() != null) ? report.strategyReason() + "; " : "", snapshot.items(), words.item(),
 				snapshot.millis() / 1000.0, snapshot.requests(), report.counts().get(Outcome.FROM_SNAPSHOT), relink);
 	}
 
