@@ -45,7 +45,7 @@ final class Notices {
 		long unconfirmed = report.counts().get(Outcome.NOT_FOUND_UNCONFIRMED);
 		if (unconfirmed > 0) {
 			reasons.add(unconfirmed + ((unconfirmed == 1) ? " pointer" : " pointers") + " got a 404 that is not "
-					+ words.api() + "'s typed answer, kept: check that WATCHER_BASE_URL" + " reaches " + words.api()
+					+ words.api() + "'s typed answer, kept: check that WATCHER_BASE_URL reaches " + words.api()
 					+ " itself");
 		}
 		if (reasons.isEmpty()) {
