@@ -391,8 +391,10 @@ class DeploymentManifestTests {
 	@Test
 	void billingLinkWhenDeployedShipsTheLinkFileAsItIsAndProductionsImage() throws IOException {
 		// kustomize reads no file outside its directory: the deployment holds a copy
-		assertThat(K8S.resolve("links/billing-customers/link.yaml"))
-			.hasSameTextualContentAs(Path.of("links/billing-customers.yaml"));
+		// a link file is UTF-8 whatever the machine's locale (a bare container's is
+		// ASCII)
+		assertThat(K8S.resolve("links/billing-customers/link.yaml")).usingCharset(StandardCharsets.UTF_8)
+			.hasSameTextualContentAs(Path.of("links/billing-customers.yaml"), StandardCharsets.UTF_8);
 		Map<String, Object> production = document(K8S.resolve("overlays/production/kustomization.yaml"));
 		Map<String, Object> billing = document(K8S.resolve("overlays/production-billing-customers/kustomization.yaml"));
 		assertThat(maps(billing, "images")).isEqualTo(maps(production, "images"));
